@@ -1,0 +1,25 @@
+// The analysis facade used by both the CLI and the server: one file in, findings out. Builds the
+// semantic model and the lineage program, walks the tree once fanning nodes out to the enabled
+// rules, applies `# noqa` suppressions and severity overrides, and returns findings sorted by
+// position. Pure function of its inputs; safe to call from several threads at once (each call
+// has its own rule instances and parser).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/config/selection.hpp"
+#include "analysis/finding.hpp"
+#include "analysis/source_file.hpp"
+
+namespace mlroast {
+
+// Analyses `file` (its tree must be set). Findings in `# noqa`-suppressed lines are dropped.
+std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& selection);
+
+// Parses `text` and analyses it; convenient for the CLI and tests.
+std::vector<Finding> analyze_text(std::string path, std::string_view text,
+                                  const RuleSelection& selection);
+
+}  // namespace mlroast

@@ -1,0 +1,49 @@
+#include "analysis/config/selection.hpp"
+
+#include "analysis/rules/rule.hpp"
+
+namespace mlroast {
+
+bool selector_matches(std::string_view selector, std::string_view code) {
+  if (selector == "ALL") return true;
+  return !selector.empty() && code.substr(0, selector.size()) == selector;
+}
+
+namespace {
+// Length of the most specific matching selector in `list`, or -1 when none matches.
+int best_match(const std::vector<std::string>& list, std::string_view code) {
+  int best = -1;
+  for (const auto& s : list)
+    if (selector_matches(s, code)) best = std::max(best, s == "ALL" ? 0 : static_cast<int>(s.size()));
+  return best;
+}
+}  // namespace
+
+bool RuleSelection::enabled(std::string_view code) const {
+  int sel = std::max(best_match(select, code), best_match(extend_select, code));
+  int ign = best_match(ignore, code);
+  if (sel < 0) return false;
+  return ign < 0 || sel > ign;
+}
+
+Severity RuleSelection::severity_of(std::string_view code, Severity fallback) const {
+  auto it = severity.find(std::string(code));
+  return it == severity.end() ? fallback : it->second;
+}
+
+std::optional<std::string> RuleSelection::first_unknown_selector() const {
+  for (const auto* list : {&select, &extend_select, &ignore}) {
+    for (const auto& s : *list) {
+      bool any = false;
+      for (const RuleInfo* info : all_rule_infos()) any = any || selector_matches(s, info->code);
+      // Prefixes of rule families not yet implemented ("ML5") are still valid codes.
+      bool family = s.size() >= 2 && (s.rfind("ML", 0) == 0 || s[0] == 'P');
+      if (!any && !family) return s;
+    }
+  }
+  for (const auto& [code, sev] : severity)
+    if (!find_rule(code)) return code;
+  return std::nullopt;
+}
+
+}  // namespace mlroast

@@ -1,0 +1,281 @@
+// Calls: library functions resolved by qualified name (loaders, splits, cross-validation,
+// functional scalers, combiners), methods of data (statistics, groupby, windows, fillna, sample/
+// drop), methods of estimators (fit, fit_transform, transform, fit_resample, predict, score),
+// CV splitters, and functions defined in the same file.
+#include "analysis/lineage/interpreter.hpp"
+#include "analysis/lineage/library.hpp"
+
+namespace mlroast::lineage {
+
+using Kwargs = std::vector<std::pair<std::string, ValueId>>;
+
+syntax::Node kwarg_node(syntax::Node call, std::string_view name, std::string_view text) {
+  syntax::Node args = call.field("arguments");
+  for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
+    syntax::Node a = args.named_child(i);
+    if (a.kind() == "keyword_argument" && a.field("name").text(text) == name) return a.field("value");
+  }
+  return syntax::Node();
+}
+
+ValueId Interpreter::eval_call(Node call) {
+  Node fn = call.field("function");
+  Node args_node = call.field("arguments");
+  ValueId recv = kNoValue;
+  Node recv_node;
+  std::string_view method;
+  ValueId callee = kNoValue;
+  if (fn.kind() == "attribute") {
+    recv_node = fn.field("object");
+    method = fn.field("attribute").text(text_);
+    recv = eval(recv_node);
+  } else {
+    callee = eval(fn);
+  }
+  std::vector<ValueId> args;
+  Kwargs kwargs;
+  for (uint32_t i = 0; args_node && i < args_node.named_child_count(); ++i) {
+    Node a = args_node.named_child(i);
+    if (a.kind() == "keyword_argument") {
+      kwargs.emplace_back(std::string(a.field("name").text(text_)), eval(a.field("value")));
+    } else if (a.kind() == "comment") {
+      continue;
+    } else if (args_node.kind() == "generator_expression") {
+      args.push_back(eval(args_node));
+      break;
+    } else {
+      args.push_back(eval(a));
+    }
+  }
+
+  if (recv != kNoValue) {
+    const Value& r = val(recv);
+    if (r.kind == Kind::Module) {
+      std::string q = r.cls + "." + std::string(method);
+      return call_qualified(q, call, args, kwargs);
+    }
+    if (r.kind == Kind::Estimator)
+      return call_estimator_method(recv, recv_node, method, call, args, kwargs);
+    if (r.kind == Kind::Splitter && method == "split" && !args.empty()) {
+      bool grouped = r.grouped || kwarg(kwargs, "groups") != kNoValue || args.size() >= 3;
+      ValueId x = as_data(args[0], args_node.named_child(0));
+      SplitEvent ev{call, SplitKind::FoldLoop, {x}, r.shuffle, grouped, r.cls};
+      int32_t sid = static_cast<int32_t>(p_.add_split(std::move(ev)));
+      Value tr = val(x);
+      tr.shape = Shape::Array;
+      tr.fold_index = true;
+      tr.split = sid;
+      tr.part = Part::Train;
+      tr.stats.clear();
+      Value te = tr;
+      te.part = Part::Test;
+      Value folds;
+      folds.kind = Kind::Tuple;
+      folds.cls = "folds";
+      folds.items = {make(std::move(tr)), make(std::move(te))};
+      return make(std::move(folds));
+    }
+    if (r.kind == Kind::Data || r.kind == Kind::Stat ||
+        (r.kind == Kind::Unknown && (library::is_moment_method(method) || method == "fillna" ||
+                                     method == "groupby" || library::is_window_method(method)))) {
+      if (r.kind == Kind::Stat) {
+        // Methods of a learned statistic (corr["y"].abs().sort_values()) stay that statistic.
+        if (method == "tolist" || method == "to_list" || method == "keys") {
+          Value c = r;
+          c.kind = Kind::Stat;
+          return make(std::move(c));
+        }
+        return recv;
+      }
+      ValueId d = r.kind == Kind::Unknown ? as_data(recv, recv_node) : recv;
+      return call_data_method(d, recv_node, method, call, args, kwargs);
+    }
+    // `.fit(..., eval_set=...)` on a model the engine cannot see (Keras, a custom wrapper).
+    if (method == "fit") fit_validation_sets(kNoValue, call, kwargs);
+    return unknown();
+  }
+
+  const Value& f = val(callee);
+  if (f.kind == Kind::Module) return call_qualified(f.cls, call, args, kwargs);
+  if (f.kind == Kind::Function) return call_function(f.fn, call, args, kwargs);
+  return unknown();
+}
+
+ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector<ValueId>& args,
+                                    Kwargs& kwargs) {
+  using namespace library;
+  Node args_node = call.field("arguments");
+  auto arg_node = [&](size_t i) {
+    return args_node && i < args_node.named_child_count() ? args_node.named_child(static_cast<uint32_t>(i)) : Node();
+  };
+  if (loader_returns_split(q)) {
+    ValueId all = new_data(call, Shape::Array, label_of(call));
+    SplitEvent ev{call, SplitKind::TrainTestSplit, {all}, false, false, q};
+    int32_t sid = static_cast<int32_t>(p_.add_split(std::move(ev)));
+    auto part = [&](Part p) {
+      Value v = val(all);
+      v.part = p;
+      v.split = sid;
+      return make(std::move(v));
+    };
+    Value tr, te;
+    tr.kind = te.kind = Kind::Tuple;
+    tr.items = {part(Part::Train), part(Part::Train)};
+    te.items = {part(Part::Test), part(Part::Test)};
+    Value both;
+    both.kind = Kind::Tuple;
+    both.items = {make(std::move(tr)), make(std::move(te))};
+    return make(std::move(both));
+  }
+  if (is_loader(q)) {
+    bool pandas = module_of(q).find("pandas") != std::string_view::npos ||
+                  module_of(q).find("polars") != std::string_view::npos;
+    ValueId d = new_data(call, pandas ? Shape::Frame : Shape::Unknown, label_of(call));
+    if (kwarg(kwargs, "parse_dates") != kNoValue || kwarg(kwargs, "index_col") != kNoValue) {
+      Value v = val(d);
+      v.temporal = kwarg(kwargs, "parse_dates") != kNoValue ||
+                   is_date_like_name(label_of(kwarg_node(call, "index_col", text_)));
+      d = make(std::move(v));
+    }
+    std::string_view n = last_name(q);
+    bool xy = n.substr(0, 5) == "make_" ||
+              (kwarg_node(call, "return_X_y", text_).text(text_) == "True");
+    if (xy) {
+      Value t;
+      t.kind = Kind::Tuple;
+      t.items = {d, d};
+      return make(std::move(t));
+    }
+    return d;
+  }
+  if (is_train_test_split(q)) return train_test_split(call, args, kwargs);
+  if (is_cv_function(q)) return cross_validate(q, call, args, kwargs);
+  if (is_functional_scaler(q) && !args.empty()) {
+    ValueId x = as_data(args[0], arg_node(0));
+    LearnEvent ev;
+    ev.site = call;
+    ev.kind = StatKind::Functional;
+    ev.role = Role::Transformer;
+    ev.what = std::string(last_name(q));
+    ev.data = x;
+    ev.applied = kApplyTransform;
+    return with_stat(x, p_.add_learn(std::move(ev)));
+  }
+  if (is_combiner(q)) {
+    std::vector<ValueId> ins = args;
+    ValueId d = derive(ins, Shape::Unknown);
+    if (val(d).kind == Kind::Data && module_of(q).find("pandas") != std::string_view::npos)
+      d = with_shape(d, Shape::Frame);
+    return d;
+  }
+  if (is_data_constructor(q)) {
+    std::vector<ValueId> ins = args;
+    ValueId d = derive(ins, Shape::Unknown);
+    Shape shape = last_name(q) == "DataFrame" ? Shape::Frame
+                  : last_name(q) == "Series"  ? Shape::Series
+                                              : Shape::Array;
+    if (val(d).kind == Kind::Data) return with_shape(d, shape);
+    if (last_name(q) == "DataFrame" || last_name(q) == "Series")
+      return new_data(call, shape, label_of(call));
+    return d;
+  }
+  if (is_datetime_parser(q)) {
+    ValueId d = args.empty() ? unknown() : derive({args[0]}, Shape::Unknown);
+    if (val(d).kind != Kind::Data) return d;
+    Value v = val(d);
+    v.temporal = true;
+    return make(std::move(v));
+  }
+  if (q == "pandas.get_dummies" || q == "pandas.cut") {
+    return args.empty() ? unknown() : derive({args[0]}, Shape::Unknown);
+  }
+  if ((q == "pandas.qcut" || q.starts_with("numpy.percentile") || q == "numpy.quantile" ||
+       q == "numpy.mean" || q == "numpy.std" || q == "numpy.median" || q == "numpy.nanmean" ||
+       q == "numpy.nanmedian" || q == "numpy.var") &&
+      !args.empty() && is_data(args[0])) {
+    LearnEvent ev;
+    ev.site = call;
+    ev.kind = StatKind::Moment;
+    ev.what = std::string(last_name(q));
+    ev.data = args[0];
+    uint32_t l = p_.add_learn(std::move(ev));
+    if (q == "pandas.qcut") {
+      p_.learn_mut(l).applied |= kApplyTransform;
+      return with_stat(args[0], l);
+    }
+    Value s;
+    s.kind = Kind::Stat;
+    s.stats = {l};
+    return make(std::move(s));
+  }
+  if (q == "sklearn.utils.resample" && !args.empty()) {
+    ValueId x = as_data(args[0], arg_node(0));
+    Node replace = kwarg_node(call, "replace", text_);
+    if (replace.text(text_) == "True" || kwarg(kwargs, "n_samples") != kNoValue) {
+      LearnEvent ev;
+      ev.site = call;
+      ev.kind = StatKind::Estimator;
+      ev.role = Role::Resampler;
+      ev.what = "resample";
+      ev.data = x;
+      ev.applied = kApplyTransform;
+      return with_stat(x, p_.add_learn(std::move(ev)));
+    }
+    return x;
+  }
+  bool grouped = false, chrono = false;
+  if (is_splitter(q, grouped, chrono)) {
+    Value s;
+    s.kind = Kind::Splitter;
+    s.cls = q;
+    s.grouped = grouped;
+    std::string_view n = last_name(q);
+    bool shuffles_by_default = n.find("ShuffleSplit") != std::string_view::npos;
+    Node sh = kwarg_node(call, "shuffle", text_);
+    s.shuffle = chrono ? false : (sh ? sh.text(text_) == "True" : shuffles_by_default);
+    s.temporal = chrono;
+    return make(std::move(s));
+  }
+  Role role = estimator_role(q);
+  if (role != Role::None) return construct_estimator(q, role, call, args, kwargs);
+  if (module_of(q).starts_with("sklearn.metrics") || q == "builtins.print") {
+    for (ValueId a : args) mark_scored(a);
+    for (auto& kv : kwargs) mark_scored(kv.second);
+    return q == "builtins.print" ? unknown() : scalar();
+  }
+  if (q == "builtins.len") return scalar();
+  if ((q == "builtins.list" || q == "builtins.sorted" || q == "builtins.set" ||
+       q == "builtins.tuple" || q == "numpy.array" || q == "builtins.enumerate") &&
+      !args.empty())
+    return args[0];
+  return unknown();
+}
+
+ValueId Interpreter::construct_estimator(const std::string& q, Role role, Node call,
+                                         std::vector<ValueId>& args, Kwargs& kwargs) {
+  Value e;
+  e.kind = Kind::Estimator;
+  e.cls = q;
+  e.role = role;
+  e.early_stopping = kwarg(kwargs, "early_stopping_rounds") != kNoValue ||
+                     kwarg(kwargs, "early_stopping") != kNoValue;
+  if (library::is_stateless(q)) e.role = Role::None;
+  // Containers and searches remember the estimators inside them (steps, the searched model).
+  std::vector<ValueId> pending = args;
+  for (auto& kv : kwargs)
+    if (kv.first == "steps" || kv.first == "estimator" || kv.first == "transformers" ||
+        kv.first == "regressor" || kv.first == "transformer_list")
+      pending.push_back(kv.second);
+  while (!pending.empty() && (role == Role::Container || role == Role::Search)) {
+    ValueId v = pending.back();
+    pending.pop_back();
+    const Value& x = val(v);
+    if (x.kind == Kind::Estimator) e.items.push_back(v);
+    else if (x.kind == Kind::Tuple)
+      for (ValueId i : x.items) pending.push_back(i);
+  }
+  (void)call;
+  return make(std::move(e));
+}
+
+}  // namespace mlroast::lineage

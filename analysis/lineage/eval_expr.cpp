@@ -1,0 +1,360 @@
+// Expressions other than calls: names, attributes, subscripts (column selection, positional and
+// date-mask splits, fold indices), operators, literals, sequences and comprehensions.
+#include <cstdlib>
+
+#include "analysis/lineage/interpreter.hpp"
+#include "analysis/lineage/library.hpp"
+
+namespace mlroast::lineage {
+
+namespace {
+constexpr int kMaxExprDepth = 400;
+
+std::string_view unquote(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && s[i] != '"' && s[i] != '\'') ++i;  // skip prefixes r, b, u, f
+  if (i >= s.size()) return s;
+  char q = s[i];
+  size_t n = (s.size() - i >= 6 && s.substr(i, 3) == std::string(3, q)) ? 3 : 1;
+  if (s.size() < i + 2 * n) return {};
+  return s.substr(i + n, s.size() - i - 2 * n);
+}
+
+}  // namespace
+
+ValueId Interpreter::eval(Node e) {
+  if (e.is_null()) return unknown();
+  if (budget_ == 0) return unknown();
+  --budget_;
+  static thread_local int expr_depth = 0;
+  if (expr_depth > kMaxExprDepth) return unknown();
+  ++expr_depth;
+  ValueId v = eval_uncached(e);
+  --expr_depth;
+  if (v == kNoValue) v = unknown();
+  p_.record(e, v);
+  return v;
+}
+
+ValueId Interpreter::eval_uncached(Node e) {
+  auto k = e.kind();
+  if (k == "identifier") return eval_identifier(e);
+  if (k == "attribute") return eval_attribute(e);
+  if (k == "call") return eval_call(e);
+  if (k == "subscript") return eval_subscript(e);
+  if (k == "binary_operator" || k == "boolean_operator" || k == "comparison_operator" ||
+      k == "unary_operator" || k == "not_operator")
+    return eval_binary(e);
+  if (k == "string" || k == "concatenated_string") {
+    Value s;
+    s.kind = Kind::Scalar;
+    if (k == "string") s.text = std::string(unquote(e.text(text_)));
+    return make(std::move(s));
+  }
+  if (k == "integer" || k == "float") {
+    Value s;
+    s.kind = Kind::Scalar;
+    s.number = std::strtod(std::string(e.text(text_)).c_str(), nullptr);
+    return make(std::move(s));
+  }
+  if (k == "true" || k == "false" || k == "none" || k == "ellipsis") return scalar();
+  if (k == "parenthesized_expression")
+    return e.named_child_count() > 0 ? eval(e.named_child(0)) : unknown();
+  if (k == "list" || k == "tuple" || k == "expression_list" || k == "set" ||
+      k == "pattern_list")
+    return eval_sequence(e);
+  if (k == "list_comprehension" || k == "generator_expression" || k == "set_comprehension" ||
+      k == "dictionary_comprehension")
+    return eval_comprehension(e);
+  if (k == "conditional_expression") {
+    ValueId a = e.named_child_count() > 0 ? eval(e.named_child(0)) : unknown();
+    if (e.named_child_count() > 1) eval(e.named_child(1));
+    ValueId b = e.named_child_count() > 2 ? eval(e.named_child(2)) : unknown();
+    return join(a, b);
+  }
+  if (k == "named_expression") {
+    ValueId v = eval(e.field("value"));
+    assign(e.field("name"), v);
+    return v;
+  }
+  if (k == "lambda") {
+    // Evaluate the body once with unknown parameters so its calls are recorded.
+    frames_.push_back(Frame{});
+    eval(e.field("body"));
+    frames_.pop_back();
+    return unknown();
+  }
+  if (k == "await" || k == "list_splat" || k == "dictionary_splat")
+    return e.named_child_count() > 0 ? eval(e.named_child(0)) : unknown();
+  // dictionaries, slices, f-string interpolations...: evaluate the parts, value unknown
+  for (uint32_t i = 0; i < e.named_child_count(); ++i) {
+    Node c = e.named_child(i);
+    if (c.kind() == "pair") {
+      eval(c.field("key"));
+      eval(c.field("value"));
+    } else if (c.kind() != "comment") {
+      eval(c);
+    }
+  }
+  return unknown();
+}
+
+ValueId Interpreter::eval_identifier(Node id) {
+  std::string_view name = id.text(text_);
+  ValueId v = lookup(name);
+  if (v != kNoValue) return v;
+  std::string q = sem_.qualified_name(id);
+  if (!q.empty()) {
+    Value m;
+    m.kind = Kind::Module;
+    m.cls = std::move(q);
+    return make(std::move(m));
+  }
+  return unknown();
+}
+
+ValueId Interpreter::eval_attribute(Node a) {
+  ValueId obj = eval(a.field("object"));
+  std::string_view name = a.field("attribute").text(text_);
+  const Value& o = val(obj);
+  switch (o.kind) {
+    case Kind::Module: {
+      Value m;
+      m.kind = Kind::Module;
+      m.cls = o.cls + "." + std::string(name);
+      return make(std::move(m));
+    }
+    case Kind::Data: {
+      if (name == "values" || name == "T" || name == "index") return with_shape(obj, Shape::Array);
+      if (name == "dt") {
+        Value v = o;
+        v.temporal = true;
+        return make(std::move(v));
+      }
+      if (name == "str" || name == "cat" || name == "loc" || name == "iloc" || name == "at" ||
+          name == "iat" || name == "data" || name == "target" || name == "frame")
+        return obj;
+      if (name == "columns") {
+        Value c;
+        c.kind = Kind::Columns;
+        return make(std::move(c));
+      }
+      if (name == "shape" || name == "size" || name == "ndim" || name == "dtypes" ||
+          name == "empty" || name == "dtype" || name == "name")
+        return scalar();
+      if (o.shape == Shape::Frame) {  // df.colname
+        Value col = o;
+        col.shape = Shape::Series;
+        col.columns = {std::string(name)};
+        return make(std::move(col));
+      }
+      return obj;
+    }
+    case Kind::Stat:
+      return obj;  // corr.index, stats.values: still the learned statistic
+    case Kind::Estimator:
+      if (name == "best_estimator_") return obj;
+      return unknown();
+    default:
+      return unknown();
+  }
+}
+
+ValueId Interpreter::eval_subscript(Node s) {
+  Node base_node = s.field("value");
+  ValueId base = eval(base_node);
+  std::vector<Node> keys;
+  std::vector<ValueId> key_values;
+  for (uint32_t i = 0; i < s.child_count(); ++i)
+    if (s.field_name_of_child(i) == "subscript") {
+      keys.push_back(s.child(i));
+      key_values.push_back(eval(s.child(i)));
+    }
+  const Value& b = val(base);
+  if (b.kind == Kind::Tuple) {
+    if (keys.size() == 1 && keys[0].kind() == "integer") {
+      long i = std::strtol(std::string(keys[0].text(text_)).c_str(), nullptr, 10);
+      if (i < 0) i += static_cast<long>(b.items.size());
+      if (i >= 0 && static_cast<size_t>(i) < b.items.size()) return b.items[static_cast<size_t>(i)];
+    }
+    return unknown();
+  }
+  if (b.kind == Kind::Stat || b.kind == Kind::Columns) return base;
+  if (b.kind != Kind::Data || keys.empty()) return unknown();
+
+  bool indexer = false;
+  if (base_node.kind() == "attribute") {
+    std::string_view a = base_node.field("attribute").text(text_);
+    indexer = a == "loc" || a == "iloc" || a == "at" || a == "iat";
+  }
+  Node row_key = keys[0];
+  const Value& kv = val(key_values[0]);
+  Value out = b;
+
+  // Positional slices X[:n] / X[n:] split rows into a first (train) and a last (test) part.
+  if (row_key.kind() == "slice" && (indexer || b.shape != Shape::Frame)) {
+    bool has_start = false, has_stop = false;
+    bool before_colon = true;
+    for (uint32_t i = 0; i < row_key.child_count(); ++i) {
+      Node c = row_key.child(i);
+      if (c.kind() == ":") {
+        if (!before_colon) break;
+        before_colon = false;
+      } else if (c.is_named()) {
+        (before_colon ? has_start : has_stop) = true;
+      }
+    }
+    // A slice of a concatenation of separately loaded sets re-separates them: not a split.
+    if (has_start != has_stop && b.origins.size() < 2) {
+      SplitEvent ev{s, SplitKind::Positional, {base}, false, false, "slice"};
+      out.split = static_cast<int32_t>(p_.add_split(std::move(ev)));
+      out.part = has_stop ? (b.part == Part::Train ? Part::Train : Part::Train) : Part::Test;
+      if (b.part == Part::Train && has_start) out.part = Part::Val;
+    }
+  } else if (kv.kind == Kind::Data && kv.fold_index) {
+    out.part = kv.part;
+    out.split = kv.split;
+  } else if (kv.kind == Kind::Data && kv.mask_direction != 0) {
+    SplitEvent ev{s, SplitKind::Mask, {base}, false, false, "date cutoff"};
+    out.split = static_cast<int32_t>(p_.add_split(std::move(ev)));
+    out.part = kv.mask_direction < 0 ? Part::Train : Part::Test;
+    out.temporal = true;
+  } else if (kv.kind == Kind::Scalar && !kv.text.empty() && !indexer) {
+    out.shape = Shape::Series;
+    out.columns = {kv.text};
+  } else if (kv.kind == Kind::Columns || kv.kind == Kind::Stat) {
+    out.shape = Shape::Frame;
+    if (kv.kind == Kind::Columns && !kv.columns.empty()) out.columns = kv.columns;
+    for (uint32_t st : kv.stats) {
+      p_.learn_mut(st).applied |= kApplySelect;
+      ValueId w = with_stat(make(out), st);
+      out = val(w);
+    }
+  }
+  // df.loc[rows, "col"] / df.loc[rows, cols]: the column part
+  if (keys.size() > 1) {
+    const Value& ck = val(key_values[1]);
+    if (ck.kind == Kind::Scalar && !ck.text.empty()) {
+      out.shape = Shape::Series;
+      out.columns = {ck.text};
+    } else if (ck.kind == Kind::Columns || ck.kind == Kind::Stat) {
+      out.shape = Shape::Frame;
+      for (uint32_t st : ck.stats) {
+        p_.learn_mut(st).applied |= kApplySelect;
+        out = val(with_stat(make(out), st));
+      }
+    }
+  }
+  if (b.shape == Shape::GroupBy || b.shape == Shape::Window) out.shape = b.shape;
+  return make(std::move(out));
+}
+
+ValueId Interpreter::eval_binary(Node op) {
+  std::vector<ValueId> operands;
+  for (uint32_t i = 0; i < op.named_child_count(); ++i) operands.push_back(eval(op.named_child(i)));
+  bool any_data = false, any_stat = false;
+  for (ValueId v : operands) {
+    any_data = any_data || val(v).kind == Kind::Data;
+    any_stat = any_stat || val(v).kind == Kind::Stat;
+  }
+  if (!any_data && !any_stat) return scalar();
+  if (any_data && any_stat)
+    for (ValueId v : operands)
+      if (val(v).kind == Kind::Stat)
+        for (uint32_t st : val(v).stats) p_.learn_mut(st).applied |= kApplyArithmetic;
+  ValueId r = derive(operands, Shape::Unknown);
+  auto k = op.kind();
+  if (k == "unary_operator" && op.child_count() > 0 && op.child(0).kind() == "~" &&
+      val(r).kind == Kind::Data) {
+    Value flipped = val(r);
+    flipped.mask_direction = static_cast<int8_t>(-flipped.mask_direction);
+    return make(std::move(flipped));
+  }
+  bool date_operand = false;
+  for (uint32_t i = 0; i < op.named_child_count(); ++i) {
+    const Value& v = val(operands[i]);
+    if (v.kind != Kind::Data || !v.temporal) continue;
+    date_operand = date_operand || library::is_date_like_name(op.named_child(i).text(text_)) ||
+                   (!v.columns.empty() && library::is_date_like_name(v.columns.front()));
+  }
+  if (k == "comparison_operator" && val(r).kind == Kind::Data && date_operand) {
+    // df["date"] < cutoff: a chronological mask (direction from the first operator)
+    for (uint32_t i = 0; i < op.child_count(); ++i) {
+      auto t = op.child(i).kind();
+      int8_t dir = (t == "<" || t == "<=") ? -1 : (t == ">" || t == ">=") ? 1 : 0;
+      if (dir == 0) continue;
+      // `cutoff > df.date` reads the other way round
+      if (!operands.empty() && val(operands[0]).kind != Kind::Data) dir = static_cast<int8_t>(-dir);
+      Value m = val(r);
+      m.mask_direction = dir;
+      m.shape = Shape::Series;
+      return make(std::move(m));
+    }
+  }
+  if (k == "boolean_operator" || k == "comparison_operator") {
+    Value m = val(r);
+    m.mask_direction = 0;
+    return make(std::move(m));
+  }
+  return r;
+}
+
+ValueId Interpreter::eval_sequence(Node seq) {
+  Value t;
+  t.kind = Kind::Tuple;
+  bool all_strings = seq.named_child_count() > 0;
+  std::vector<std::string> names;
+  for (uint32_t i = 0; i < seq.named_child_count(); ++i) {
+    Node c = seq.named_child(i);
+    if (c.kind() == "comment") continue;
+    ValueId v = eval(c);
+    t.items.push_back(v);
+    const Value& cv = val(v);
+    if (cv.kind == Kind::Scalar && c.kind() == "string") names.push_back(cv.text);
+    else all_strings = false;
+  }
+  if (all_strings && seq.kind() != "expression_list") {
+    Value c;
+    c.kind = Kind::Columns;
+    c.columns = std::move(names);
+    return make(std::move(c));
+  }
+  return make(std::move(t));
+}
+
+ValueId Interpreter::eval_comprehension(Node comp) {
+  ValueId body = kNoValue;
+  Node body_node = comp.field("body");
+  for (uint32_t i = 0; i < comp.named_child_count(); ++i) {
+    Node c = comp.named_child(i);
+    if (c.kind() == "for_in_clause") {
+      ValueId it = eval(c.field("right"));
+      const Value& iv = val(it);
+      ValueId elem = iv.kind == Kind::Tuple && !iv.items.empty() ? iv.items.front()
+                     : iv.kind == Kind::Columns                  ? scalar()
+                                                                 : unknown();
+      assign(c.field("left"), elem);
+    } else if (c.kind() == "if_clause") {
+      if (c.named_child_count() > 0) eval(c.named_child(0));
+    }
+  }
+  if (body_node) {
+    if (body_node.kind() == "pair") {
+      eval(body_node.field("key"));
+      body = eval(body_node.field("value"));
+    } else {
+      body = eval(body_node);
+    }
+  }
+  if (body != kNoValue && val(body).kind == Kind::Scalar) {
+    Value c;
+    c.kind = Kind::Columns;
+    return make(std::move(c));
+  }
+  Value t;
+  t.kind = Kind::Tuple;
+  if (body != kNoValue) t.items.push_back(body);
+  return make(std::move(t));
+}
+
+}  // namespace mlroast::lineage

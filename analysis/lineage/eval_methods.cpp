@@ -1,0 +1,358 @@
+// Methods of data and of estimators, and the split / cross-validation entry points.
+#include "analysis/lineage/interpreter.hpp"
+#include "analysis/lineage/library.hpp"
+
+namespace mlroast::lineage {
+
+using Kwargs = std::vector<std::pair<std::string, ValueId>>;
+
+namespace {
+bool row_wise_axis(syntax::Node call, std::string_view text) {
+  std::string_view a = kwarg_node(call, "axis", text).text(text);
+  return a == "1" || a == "\"columns\"" || a == "'columns'";
+}
+}  // namespace
+
+ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_view method,
+                                      Node call, std::vector<ValueId>& args, Kwargs& kwargs) {
+  using namespace library;
+  const Value& r = val(recv);
+  auto learn = [&](StatKind kind, uint8_t applied) {
+    LearnEvent ev;
+    ev.site = call;
+    ev.kind = kind;
+    ev.what = std::string(method);
+    ev.data = recv;
+    ev.applied = applied;
+    ev.preceded_by_shift = r.shifted;
+    return p_.add_learn(std::move(ev));
+  };
+  auto stat_of = [&](uint32_t l) {
+    Value s;
+    s.kind = Kind::Stat;
+    s.stats = r.stats;
+    s.stats.push_back(l);
+    s.origins = r.origins;
+    s.columns = r.columns;
+    s.temporal = r.temporal;
+    return make(std::move(s));
+  };
+  // Aggregations of a groupby or a rolling window: statistics over groups / windows of rows.
+  if (r.shape == Shape::GroupBy || r.shape == Shape::Window) {
+    if (!is_aggregation_method(method)) return recv;
+    bool window = r.shape == Shape::Window;
+    bool keeps_rows = window || method == "transform";
+    uint32_t l = learn(window ? StatKind::Window : StatKind::GroupAgg,
+                       keeps_rows ? kApplyMap : 0);
+    if (keeps_rows) {
+      Value out = val(with_stat(recv, l));
+      out.shape = Shape::Series;
+      return make(std::move(out));
+    }
+    return stat_of(l);
+  }
+  if (method == "groupby" || is_window_method(method)) {
+    Value g = r;
+    g.shape = method == "groupby" ? Shape::GroupBy : Shape::Window;
+    if (method == "groupby") {
+      g.columns.clear();
+      Node by = args.empty() ? kwarg_node(call, "by", text_) : call.field("arguments").named_child(0);
+      g.group_keys = std::string(by.text(text_));
+    }
+    return make(std::move(g));
+  }
+  if (is_moment_method(method)) {
+    if (row_wise_axis(call, text_)) return derive({recv}, Shape::Series);
+    return stat_of(learn(StatKind::Moment, 0));
+  }
+  if (method == "value_counts") return stat_of(learn(StatKind::Counts, 0));
+  if (method == "corr" || method == "corrwith" || method == "cov")
+    return stat_of(learn(StatKind::Correlation, 0));
+  if (method == "shift") {
+    Value v = val(derive({recv}, Shape::Unknown));
+    std::string_view k = args.empty() ? "1" : call.field("arguments").named_child(0).text(text_);
+    Node periods = kwarg_node(call, "periods", text_);
+    if (periods) k = periods.text(text_);
+    v.shifted = !k.empty() && k[0] != '-' && k != "0";
+    v.temporal = true;
+    return make(std::move(v));
+  }
+  ValueId result = recv;
+  if (method == "fillna" || method == "map" || method == "replace" || method == "merge" ||
+      method == "join" || method == "where" || method == "mask" || method == "clip" ||
+      method == "combine_first" || method == "update") {
+    std::vector<ValueId> ins{recv};
+    for (ValueId a : args) ins.push_back(a);
+    for (auto& kv : kwargs)
+      if (kv.first == "value" || kv.first == "other" || kv.first == "right") ins.push_back(kv.second);
+    uint8_t how = method == "fillna" ? kApplyFill
+                  : (method == "clip" || method == "where" || method == "mask") ? kApplyArithmetic
+                                                                                  : kApplyMap;
+    for (ValueId a : ins)
+      if (a != recv && val(a).kind == Kind::Stat)
+        for (uint32_t st : val(a).stats) p_.learn_mut(st).applied |= how;
+    Value out = val(derive(ins, r.shape));
+    out.part = r.part;
+    out.split = r.split;
+    result = make(std::move(out));
+  } else if (method == "sample") {
+    SplitEvent ev{call, SplitKind::Sample, {recv}, true, false, "sample"};
+    Value v = r;
+    v.split = static_cast<int32_t>(p_.add_split(std::move(ev)));
+    v.part = Part::Train;
+    result = make(std::move(v));
+  } else if (method == "drop") {
+    // df.drop(train.index): the rows not sampled, i.e. the other side of a sample() split.
+    ValueId a = !args.empty() ? args[0] : kwarg(kwargs, "index");
+    if (a != kNoValue && val(a).kind == Kind::Data && val(a).split >= 0 &&
+        p_.splits()[static_cast<size_t>(val(a).split)].kind == SplitKind::Sample) {
+      Value v = r;
+      v.split = val(a).split;
+      v.part = Part::Test;
+      result = make(std::move(v));
+    } else {
+      Value v = r;
+      ValueId cols = kwarg(kwargs, "columns");
+      if (cols == kNoValue && !args.empty()) cols = args[0];
+      if (cols != kNoValue) {
+        const Value& c = val(cols);
+        if (c.kind == Kind::Scalar && !c.text.empty()) v.dropped.push_back(c.text);
+        for (const auto& name : c.columns) v.dropped.push_back(name);
+      }
+      result = make(std::move(v));
+    }
+  } else if (method == "sort_values" || method == "set_index" || method == "resample" ||
+             method == "asfreq" || method == "sort_index") {
+    Value v = r;
+    std::string_view by = args.empty() ? kwarg_node(call, "by", text_).text(text_)
+                                       : call.field("arguments").named_child(0).text(text_);
+    if (method == "resample" || method == "asfreq" || is_date_like_name(by) ||
+        (method == "sort_index" && r.temporal))
+      v.temporal = true;
+    result = make(std::move(v));
+  } else if (method == "pop" && !args.empty() && val(args[0]).kind == Kind::Scalar) {
+    // y = df.pop("target"): df loses the column, y is that column.
+    Value rest = r;
+    rest.dropped.push_back(val(args[0]).text);
+    rebind(recv_node, make(std::move(rest)));
+    Value col = r;
+    col.shape = Shape::Series;
+    col.columns = {val(args[0]).text};
+    return make(std::move(col));
+  } else if (method == "to_numpy" || method == "ravel" || method == "reshape" ||
+             method == "flatten") {
+    result = with_shape(recv, Shape::Array);
+  } else if (method == "iterrows" || method == "itertuples" || method == "items" ||
+             method == "iteritems") {
+    return unknown();
+  } else if (method == "to_csv" || method == "to_parquet" || method == "to_sql" ||
+             method == "plot" || method == "hist" || method == "info" || method == "head" ||
+             method == "tail" || method == "sum" || method == "count" || method == "any" ||
+             method == "all" || method == "nunique" || method == "duplicated" ||
+             method == "isna" || method == "isnull" || method == "notna") {
+    result = method == "head" || method == "tail" || method == "isna" || method == "isnull" ||
+                     method == "notna" || method == "duplicated"
+                 ? derive({recv}, Shape::Unknown)
+                 : scalar();
+    if (method == "sum" || method == "count" || method == "any" || method == "all" ||
+        method == "nunique")
+      result = derive({recv}, Shape::Unknown);
+  } else {
+    std::vector<ValueId> ins{recv};
+    for (ValueId a : args)
+      if (is_data(a)) ins.push_back(a);
+    Value out = val(derive(ins, r.shape));
+    out.part = r.part;
+    out.split = r.split;
+    if (method == "apply" || method == "assign" || method == "astype" || method == "copy" ||
+        method == "dropna" || method == "reset_index" || method == "rename" ||
+        method == "drop_duplicates" || method == "query" || method == "filter" ||
+        method == "select_dtypes" || method == "pipe")
+      out.shape = r.shape;
+    result = make(std::move(out));
+  }
+  if (kwarg_node(call, "inplace", text_).text(text_) == "True") {
+    rebind(recv_node, result);
+    return scalar();
+  }
+  return result;
+}
+
+ValueId Interpreter::call_estimator_method(ValueId recv, Node recv_node, std::string_view method,
+                                           Node call, std::vector<ValueId>& args,
+                                           Kwargs& kwargs) {
+  const Value& e = val(recv);
+  Node args_node = call.field("arguments");
+  auto arg_at = [&](size_t i, std::string_view kw) {
+    if (i < args.size()) return args[i];
+    return kwarg(kwargs, kw);
+  };
+  ValueId X = arg_at(0, "X");
+  ValueId y = arg_at(1, "y");
+  if (X != kNoValue && args_node && args_node.named_child_count() > 0)
+    X = as_data(X, args_node.named_child(0));
+  bool learner = e.role == Role::Transformer || e.role == Role::Imputer ||
+                 e.role == Role::Selector || e.role == Role::TargetEncoder ||
+                 e.role == Role::Resampler;
+  bool model = e.role == Role::Model || e.role == Role::Container || e.role == Role::Search;
+  auto learn = [&](uint8_t applied) {
+    LearnEvent ev;
+    ev.site = call;
+    ev.kind = StatKind::Estimator;
+    ev.estimator = recv;
+    ev.role = e.role;
+    ev.what = std::string(library::last_name(e.cls));
+    ev.data = X;
+    ev.target = y;
+    ev.applied = applied;
+    return p_.add_learn(std::move(ev));
+  };
+  auto fitted_copy = [&](uint32_t l) {
+    Value f = e;
+    f.fitted = static_cast<int32_t>(l);
+    ValueId id = make(std::move(f));
+    rebind(recv_node, id);
+    return id;
+  };
+
+  if ((method == "fit" || method == "partial_fit") && X != kNoValue) {
+    if (learner) return fitted_copy(learn(0));
+    if (model) {
+      uint32_t l = learn(0);
+      if (e.role == Role::Search)
+        p_.add_use(UseEvent{call, UseKind::CrossValidate, recv, X, y, "search.fit", false});
+      p_.add_use(UseEvent{call, UseKind::Train, recv, X, y, std::string(method), false});
+      fit_validation_sets(recv, call, kwargs);
+      return fitted_copy(l);
+    }
+    return recv;
+  }
+  if (method == "fit_transform" && X != kNoValue) {
+    if (learner || e.role == Role::Container) {
+      uint32_t l = learn(kApplyTransform);
+      fitted_copy(l);
+      return with_stat(derive({X}, Shape::Array), l);
+    }
+    return derive({X}, Shape::Array);
+  }
+  if ((method == "fit_resample" || method == "fit_sample") && X != kNoValue) {
+    uint32_t l = learn(kApplyTransform);
+    fitted_copy(l);
+    Value t;
+    t.kind = Kind::Tuple;
+    t.items = {with_stat(X, l), y != kNoValue && is_data(y) ? with_stat(y, l) : y};
+    return make(std::move(t));
+  }
+  if (method == "transform" && X != kNoValue) {
+    ValueId out = derive({X}, Shape::Array);
+    if (e.fitted >= 0 && (learner || e.role == Role::Container)) {
+      p_.learn_mut(static_cast<uint32_t>(e.fitted)).applied |= kApplyTransform;
+      out = with_stat(out, static_cast<uint32_t>(e.fitted));
+    }
+    return out;
+  }
+  if (library::is_predict_method(method) && X != kNoValue) {
+    uint32_t u = p_.add_use(UseEvent{call, UseKind::Evaluate, recv, X,
+                                     method == "score" ? y : kNoValue, std::string(method),
+                                     method == "score" || method == "evaluate"});
+    if (method == "score" || method == "evaluate") return scalar();
+    Value pred = val(derive({X}, Shape::Array));
+    pred.produced_by = static_cast<int32_t>(u);
+    pred.stats.clear();
+    return make(std::move(pred));
+  }
+  if (method == "fit_predict" && X != kNoValue) {
+    uint32_t l = learn(kApplyTransform);
+    fitted_copy(l);
+    return with_stat(derive({X}, Shape::Array), l);
+  }
+  if (method == "inverse_transform" && X != kNoValue) return derive({X}, Shape::Array);
+  if (method == "set_params" || method == "set_output") return recv;
+  return unknown();
+}
+
+ValueId Interpreter::train_test_split(Node call, std::vector<ValueId>& args, Kwargs& kwargs) {
+  Node args_node = call.field("arguments");
+  std::vector<ValueId> arrays;
+  for (size_t i = 0; i < args.size(); ++i)
+    arrays.push_back(as_data(args[i], args_node.named_child(static_cast<uint32_t>(i))));
+  Node shuffle = kwarg_node(call, "shuffle", text_);
+  SplitEvent ev{call, SplitKind::TrainTestSplit, arrays,
+                !(shuffle && shuffle.text(text_) == "False"), false, "train_test_split"};
+  (void)kwargs;
+  int32_t sid = static_cast<int32_t>(p_.add_split(std::move(ev)));
+  Value out;
+  out.kind = Kind::Tuple;
+  for (ValueId a : arrays) {
+    Value tr = val(a), te = val(a);
+    if (tr.kind != Kind::Data) {
+      out.items.push_back(unknown());
+      out.items.push_back(unknown());
+      continue;
+    }
+    bool of_train = tr.part == Part::Train;
+    tr.part = Part::Train;
+    te.part = of_train ? Part::Val : Part::Test;
+    tr.split = te.split = sid;
+    out.items.push_back(make(std::move(tr)));
+    out.items.push_back(make(std::move(te)));
+  }
+  return make(std::move(out));
+}
+
+ValueId Interpreter::cross_validate(const std::string& q, Node call, std::vector<ValueId>& args,
+                                    Kwargs& kwargs) {
+  auto arg_at = [&](size_t i, std::string_view kw) {
+    if (i < args.size()) return args[i];
+    return kwarg(kwargs, kw);
+  };
+  ValueId est = arg_at(0, "estimator");
+  ValueId X = arg_at(1, "X");
+  ValueId y = arg_at(2, "y");
+  Node args_node = call.field("arguments");
+  if (X != kNoValue && args.size() > 1) X = as_data(X, args_node.named_child(1));
+  ValueId cv = kwarg(kwargs, "cv");
+  bool shuffled = cv != kNoValue && val(cv).kind == Kind::Splitter && val(cv).shuffle;
+  bool grouped = kwarg(kwargs, "groups") != kNoValue ||
+                 (cv != kNoValue && val(cv).kind == Kind::Splitter && val(cv).grouped);
+  std::string splitter = cv != kNoValue && val(cv).kind == Kind::Splitter
+                             ? std::string(library::last_name(val(cv).cls))
+                             : "KFold";
+  if (cv != kNoValue && val(cv).kind == Kind::Splitter && val(cv).temporal) splitter = "TimeSeriesSplit";
+  p_.add_split(SplitEvent{call, SplitKind::FoldLoop, {X}, shuffled, grouped, splitter});
+  p_.add_use(UseEvent{call, UseKind::CrossValidate, est, X, y,
+                      std::string(library::last_name(q)), true});
+  if (library::last_name(q) == "cross_val_predict") return derive({X}, Shape::Array);
+  return scalar();
+}
+
+void Interpreter::fit_validation_sets(ValueId model, Node call, Kwargs& kwargs) {
+  ValueId sets = kwarg(kwargs, "eval_set");
+  if (sets == kNoValue) sets = kwarg(kwargs, "validation_data");
+  if (sets == kNoValue) return;
+  Node cb = kwarg_node(call, "callbacks", text_);
+  std::string_view cbt = cb.text(text_);
+  bool stops = kwarg(kwargs, "early_stopping_rounds") != kNoValue ||
+               (model != kNoValue && val(model).early_stopping) ||
+               cbt.find("EarlyStopping") != std::string_view::npos ||
+               cbt.find("early_stopping") != std::string_view::npos ||
+               cbt.find("save_best_only=True") != std::string_view::npos ||
+               (model != kNoValue && val(model).cls.find("catboost") != std::string::npos);
+  // eval_set=[(X_val, y_val), ...] or validation_data=(X_val, y_val)
+  std::vector<ValueId> pairs;
+  const Value& s = val(sets);
+  if (s.kind == Kind::Tuple && !s.items.empty() && val(s.items[0]).kind == Kind::Tuple)
+    pairs = s.items;
+  else
+    pairs = {sets};
+  for (ValueId p : pairs) {
+    const Value& pv = val(p);
+    ValueId x = pv.kind == Kind::Tuple && !pv.items.empty() ? pv.items[0] : p;
+    ValueId y = pv.kind == Kind::Tuple && pv.items.size() > 1 ? pv.items[1] : kNoValue;
+    if (!is_data(x)) continue;
+    p_.add_use(UseEvent{call, stops ? UseKind::EarlyStopping : UseKind::Monitor, model, x, y,
+                        "eval_set", stops});
+  }
+}
+
+}  // namespace mlroast::lineage

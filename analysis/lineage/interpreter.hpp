@@ -1,0 +1,112 @@
+// The abstract interpreter behind lineage::Program. Executes a module's statements in order over
+// abstract Values (see value.hpp): assignments and unpacking, branches (both arms joined), loops
+// (body once), with/try, function definitions (bodies interpreted at each call site with the
+// arguments' values, bounded in depth and count; functions never called are interpreted once
+// with unknown parameters so that every expression still gets a value). Records events and the
+// value of every evaluated expression into the Program. Internal to analysis/lineage.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "analysis/lineage/program.hpp"
+
+namespace mlroast::lineage {
+
+// The value node of keyword argument `name` in `call`, or a null node.
+syntax::Node kwarg_node(syntax::Node call, std::string_view name, std::string_view text);
+
+class Interpreter {
+ public:
+  Interpreter(Program& program, const semantic::SemanticModel& sem);
+  void run(syntax::Node module);
+
+ private:
+  using Node = syntax::Node;
+  using Env = std::unordered_map<std::string, ValueId>;
+  struct Function {
+    Node node;
+    int calls = 0;
+    bool interpreted = false;
+  };
+  struct Frame {
+    Env vars;
+    ValueId ret = kNoValue;
+  };
+
+  // statements (interpreter.cpp)
+  void exec_block(Node block);
+  void exec(Node stmt);
+  void exec_if(Node stmt);
+  void exec_for(Node stmt);
+  void exec_function_def(Node def);
+  void assign(Node target, ValueId v);
+  void assign_subscript(Node target, ValueId v);
+  ValueId call_function(int fn, Node call, const std::vector<ValueId>& args,
+                        const std::vector<std::pair<std::string, ValueId>>& kwargs);
+
+  // expressions (eval_expr.cpp)
+  ValueId eval(Node expr);
+  ValueId eval_uncached(Node expr);
+  ValueId eval_identifier(Node id);
+  ValueId eval_attribute(Node attr);
+  ValueId eval_subscript(Node sub);
+  ValueId eval_binary(Node op);
+  ValueId eval_sequence(Node seq);
+  ValueId eval_comprehension(Node comp);
+
+  // calls (eval_call.cpp)
+  ValueId eval_call(Node call);
+  ValueId call_qualified(const std::string& q, Node call, std::vector<ValueId>& args,
+                         std::vector<std::pair<std::string, ValueId>>& kwargs);
+  ValueId call_data_method(ValueId recv, Node recv_node, std::string_view method, Node call,
+                           std::vector<ValueId>& args,
+                           std::vector<std::pair<std::string, ValueId>>& kwargs);
+  ValueId call_estimator_method(ValueId recv, Node recv_node, std::string_view method,
+                                Node call, std::vector<ValueId>& args,
+                                std::vector<std::pair<std::string, ValueId>>& kwargs);
+  ValueId construct_estimator(const std::string& q, Role role, Node call,
+                              std::vector<ValueId>& args,
+                              std::vector<std::pair<std::string, ValueId>>& kwargs);
+  ValueId train_test_split(Node call, std::vector<ValueId>& args,
+                           std::vector<std::pair<std::string, ValueId>>& kwargs);
+  ValueId cross_validate(const std::string& q, Node call, std::vector<ValueId>& args,
+                         std::vector<std::pair<std::string, ValueId>>& kwargs);
+  void fit_validation_sets(ValueId model, Node call,
+                           std::vector<std::pair<std::string, ValueId>>& kwargs);
+
+  // values (values.cpp)
+  const Value& val(ValueId id) const { return p_.value(id); }
+  ValueId make(Value v) { return p_.add(std::move(v)); }
+  ValueId unknown() const { return unknown_; }
+  ValueId scalar() const { return scalar_; }
+  ValueId new_data(Node site, Shape shape, std::string label);
+  ValueId as_data(ValueId v, Node site);  // Unknown used as data becomes data of a new origin
+  ValueId derive(const std::vector<ValueId>& inputs, Shape shape);
+  ValueId with_stat(ValueId data, uint32_t learn);
+  ValueId with_shape(ValueId data, Shape shape);
+  ValueId join(ValueId a, ValueId b);
+  bool is_data(ValueId v) const;
+  ValueId kwarg(const std::vector<std::pair<std::string, ValueId>>& kwargs,
+                std::string_view name) const;
+  // Rebinds the variable `target` (an identifier) to `v`: in-place updates (fit, inplace=True).
+  void rebind(Node target, ValueId v);
+  ValueId lookup(std::string_view name) const;
+  void bind(std::string_view name, ValueId v);
+  std::string label_of(Node n) const;
+  void mark_scored(ValueId v);
+
+  Program& p_;
+  const semantic::SemanticModel& sem_;
+  std::string_view text_;
+  std::vector<Frame> frames_;
+  std::vector<Function> functions_;
+  std::unordered_map<const void*, int> fn_by_node_;
+  ValueId unknown_ = kNoValue, scalar_ = kNoValue;
+  int depth_ = 0;
+  size_t budget_ = 0;  // expression evaluations left (bounds pathological inputs)
+};
+
+}  // namespace mlroast::lineage

@@ -1,0 +1,52 @@
+// What the lineage engine knows about the ML libraries: which qualified names load data, split
+// it, cross-validate, and which estimator classes play which role. Pure lookup tables over
+// qualified names ("sklearn.preprocessing.StandardScaler"), so aliases never matter.
+#pragma once
+
+#include <string_view>
+
+#include "analysis/lineage/value.hpp"
+
+namespace mlroast::lineage::library {
+
+// The last dotted component: "StandardScaler" for "sklearn.preprocessing.StandardScaler".
+std::string_view last_name(std::string_view qualified);
+// The module part: "sklearn.preprocessing" (everything before the last dot).
+std::string_view module_of(std::string_view qualified);
+
+// Role of an estimator class, Role::None when the name is not a known estimator class.
+Role estimator_role(std::string_view qualified);
+// Estimators whose fit learns nothing from the rows (Normalizer, PolynomialFeatures, ...).
+bool is_stateless(std::string_view qualified);
+// KFold, StratifiedKFold, GroupKFold, TimeSeriesSplit, ... (sets `grouped`, `temporal_ok`).
+bool is_splitter(std::string_view qualified, bool& grouped, bool& chronological);
+
+bool is_loader(std::string_view qualified);             // read_csv, np.load, load_iris, ...
+bool loader_returns_split(std::string_view qualified);  // keras.datasets.*.load_data
+bool is_train_test_split(std::string_view qualified);
+bool is_cv_function(std::string_view qualified);        // cross_val_score, cross_validate, ...
+// sklearn.preprocessing.scale / minmax_scale / robust_scale / maxabs_scale / quantile_transform
+// / power_transform: learn a statistic over rows and apply it in one call.
+bool is_functional_scaler(std::string_view qualified);
+// pd.concat, np.vstack/hstack/concatenate/column_stack, pd.merge
+bool is_combiner(std::string_view qualified);
+// pd.DataFrame, pd.Series, np.array, np.asarray, ... (data in, same data out)
+bool is_data_constructor(std::string_view qualified);
+// pd.to_datetime: the result is temporal.
+bool is_datetime_parser(std::string_view qualified);
+
+// A column or variable name that reads as a date/time ("date", "order_ts", "month").
+bool is_date_like_name(std::string_view name);
+
+// Methods of DataFrame/Series/ndarray that learn a statistic over rows.
+bool is_moment_method(std::string_view method);
+// Methods that return the same rows (possibly fewer or reordered columns): dropna, copy, ...
+bool is_row_preserving_method(std::string_view method);
+// Window constructors on a Series/DataFrame: rolling, expanding, ewm.
+bool is_window_method(std::string_view method);
+// Aggregations applicable to a GroupBy or a Window: mean, sum, agg, transform, ...
+bool is_aggregation_method(std::string_view method);
+// Estimator methods that evaluate a fitted model on data.
+bool is_predict_method(std::string_view method);
+
+}  // namespace mlroast::lineage::library

@@ -1,0 +1,138 @@
+// The lineage engine's result for one file: an abstract interpretation of the module in
+// execution order (function bodies are summarised and applied at their call sites) that records
+// the abstract Value of every evaluated expression and the events where facts are born: loads,
+// splits, learned statistics and uses of data by models (training, evaluation, cross-validation).
+// Leakage rules query these; other rules use value_of() to ask "is this a DataFrame?".
+// Built once per analysis on the analysing thread; read-only afterwards.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "analysis/lineage/value.hpp"
+#include "analysis/semantic/model.hpp"
+#include "analysis/syntax/tree.hpp"
+
+namespace mlroast::lineage {
+
+struct Origin {
+  syntax::Node site;  // the load call, the parameter, the unknown call
+  std::string label;  // "pd.read_csv(\"train.csv\")" shortened for messages
+};
+
+enum class StatKind : uint8_t {
+  Estimator,   // fit / fit_transform / fit_resample of an estimator
+  Functional,  // preprocessing.scale(X), normalize, minmax_scale
+  Moment,      // .mean() .std() .median() .mode() .var() .quantile() .min() .max() .describe()
+  Counts,      // value_counts()
+  Correlation, // corr()
+  GroupAgg,    // groupby(...).agg/transform/mean...
+  Window,      // rolling/expanding/ewm aggregates
+};
+
+struct LearnEvent {
+  syntax::Node site;             // where the statistic is learned (the fit call, the .mean())
+  StatKind kind = StatKind::Estimator;
+  ValueId estimator = kNoValue;  // the estimator fitted (kNoValue for plain statistics)
+  Role role = Role::None;        // the estimator's role
+  std::string what;              // "StandardScaler", "mean", "SMOTE"
+  ValueId data = kNoValue;       // the data learned from, as it was at that point
+  ValueId target = kNoValue;     // y, when the learner is supervised
+  bool in_container_fold = false;  // fitted per fold inside a cross-validated container
+  bool on_target = false;        // the statistic is of the target column
+  uint8_t applied = 0;           // Apply* bits: how the statistic was put back into data
+  bool preceded_by_shift = false;  // Window: the series was shifted (k >= 1) first
+};
+
+// How a learned statistic reached data (LearnEvent::applied bits).
+enum Apply : uint8_t {
+  kApplyFill = 1,       // fillna(stat)
+  kApplyArithmetic = 2, // (x - mean) / std, x / max
+  kApplyMap = 4,        // map(stat) / merge of a group aggregate
+  kApplySelect = 8,     // df[cols chosen by the statistic]
+  kApplyTransform = 16, // estimator transform / fit_transform / resample output
+};
+
+enum class SplitKind : uint8_t {
+  TrainTestSplit,  // train_test_split(...)
+  Positional,      // X[:n] / X[n:] / iloc[:cut]
+  Mask,            // df[df.date < cutoff]
+  Sample,          // df.sample(frac) + df.drop(sample.index)
+  FoldLoop,        // for tr, te in KFold(...).split(X)
+  KerasValidation, // fit(..., validation_split=)
+};
+
+struct SplitEvent {
+  syntax::Node site;
+  SplitKind kind = SplitKind::TrainTestSplit;
+  std::vector<ValueId> inputs;  // the arrays split
+  bool shuffled = true;         // rows are shuffled before splitting
+  bool grouped = false;         // GroupKFold / groups= given
+  std::string splitter;         // "train_test_split", "KFold", ...
+};
+
+enum class UseKind : uint8_t {
+  Train,           // model.fit(X, y)
+  Evaluate,        // predict / predict_proba / score / evaluate on data
+  CrossValidate,   // cross_val_score / cross_validate / cross_val_predict / search.fit
+  Monitor,         // eval_set= / validation_data= without early stopping
+  EarlyStopping,   // eval_set= / validation_data= that decides when to stop or which epoch wins
+};
+
+struct UseEvent {
+  syntax::Node site;
+  UseKind kind = UseKind::Train;
+  ValueId model = kNoValue;  // the estimator (for CrossValidate: what is cross-validated)
+  ValueId X = kNoValue;
+  ValueId y = kNoValue;
+  std::string what;          // "fit", "score", "cross_val_score", ...
+  bool scored = false;       // Evaluate: the result reaches a metric, a score or a print
+};
+
+class Program {
+ public:
+  Program(syntax::Node root, const semantic::SemanticModel& sem);
+  ~Program();
+  Program(const Program&) = delete;
+  Program& operator=(const Program&) = delete;
+
+  // The abstract value an expression evaluated to (the last time it was evaluated), or nullptr.
+  const Value* value_of(syntax::Node expr) const;
+  const Value& value(ValueId id) const { return values_[static_cast<size_t>(id)]; }
+  const std::vector<Origin>& origins() const { return origins_; }
+  const std::vector<LearnEvent>& learns() const { return learns_; }
+  const std::vector<SplitEvent>& splits() const { return splits_; }
+  const std::vector<UseEvent>& uses() const { return uses_; }
+  const semantic::SemanticModel& sem() const { return sem_; }
+
+  // Used by the interpreter (analysis/lineage/*.cpp); not for rules.
+  ValueId add(Value v);
+  void record(syntax::Node expr, ValueId v) { by_node_[expr.id()] = v; }
+  uint32_t add_origin(Origin o);
+  uint32_t add_learn(LearnEvent e);
+  uint32_t add_split(SplitEvent e);
+  uint32_t add_use(UseEvent e) {
+    uses_.push_back(std::move(e));
+    return static_cast<uint32_t>(uses_.size() - 1);
+  }
+  LearnEvent& learn_mut(uint32_t i) { return learns_[i]; }
+  UseEvent& use_mut(uint32_t i) { return uses_[i]; }
+  ValueId set(ValueId id, Value v) {
+    values_[static_cast<size_t>(id)] = std::move(v);
+    return id;
+  }
+
+ private:
+  const semantic::SemanticModel& sem_;
+  std::deque<Value> values_;  // a deque: references stay valid while values are added
+  std::unordered_map<const void*, ValueId> by_node_;
+  std::vector<Origin> origins_;
+  std::vector<LearnEvent> learns_;
+  std::vector<SplitEvent> splits_;
+  std::vector<UseEvent> uses_;
+};
+
+}  // namespace mlroast::lineage

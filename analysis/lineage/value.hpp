@@ -1,0 +1,76 @@
+// Abstract values of the lineage engine (see docs/lineage.md and shared LINEAGE.md §1). A Value
+// is what the interpreter knows about one Python value: data (with its origins, its partition and
+// the statistics learned elsewhere that are baked into it), an estimator (with its role and what
+// it was fitted on), a CV splitter, a learned statistic, or Unknown. Values live in the Program's
+// arena and are referred to by ValueId; they are immutable once created (updates make new values).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlroast::lineage {
+
+using ValueId = int32_t;
+constexpr ValueId kNoValue = -1;
+
+enum class Kind : uint8_t {
+  Unknown,    // cannot see through it: never produces a finding by itself
+  Data,       // row-shaped: DataFrame, Series, ndarray, sparse matrix, list of texts
+  Estimator,  // sklearn-style object with fit
+  Splitter,   // KFold and friends
+  Stat,       // a statistic learned from data (a mean, a Series of correlations, a mapping)
+  Module,     // an imported module or class (its qualified name is in `cls`)
+  Scalar,     // numbers, strings, booleans, None
+  Columns,    // a list of column names
+  Tuple,      // a tuple/list of values (elements in `items`)
+  Function,   // a function defined in this file (index in `fn`)
+};
+
+enum class Shape : uint8_t { Unknown, Frame, Series, Array, GroupBy, Window };
+
+enum class Part : uint8_t { Unknown, Whole, Train, Test, Val };
+const char* to_string(Part p);
+
+enum class Role : uint8_t {
+  None,
+  Transformer,    // scalers, encoders, vectorizers, PCA, discretizers
+  Imputer,        // SimpleImputer, KNNImputer, IterativeImputer
+  Selector,       // SelectKBest, RFE, SelectFromModel ...
+  Resampler,      // SMOTE, RandomOverSampler, RandomUnderSampler ...
+  TargetEncoder,  // TargetEncoder, category_encoders target-style encoders
+  Model,          // classifiers/regressors
+  Search,         // GridSearchCV, RandomizedSearchCV, Halving*
+  Container,      // Pipeline, make_pipeline, ColumnTransformer, FeatureUnion ...
+};
+
+struct Value {
+  Kind kind = Kind::Unknown;
+  Shape shape = Shape::Unknown;
+  Part part = Part::Unknown;
+  std::vector<uint32_t> origins;  // origin ids (sorted, unique)
+  std::vector<uint32_t> stats;    // learn-event ids baked into this data (sorted, unique)
+  int32_t split = -1;             // split event that produced this part
+  bool temporal = false;          // dates parsed, .dt used, sorted by date, lags...
+  bool target_derived = false;    // computed from the target column
+  // Estimators, modules, splitters: the qualified class or module name.
+  std::string cls;
+  Role role = Role::None;
+  int32_t fitted = -1;               // learn event of the last fit
+  std::vector<ValueId> items;        // Tuple elements, Container steps
+  std::vector<std::string> columns;  // Columns: names; Data: the column selected by df["c"]
+  double number = 0;                 // Scalar numbers
+  std::string text;                  // Scalar strings
+  int32_t fn = -1;                   // Function: index of its summary
+  int32_t produced_by = -1;          // predictions: the Evaluate use event that made them
+  bool shifted = false;              // Data: shifted by k >= 1 rows (lagged)
+  bool shuffle = true;               // Splitter: shuffles rows
+  bool grouped = false;              // Splitter: group-aware
+  bool early_stopping = false;       // Estimator: constructed with early_stopping_rounds
+  bool fold_index = false;           // Data: row indices produced by a CV splitter
+  int8_t mask_direction = 0;         // Data: boolean mask from a date comparison (-1 <, +1 >)
+  std::vector<std::string> dropped;  // Data: columns dropped from a frame (drop/pop/del)
+  std::string group_keys;            // GroupBy: the source text of the grouping keys
+};
+
+}  // namespace mlroast::lineage

@@ -1,0 +1,226 @@
+// Value construction and combination for the abstract interpreter: new data from a load, data
+// derived from several inputs (origins, statistics and flags are unioned), joins at control-flow
+// merges, and the bookkeeping of assignments.
+#include <algorithm>
+
+#include "analysis/lineage/interpreter.hpp"
+
+namespace mlroast::lineage {
+
+namespace {
+void merge_sorted(std::vector<uint32_t>& into, const std::vector<uint32_t>& from) {
+  if (from.empty()) return;
+  std::vector<uint32_t> out;
+  out.reserve(into.size() + from.size());
+  std::set_union(into.begin(), into.end(), from.begin(), from.end(), std::back_inserter(out));
+  into = std::move(out);
+}
+}  // namespace
+
+bool Interpreter::is_data(ValueId v) const { return v != kNoValue && val(v).kind == Kind::Data; }
+
+ValueId Interpreter::new_data(Node site, Shape shape, std::string label) {
+  Value d;
+  d.kind = Kind::Data;
+  d.shape = shape;
+  d.part = Part::Whole;
+  d.origins.push_back(p_.add_origin(Origin{site, std::move(label)}));
+  return make(std::move(d));
+}
+
+ValueId Interpreter::as_data(ValueId v, Node site) {
+  if (v == kNoValue) v = unknown();
+  Kind k = val(v).kind;
+  if (k == Kind::Data) return v;
+  if (k != Kind::Unknown) return v;
+  ValueId d = new_data(site, Shape::Unknown, label_of(site));
+  rebind(site, d);  // the variable now names this data, so later uses share its origin
+  return d;
+}
+
+ValueId Interpreter::derive(const std::vector<ValueId>& inputs, Shape shape) {
+  Value out;
+  bool any_data = false, any_stat = false, first = true;
+  for (ValueId id : inputs) {
+    if (id == kNoValue) continue;
+    const Value& in = val(id);
+    if (in.kind == Kind::Tuple) {
+      std::vector<ValueId> items = in.items;
+      if (items.empty()) continue;
+      ValueId inner = derive(items, shape);
+      if (val(inner).kind != Kind::Data && val(inner).kind != Kind::Stat) continue;
+      const Value& iv = val(inner);
+      any_data = any_data || iv.kind == Kind::Data;
+      any_stat = any_stat || iv.kind == Kind::Stat;
+      merge_sorted(out.origins, iv.origins);
+      merge_sorted(out.stats, iv.stats);
+      continue;
+    }
+    if (in.kind != Kind::Data && in.kind != Kind::Stat) continue;
+    merge_sorted(out.origins, in.origins);
+    merge_sorted(out.stats, in.stats);
+    out.temporal = out.temporal || in.temporal;
+    out.target_derived = out.target_derived || in.target_derived;
+    if (in.kind == Kind::Stat) {
+      any_stat = true;
+      continue;
+    }
+    any_data = true;
+    if (first) {
+      out.part = in.part;
+      out.split = in.split;
+      out.shape = in.shape;
+      out.shifted = in.shifted;
+      out.columns = in.columns;
+      out.dropped = in.dropped;
+      first = false;
+    } else if (out.part != in.part || out.split != in.split) {
+      // Rows of different partitions together: the whole data again (train + test).
+      bool both_sides = out.part != Part::Unknown && in.part != Part::Unknown;
+      out.part = both_sides ? Part::Whole : Part::Unknown;
+      out.split = -1;
+    }
+  }
+  if (!any_data) {
+    if (!any_stat) return unknown();
+    out.kind = Kind::Stat;
+    return make(std::move(out));
+  }
+  out.kind = Kind::Data;
+  if (shape != Shape::Unknown) out.shape = shape;
+  return make(std::move(out));
+}
+
+ValueId Interpreter::with_stat(ValueId data, uint32_t learn) {
+  Value v = val(data);
+  if (v.kind != Kind::Data) return data;
+  auto it = std::lower_bound(v.stats.begin(), v.stats.end(), learn);
+  if (it == v.stats.end() || *it != learn) v.stats.insert(it, learn);
+  return make(std::move(v));
+}
+
+ValueId Interpreter::with_shape(ValueId data, Shape shape) {
+  Value v = val(data);
+  v.shape = shape;
+  return make(std::move(v));
+}
+
+ValueId Interpreter::join(ValueId a, ValueId b) {
+  if (a == b || b == kNoValue) return a;
+  if (a == kNoValue) return b;
+  const Value& va = val(a);
+  const Value& vb = val(b);
+  if (va.kind == Kind::Unknown) return b;
+  if (vb.kind == Kind::Unknown) return a;
+  if ((va.kind == Kind::Data || va.kind == Kind::Stat) &&
+      (vb.kind == Kind::Data || vb.kind == Kind::Stat)) {
+    Value out = va;
+    merge_sorted(out.origins, vb.origins);
+    merge_sorted(out.stats, vb.stats);
+    out.temporal = va.temporal || vb.temporal;
+    out.target_derived = va.target_derived || vb.target_derived;
+    if (va.part != vb.part) {
+      out.part = Part::Unknown;
+      out.split = -1;
+    }
+    if (vb.kind == Kind::Data) out.kind = Kind::Data;
+    return make(std::move(out));
+  }
+  if (va.kind == Kind::Estimator && vb.kind == Kind::Estimator) {
+    Value out = vb;
+    out.fitted = std::max(va.fitted, vb.fitted);
+    return make(std::move(out));
+  }
+  return b;
+}
+
+ValueId Interpreter::kwarg(const std::vector<std::pair<std::string, ValueId>>& kwargs,
+                           std::string_view name) const {
+  for (const auto& kv : kwargs)
+    if (kv.first == name) return kv.second;
+  return kNoValue;
+}
+
+std::string Interpreter::label_of(Node n) const {
+  std::string s(n.text(text_));
+  for (char& c : s)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  return s;
+}
+
+void Interpreter::mark_scored(ValueId v) {
+  if (v == kNoValue) return;
+  const Value& x = val(v);
+  if (x.produced_by >= 0) p_.use_mut(static_cast<uint32_t>(x.produced_by)).scored = true;
+  if (x.kind == Kind::Tuple)
+    for (ValueId i : std::vector<ValueId>(x.items)) mark_scored(i);
+}
+
+void Interpreter::assign(Node t, ValueId v) {
+  if (t.is_null()) return;
+  auto k = t.kind();
+  if (k == "identifier") {
+    bind(t.text(text_), v);
+    p_.record(t, v);
+    return;
+  }
+  if (k == "pattern_list" || k == "tuple_pattern" || k == "list_pattern" ||
+      k == "expression_list" || k == "tuple" || k == "list") {
+    const Value& src = val(v);
+    uint32_t n = t.named_child_count();
+    std::vector<ValueId> items =
+        src.kind == Kind::Tuple ? src.items : std::vector<ValueId>{};
+    size_t next = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      Node c = t.named_child(i);
+      if (c.kind() == "list_splat_pattern" || c.kind() == "list_splat") {
+        // starred target takes the middle elements
+        size_t rest = n - i - 1;
+        Value tup;
+        tup.kind = Kind::Tuple;
+        while (next + rest < items.size()) tup.items.push_back(items[next++]);
+        if (c.named_child_count() > 0) assign(c.named_child(0), make(std::move(tup)));
+        continue;
+      }
+      ValueId elem = unknown();
+      if (!items.empty()) {
+        if (next < items.size()) elem = items[next++];
+      } else if (src.kind == Kind::Data) {
+        elem = v;  // a, b = data_pair: each side shares the data's lineage
+      }
+      assign(c, elem);
+    }
+    return;
+  }
+  if (k == "parenthesized_expression" && t.named_child_count() == 1) {
+    assign(t.named_child(0), v);
+    return;
+  }
+  if (k == "subscript") {
+    assign_subscript(t, v);
+    return;
+  }
+  if (k == "attribute") eval(t.field("object"));
+}
+
+void Interpreter::assign_subscript(Node t, ValueId v) {
+  // df["col"] = expr / df.loc[mask, "col"] = expr: the frame now carries expr's lineage.
+  Node base = t.field("value");
+  Node holder = base;
+  if (base.kind() == "attribute") {
+    std::string_view a = base.field("attribute").text(text_);
+    if (a == "loc" || a == "iloc" || a == "at" || a == "iat") holder = base.field("object");
+  }
+  ValueId b = eval(holder);
+  for (uint32_t i = 0; i < t.child_count(); ++i)
+    if (t.field_name_of_child(i) == "subscript") eval(t.child(i));
+  if (!is_data(b)) return;
+  Value merged = val(derive({b, v}, val(b).shape));
+  merged.part = val(b).part;
+  merged.split = val(b).split;
+  merged.columns = val(b).columns;
+  rebind(holder, make(std::move(merged)));
+}
+
+}  // namespace mlroast::lineage

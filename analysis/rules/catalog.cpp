@@ -1,0 +1,84 @@
+// The one table of rules. Adding a rule: write analysis/rules/<slug>.cpp with its doc block and
+// a `make_<slug>()` factory, declare the factory here and add it to kFactories (code order).
+#include <algorithm>
+
+#include "analysis/rules/rule.hpp"
+
+#ifndef MLROAST_DOCS_DIR
+#define MLROAST_DOCS_DIR "docs/rules"
+#endif
+
+namespace mlroast {
+
+namespace rules {
+std::unique_ptr<Rule> make_preprocessing_before_split();
+std::unique_ptr<Rule> make_imputation_before_split();
+std::unique_ptr<Rule> make_oversampling_before_split();
+std::unique_ptr<Rule> make_feature_selection_before_split();
+std::unique_ptr<Rule> make_normalization_before_split();
+std::unique_ptr<Rule> make_row_wise_loop();
+std::unique_ptr<Rule> make_bare_except();
+std::unique_ptr<Rule> make_mutable_default_argument();
+std::unique_ptr<Rule> make_hardcoded_absolute_path();
+std::unique_ptr<Rule> make_pickle_untrusted_load();
+std::unique_ptr<Rule> make_hardcoded_secret();
+}  // namespace rules
+
+namespace {
+using Factory = std::unique_ptr<Rule> (*)();
+constexpr Factory kFactories[] = {
+    rules::make_preprocessing_before_split,
+    rules::make_imputation_before_split,
+    rules::make_oversampling_before_split,
+    rules::make_feature_selection_before_split,
+    rules::make_normalization_before_split,
+    rules::make_row_wise_loop,
+    rules::make_bare_except,
+    rules::make_mutable_default_argument,
+    rules::make_hardcoded_absolute_path,
+    rules::make_pickle_untrusted_load,
+    rules::make_hardcoded_secret,
+};
+}  // namespace
+
+const char* to_string(Category c) {
+  switch (c) {
+    case Category::Leakage: return "leakage";
+    case Category::TimeSeries: return "time-series";
+    case Category::DataQuality: return "data-quality";
+    case Category::Evaluation: return "evaluation";
+    case Category::DeepLearning: return "deep-learning";
+    case Category::Reproducibility: return "reproducibility";
+    case Category::CodeQuality: return "code-quality";
+  }
+  return "code-quality";
+}
+
+std::vector<std::unique_ptr<Rule>> make_all_rules() {
+  std::vector<std::unique_ptr<Rule>> out;
+  for (Factory f : kFactories) out.push_back(f());
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a->info().code < b->info().code; });
+  return out;
+}
+
+const std::vector<const RuleInfo*>& all_rule_infos() {
+  static const std::vector<const RuleInfo*> infos = [] {
+    std::vector<const RuleInfo*> v;
+    for (const auto& r : make_all_rules()) v.push_back(&r->info());  // info() is static storage
+    return v;
+  }();
+  return infos;
+}
+
+const RuleInfo* find_rule(std::string_view code) {
+  for (const RuleInfo* i : all_rule_infos())
+    if (i->code == code || i->slug == code) return i;
+  return nullptr;
+}
+
+std::string rule_url(const RuleInfo& info) {
+  return std::string("file://") + MLROAST_DOCS_DIR + "/" + std::string(info.code) + ".md";
+}
+
+}  // namespace mlroast

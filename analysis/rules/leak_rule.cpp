@@ -1,0 +1,70 @@
+#include "analysis/rules/leak_rule.hpp"
+
+#include "analysis/lineage/program.hpp"
+
+namespace mlroast::rules {
+
+namespace {
+
+std::string shorten(std::string_view s) {
+  std::string out;
+  for (char c : s) out += (c == '\n' || c == '\r') ? ' ' : c;
+  if (out.size() > 40) out = out.substr(0, 37) + "...";
+  return out;
+}
+
+class LeakRule final : public Rule {
+ public:
+  LeakRule(const RuleInfo& info, lineage::LeakFamily family, std::string_view consequence)
+      : info_(info), family_(family), consequence_(consequence) {}
+  const RuleInfo& info() const override { return info_; }
+
+  void finish(RuleContext& ctx) override {
+    const lineage::Program* p = ctx.program();
+    if (p == nullptr) return;
+    for (const lineage::Leak& leak : lineage::find_leaks(*p)) {
+      if (leak.family != family_) continue;
+      const lineage::LearnEvent& e = p->learns()[leak.learn];
+      std::string src = learned_from_text(ctx, e);
+      std::string what = e.kind == lineage::StatKind::Estimator ||
+                                 e.kind == lineage::StatKind::Functional
+                             ? e.what + " fitted on "
+                             : "`." + e.what + "()` computed over ";
+      std::string msg = what + lineage::describe_data(*p, e.data, src) + " (line " +
+                        std::to_string(e.site.start_point().row + 1) + "); " +
+                        leak.ends.front().message + ", so " + std::string(consequence_);
+      Finding f = finding(e.site, std::move(msg));
+      for (const auto& end : leak.ends) f.related.push_back({TextRange::of(end.site), end.message});
+      ctx.report(std::move(f));
+    }
+  }
+
+ private:
+  const RuleInfo& info_;
+  lineage::LeakFamily family_;
+  std::string_view consequence_;
+};
+
+}  // namespace
+
+std::string learned_from_text(const RuleContext& ctx, const lineage::LearnEvent& e) {
+  syntax::Node site = e.site;
+  if (site.kind() != "call") return "";
+  syntax::Node fn = site.field("function");
+  if (e.kind != lineage::StatKind::Estimator && e.kind != lineage::StatKind::Functional &&
+      fn.kind() == "attribute")
+    return shorten(ctx.text_of(fn.field("object")));
+  syntax::Node args = site.field("arguments");
+  for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
+    syntax::Node a = args.named_child(i);
+    if (a.kind() != "keyword_argument" && a.kind() != "comment") return shorten(ctx.text_of(a));
+  }
+  return "";
+}
+
+std::unique_ptr<Rule> make_leak_rule(const RuleInfo& info, lineage::LeakFamily family,
+                                     std::string_view consequence) {
+  return std::make_unique<LeakRule>(info, family, consequence);
+}
+
+}  // namespace mlroast::rules

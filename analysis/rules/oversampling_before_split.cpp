@@ -1,0 +1,55 @@
+// ML103 oversampling-before-split: synthetic or duplicated rows on both sides of the split.
+#include "analysis/rules/leak_rule.hpp"
+
+namespace mlroast::rules {
+namespace {
+
+constexpr std::string_view kDoc = R"md(# ML103 oversampling-before-split
+
+## What it finds
+`SMOTE`, `ADASYN`, `BorderlineSMOTE`, `RandomOverSampler` (any imblearn sampler, including
+undersamplers such as `RandomUnderSampler` and `NearMiss`) `fit_resample` — or
+`sklearn.utils.resample` with replacement — applied to data that is split or cross-validated
+afterwards.
+
+## Why it matters
+Oversampling creates copies or interpolations of minority rows. Resampling before the split puts
+a synthetic point in the test set whose parents are in the training set: the model is scored on
+near-duplicates of what it memorised. Minority-class recall and F1 come out dramatically
+inflated (this is the "overlap" leakage of Yang et al. ASE 2022, and duplicates grow worse with
+model capacity per Roth 2026). Undersampling before the split makes the test set's class
+balance artificial, so precision on the real distribution is unknown.
+
+## Example
+```python
+X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
+X_train, X_test, y_train, y_test = train_test_split(X_res, y_res, stratify=y_res)
+```
+
+## Use instead
+```python
+X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
+X_train, y_train = SMOTE(random_state=0).fit_resample(X_train, y_train)
+# with CV: imblearn.pipeline.make_pipeline(SMOTE(), model) inside cross_val_score
+```
+
+## Fix safety
+No automatic fix yet.
+
+## References
+- imbalanced-learn User Guide, "Common pitfalls and recommended practices".
+- Yang et al., ASE 2022 (overlap leakage); Roth 2026.
+)md";
+
+constexpr RuleInfo kInfo{"ML103", "oversampling-before-split", Category::Leakage, Severity::Error,
+                         FixAvailability::None,
+                         "Resampling applied before the train/test split or CV", kDoc};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_oversampling_before_split() {
+  return make_leak_rule(kInfo, lineage::LeakFamily::Oversampling,
+                        "synthetic copies of training rows end up in the test set");
+}
+
+}  // namespace mlroast::rules

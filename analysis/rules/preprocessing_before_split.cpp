@@ -1,0 +1,63 @@
+// ML101 preprocessing-before-split: a transformer learns from rows that later become test rows.
+#include "analysis/rules/leak_rule.hpp"
+
+namespace mlroast::rules {
+namespace {
+
+constexpr std::string_view kDoc = R"md(# ML101 preprocessing-before-split
+
+## What it finds
+A scaler, encoder, vectorizer (Tfidf, Count), PCA/SVD or any other sklearn-style transformer
+fitted (`fit`, `fit_transform`, or a functional form such as `preprocessing.scale`) on data whose
+rows later reach both sides of a train/test split, or that is cross-validated afterwards. Found
+by data flow, not by line order: splitting first and then fitting on the unsplit `X` leaks the
+same way.
+
+## Why it matters
+The transformer's statistics (means, variances, vocabularies, components) are computed with the
+test rows included, so the "held-out" score is measured on data the pipeline has already seen.
+For a plain StandardScaler the inflation is usually small (Roth 2026 measured at most ~0.005 AUC
+across 2,047 datasets), but vocabularies, PCA on many features and rare categories leak more,
+and the protocol is invalid either way: the number you report is not the number production
+will see. Yang et al. (ASE 2022) found this "preprocessing leakage" in a large share of public
+notebooks.
+
+## Example
+```python
+scaler = StandardScaler()
+X_scaled = scaler.fit_transform(X)          # learns mean/std from every row
+X_train, X_test, y_train, y_test = train_test_split(X_scaled, y, random_state=0)
+```
+
+## Use instead
+```python
+X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+scaler = StandardScaler()
+X_train = scaler.fit_transform(X_train)
+X_test = scaler.transform(X_test)
+# with cross-validation: cross_val_score(make_pipeline(StandardScaler(), model), X, y, cv=5)
+```
+
+## Fix safety
+No automatic fix yet; the planned "move fit to X_train" rewrite will be safe only for the
+canonical shape where the transformed matrix is not used between the fit and the split.
+
+## References
+- scikit-learn User Guide, "Common pitfalls and recommended practices: Data leakage".
+- Yang, Brower-Sinning, Lewis, Kästner, "Data Leakage in Notebooks: Static Detection and Better
+  Processes", ASE 2022.
+- Kapoor & Narayanan, "Leakage and the reproducibility crisis in ML-based science", Patterns 2023.
+)md";
+
+constexpr RuleInfo kInfo{"ML101", "preprocessing-before-split", Category::Leakage,
+                         Severity::Error, FixAvailability::None,
+                         "Transformer fitted on rows that later become test rows", kDoc};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_preprocessing_before_split() {
+  return make_leak_rule(kInfo, lineage::LeakFamily::Preprocessing,
+                        "test rows shape the transformation the model is judged with");
+}
+
+}  // namespace mlroast::rules

@@ -1,0 +1,98 @@
+// The anatomy of a rule. A rule declares its metadata (RuleInfo: code, slug, category, default
+// severity, fix availability and its doc block) and the node kinds it wants to see; the analyzer
+// walks each tree once and fans nodes out to the rules that asked for their kind, then calls
+// finish() for rules that judge the whole file. Rules report through RuleContext::report and
+// never keep state across files: one Rule instance analyses one file at a time on one thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/finding.hpp"
+#include "analysis/semantic/model.hpp"
+#include "analysis/source_file.hpp"
+#include "analysis/syntax/tree.hpp"
+
+namespace mlroast {
+
+namespace lineage {
+class Program;
+}
+
+enum class Category {
+  Leakage,          // ML1xx
+  TimeSeries,       // ML2xx
+  DataQuality,      // ML3xx
+  Evaluation,       // ML4xx
+  DeepLearning,     // ML5xx
+  Reproducibility,  // ML6xx and P-rules
+  CodeQuality,      // ML7xx
+};
+const char* to_string(Category c);
+
+enum class FixAvailability { None, Sometimes, Always };
+
+struct RuleInfo {
+  std::string_view code;      // "ML703"
+  std::string_view slug;      // "bare-except"
+  Category category;
+  Severity severity;          // default severity
+  FixAvailability fix;
+  std::string_view summary;   // one line, used in listings
+  std::string_view doc;       // Markdown with the headings What it finds / Why it matters /
+                              // Example / Use instead / Fix safety / References
+};
+
+class RuleContext {
+ public:
+  RuleContext(const SourceFile& file, const semantic::SemanticModel& sem,
+              const lineage::Program* program, std::vector<Finding>& sink)
+      : file_(file), sem_(sem), program_(program), sink_(sink) {}
+  const SourceFile& file() const { return file_; }
+  std::string_view text() const { return file_.text; }
+  std::string_view text_of(syntax::Node n) const { return n.text(file_.text); }
+  const semantic::SemanticModel& sem() const { return sem_; }
+  // The lineage engine's results for this file; may be null for rules that run without it.
+  const lineage::Program* program() const { return program_; }
+  void report(Finding f) { sink_.push_back(std::move(f)); }
+
+ private:
+  const SourceFile& file_;
+  const semantic::SemanticModel& sem_;
+  const lineage::Program* program_;
+  std::vector<Finding>& sink_;
+};
+
+class Rule {
+ public:
+  virtual ~Rule() = default;
+  virtual const RuleInfo& info() const = 0;
+  // Node kinds this rule wants to visit ("call", "except_clause", ...). May be empty.
+  virtual std::vector<std::string_view> kinds() const { return {}; }
+  virtual void visit(syntax::Node, RuleContext&) {}
+  // Called once after the walk; whole-file rules report here.
+  virtual void finish(RuleContext&) {}
+
+ protected:
+  // A finding of this rule on `node` with its default severity.
+  Finding finding(syntax::Node node, std::string message) const {
+    Finding f;
+    f.code = std::string(info().code);
+    f.message = std::move(message);
+    f.range = TextRange::of(node);
+    f.severity = info().severity;
+    return f;
+  }
+};
+
+// The rule table: every registered rule, in code order. Each call makes fresh instances.
+std::vector<std::unique_ptr<Rule>> make_all_rules();
+// Metadata of every registered rule in code order (static storage).
+const std::vector<const RuleInfo*>& all_rule_infos();
+const RuleInfo* find_rule(std::string_view code);
+// Where a rule's documentation lives (a docs/rules/CODE.md page URL).
+std::string rule_url(const RuleInfo& info);
+
+}  // namespace mlroast

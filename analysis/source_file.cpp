@@ -1,0 +1,15 @@
+#include "analysis/source_file.hpp"
+
+namespace mlroast {
+
+bool is_test_path(std::string_view path) {
+  std::string p = "/" + std::string(path);
+  for (char& c : p)
+    if (c == '\\') c = '/';
+  if (p.find("/tests/") != std::string::npos || p.find("/test/") != std::string::npos) return true;
+  auto slash = p.rfind('/');
+  std::string_view base = std::string_view(p).substr(slash + 1);
+  return base.starts_with("test_") || base.ends_with("_test.py") || base == "conftest.py";
+}
+
+}  // namespace mlroast

@@ -1,0 +1,24 @@
+// One file as the analysis sees it: its path, text and syntax tree, plus what kind of file it is
+// (script, test, notebook) since several rules depend on that. The text and tree are borrowed:
+// the caller (CLI or document store) owns them and keeps them alive for the analysis.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "analysis/syntax/tree.hpp"
+
+namespace mlroast {
+
+struct SourceFile {
+  std::string path;        // as shown to users (relative to the run's root where possible)
+  std::string_view text;   // the exact bytes the tree was parsed from
+  const syntax::Tree* tree = nullptr;
+  bool is_notebook = false;
+  bool is_test = false;    // under tests/ or named test_*.py / *_test.py / conftest.py
+};
+
+// True when `path` looks like test code (pytest conventions).
+bool is_test_path(std::string_view path);
+
+}  // namespace mlroast

@@ -1,0 +1,78 @@
+#include "analysis/syntax/tree.hpp"
+
+#include <cstdlib>
+#include <stdexcept>
+
+extern "C" const TSLanguage* tree_sitter_python(void);
+
+namespace mlroast::syntax {
+
+namespace {
+Point to_point(TSPoint p) { return Point{p.row, p.column}; }
+TSPoint to_ts(Point p) { return TSPoint{p.row, p.column}; }
+}  // namespace
+
+std::string_view Node::kind() const { return is_null() ? std::string_view{} : ts_node_type(n_); }
+
+bool Node::is_error() const { return !is_null() && kind() == "ERROR"; }
+
+Point Node::start_point() const { return is_null() ? Point{} : to_point(ts_node_start_point(n_)); }
+Point Node::end_point() const { return is_null() ? Point{} : to_point(ts_node_end_point(n_)); }
+
+Node Node::field(std::string_view name) const {
+  if (is_null()) return Node();
+  return Node(ts_node_child_by_field_name(n_, name.data(), static_cast<uint32_t>(name.size())));
+}
+
+std::string_view Node::field_name_of_child(uint32_t i) const {
+  if (is_null()) return {};
+  const char* f = ts_node_field_name_for_child(n_, i);
+  return f ? std::string_view(f) : std::string_view{};
+}
+
+std::string Node::sexp() const {
+  if (is_null()) return "";
+  char* s = ts_node_string(n_);
+  std::string out(s);
+  std::free(s);
+  return out;
+}
+
+std::string_view Node::text(std::string_view source) const {
+  if (is_null()) return {};
+  uint32_t b = start_byte(), e = end_byte();
+  if (b > source.size()) return {};
+  if (e > source.size()) e = static_cast<uint32_t>(source.size());
+  return source.substr(b, e - b);
+}
+
+Node Tree::root() const { return t_ ? Node(ts_tree_root_node(t_.get())) : Node(); }
+
+void Tree::edit(const InputEdit& e) {
+  if (!t_) return;
+  TSInputEdit te{e.start_byte,          e.old_end_byte,         e.new_end_byte,
+                 to_ts(e.start_point), to_ts(e.old_end_point), to_ts(e.new_end_point)};
+  ts_tree_edit(t_.get(), &te);
+}
+
+Tree Tree::copy() const { return t_ ? Tree(ts_tree_copy(t_.get())) : Tree(); }
+
+Parser::Parser() : p_(ts_parser_new()) {
+  if (!ts_parser_set_language(p_.get(), tree_sitter_python()))
+    throw std::runtime_error("tree-sitter-python grammar ABI is not supported by libtree-sitter");
+}
+
+uint16_t symbol_for(std::string_view kind, bool named) {
+  return ts_language_symbol_for_name(tree_sitter_python(), kind.data(),
+                                     static_cast<uint32_t>(kind.size()), named);
+}
+
+uint32_t symbol_count() { return ts_language_symbol_count(tree_sitter_python()); }
+
+Tree Parser::parse(std::string_view text, const Tree* old) {
+  TSTree* t = ts_parser_parse_string(p_.get(), old ? old->raw() : nullptr, text.data(),
+                                     static_cast<uint32_t>(text.size()));
+  return Tree(t);
+}
+
+}  // namespace mlroast::syntax

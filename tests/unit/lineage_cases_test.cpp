@@ -1,0 +1,188 @@
+// The worked cases of shared/LINEAGE.md §4 as executable expectations for the lineage engine
+// and the leakage rules. Each case is a small but complete program.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "analysis/analyzer.hpp"
+
+namespace {
+
+const std::string kPrelude = R"(import numpy as np
+import pandas as pd
+from imblearn.over_sampling import SMOTE
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.svm import SVC
+
+df = pd.read_csv("data/train.csv")
+X = df.drop(columns=["y"])
+y = df["y"]
+model = LogisticRegression()
+)";
+
+struct Hit {
+  std::string code;
+  uint32_t line;  // 1-based, counted from the first line of the case body
+};
+
+std::vector<Hit> leaks(const std::string& body) {
+  mlroast::RuleSelection sel;
+  sel.select = {"ML1", "ML2"};
+  auto findings = mlroast::analyze_text("case.py", kPrelude + body, sel);
+  uint32_t offset = 0;
+  for (char c : kPrelude) offset += c == '\n';
+  std::vector<Hit> out;
+  for (const auto& f : findings) out.push_back({f.code, f.range.start.row + 1 - offset});
+  return out;
+}
+
+std::string show(const std::vector<Hit>& hits) {
+  std::string s;
+  for (const auto& h : hits) s += h.code + "@" + std::to_string(h.line) + " ";
+  return s.empty() ? "(none)" : s;
+}
+
+}  // namespace
+
+TEST_CASE("A: scaler fitted on all of X, then split", "[lineage]") {
+  auto hits = leaks(R"(scaler = StandardScaler()
+X_s = scaler.fit_transform(X)
+X_tr, X_te, y_tr, y_te = train_test_split(X_s, y, random_state=0)
+model.fit(X_tr, y_tr)
+print(model.score(X_te, y_te))
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML101");
+  CHECK(hits[0].line == 2);
+}
+
+TEST_CASE("B: fitted on the train side only", "[lineage]") {
+  auto hits = leaks(R"(X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+sc = StandardScaler().fit(X_tr)
+X_tr, X_te = sc.transform(X_tr), sc.transform(X_te)
+model.fit(X_tr, y_tr)
+print(model.score(X_te, y_te))
+)");
+  INFO(show(hits));
+  CHECK(hits.empty());
+}
+
+TEST_CASE("C: split first, scaler still sees every row", "[lineage]") {
+  auto hits = leaks(R"(X_tr, X_te, y_tr, y_te = train_test_split(X, y)
+sc = MinMaxScaler().fit(X)
+model.fit(sc.transform(X_tr), y_tr); print(model.score(sc.transform(X_te), y_te))
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML101");
+  CHECK(hits[0].line == 2);
+}
+
+TEST_CASE("D: scaler inside the cross-validated pipeline", "[lineage]") {
+  auto hits = leaks(R"(scores = cross_val_score(make_pipeline(StandardScaler(), SVC()), X, y, cv=5)
+)");
+  INFO(show(hits));
+  CHECK(hits.empty());
+}
+
+TEST_CASE("E: cross-validation of data scaled beforehand", "[lineage]") {
+  auto hits = leaks(R"(X_s = StandardScaler().fit_transform(X)
+scores = cross_val_score(SVC(), X_s, y, cv=5)
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML101");
+  CHECK(hits[0].line == 1);
+}
+
+TEST_CASE("F: Kaggle concat imputed with the joint mean", "[lineage]") {
+  auto hits = leaks(R"(train = pd.read_csv("train.csv")
+test = pd.read_csv("test.csv")
+full = pd.concat([train, test])
+full["Age"] = full["Age"].fillna(full["Age"].mean())
+train = full.iloc[: len(train)]
+X_tr, X_va, y_tr, y_va = train_test_split(train.drop(columns="y"), train["y"])
+model.fit(X_tr, y_tr)
+print(model.score(X_va, y_va))
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML102");
+  CHECK(hits[0].line == 4);
+}
+
+TEST_CASE("G: a constant fill learns nothing", "[lineage]") {
+  auto hits = leaks(R"(df["Cabin"] = df["Cabin"].fillna("missing")
+X_tr, X_te, y_tr, y_te = train_test_split(df[["Cabin"]], y)
+)");
+  INFO(show(hits));
+  CHECK(hits.empty());
+}
+
+TEST_CASE("H: SMOTE before the split", "[lineage]") {
+  auto hits = leaks(R"(X_r, y_r = SMOTE().fit_resample(X, y)
+X_tr, X_te, y_tr, y_te = train_test_split(X_r, y_r)
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML103");
+  CHECK(hits[0].line == 1);
+}
+
+TEST_CASE("I: resampling the training side only", "[lineage]") {
+  auto hits = leaks(R"(X_tr, X_te, y_tr, y_te = train_test_split(X, y, stratify=y)
+X_tr, y_tr = SMOTE().fit_resample(X_tr, y_tr)
+model.fit(X_tr, y_tr)
+)");
+  INFO(show(hits));
+  CHECK(hits.empty());
+}
+
+TEST_CASE("M: columns chosen by correlation with the target on all rows", "[lineage]") {
+  auto hits = leaks(R"(corr = df.corr()["price"].abs()
+cols = corr[corr > 0.3].index.drop("price")
+X_tr, X_te, y_tr, y_te = train_test_split(df[cols], df["price"])
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML104");
+  CHECK(hits[0].line == 1);
+}
+
+TEST_CASE("S: leak through a helper defined in the same file", "[lineage]") {
+  auto hits = leaks(R"(def prep(frame):
+    return StandardScaler().fit_transform(frame)
+X_tr, X_te, y_tr, y_te = train_test_split(prep(X), y)
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML101");
+  CHECK(hits[0].line == 2);
+}
+
+TEST_CASE("T: helper applies a scaler fitted on train to each side", "[lineage]") {
+  auto hits = leaks(R"(def prep(frame, scaler):
+    return scaler.transform(frame)
+X_tr, X_te, y_tr, y_te = train_test_split(X, y)
+sc = StandardScaler().fit(X_tr)
+model.fit(prep(X_tr, sc), y_tr)
+print(model.score(prep(X_te, sc), y_te))
+)");
+  INFO(show(hits));
+  CHECK(hits.empty());
+}
+
+TEST_CASE("Normalisation by hand before the split", "[lineage]") {
+  auto hits = leaks(R"(df["inc"] = (df["inc"] - df["inc"].mean()) / df["inc"].std()
+X_tr, X_te, y_tr, y_te = train_test_split(df[["inc"]], y)
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() >= 1);
+  CHECK(hits[0].code == "ML106");
+  CHECK(hits[0].line == 1);
+}
