@@ -1,0 +1,3 @@
+"""Telco customer churn model (v0.3 - "prod")."""
+
+__version__ = "0.3.0"

@@ -1,0 +1,3 @@
+"""Telco customer churn model."""
+
+__version__ = "1.2.0"
