@@ -133,8 +133,9 @@ ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector
     ValueId d = new_data(call, pandas ? Shape::Frame : Shape::Unknown, label_of(call));
     if (kwarg(kwargs, "parse_dates") != kNoValue || kwarg(kwargs, "index_col") != kNoValue) {
       Value v = val(d);
-      v.temporal = kwarg(kwargs, "parse_dates") != kNoValue ||
-                   is_date_like_name(label_of(kwarg_node(call, "index_col", text_)));
+      bool date_index = is_date_like_name(label_of(kwarg_node(call, "index_col", text_)));
+      v.temporal = kwarg(kwargs, "parse_dates") != kNoValue || date_index;
+      v.time_ordered = date_index && kwarg(kwargs, "parse_dates") != kNoValue;
       d = make(std::move(v));
     }
     std::string_view n = last_name(q);

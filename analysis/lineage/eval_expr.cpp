@@ -145,6 +145,7 @@ ValueId Interpreter::eval_attribute(Node a) {
       if (o.shape == Shape::Frame) {  // df.colname
         Value col = o;
         col.shape = Shape::Series;
+        col.all_columns = false;
         col.columns = {std::string(name)};
         return make(std::move(col));
       }
@@ -165,11 +166,13 @@ ValueId Interpreter::eval_subscript(Node s) {
   ValueId base = eval(base_node);
   std::vector<Node> keys;
   std::vector<ValueId> key_values;
-  for (uint32_t i = 0; i < s.child_count(); ++i)
-    if (s.field_name_of_child(i) == "subscript") {
-      keys.push_back(s.child(i));
-      key_values.push_back(eval(s.child(i)));
-    }
+  // Every named child after the subscripted value is a key (`df.loc[rows, cols]` has two).
+  for (uint32_t i = 1; i < s.named_child_count(); ++i) {
+    Node key = s.named_child(i);
+    if (key.kind() == "comment") continue;
+    keys.push_back(key);
+    key_values.push_back(eval(key));
+  }
   const Value& b = val(base);
   if (b.kind == Kind::Tuple) {
     if (keys.size() == 1 && keys[0].kind() == "integer") {
@@ -222,8 +225,10 @@ ValueId Interpreter::eval_subscript(Node s) {
   } else if (kv.kind == Kind::Scalar && !kv.text.empty() && !indexer) {
     out.shape = Shape::Series;
     out.columns = {kv.text};
+    out.all_columns = false;
   } else if (kv.kind == Kind::Columns || kv.kind == Kind::Stat) {
     out.shape = Shape::Frame;
+    out.all_columns = false;
     if (kv.kind == Kind::Columns && !kv.columns.empty()) out.columns = kv.columns;
     for (uint32_t st : kv.stats) {
       p_.learn_mut(st).applied |= kApplySelect;
@@ -233,6 +238,7 @@ ValueId Interpreter::eval_subscript(Node s) {
   }
   // df.loc[rows, "col"] / df.loc[rows, cols]: the column part
   if (keys.size() > 1) {
+    out.all_columns = false;  // an explicit column part: only those columns remain
     const Value& ck = val(key_values[1]);
     if (ck.kind == Kind::Scalar && !ck.text.empty()) {
       out.shape = Shape::Series;

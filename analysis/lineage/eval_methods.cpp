@@ -54,6 +54,7 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
   if (method == "groupby" || is_window_method(method)) {
     Value g = r;
     g.shape = method == "groupby" ? Shape::GroupBy : Shape::Window;
+    if (method != "groupby") g.time_ordered = true;
     if (method == "groupby") {
       g.columns.clear();
       Node by = args.empty() ? kwarg_node(call, "by", text_) : call.field("arguments").named_child(0);
@@ -75,6 +76,7 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     if (periods) k = periods.text(text_);
     v.shifted = !k.empty() && k[0] != '-' && k != "0";
     v.temporal = true;
+    v.time_ordered = true;
     return make(std::move(v));
   }
   ValueId result = recv;
@@ -127,8 +129,10 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     std::string_view by = args.empty() ? kwarg_node(call, "by", text_).text(text_)
                                        : call.field("arguments").named_child(0).text(text_);
     if (method == "resample" || method == "asfreq" || is_date_like_name(by) ||
-        (method == "sort_index" && r.temporal))
+        (method == "sort_index" && r.temporal)) {
       v.temporal = true;
+      v.time_ordered = true;
+    }
     result = make(std::move(v));
   } else if (method == "pop" && !args.empty() && val(args[0]).kind == Kind::Scalar) {
     // y = df.pop("target"): df loses the column, y is that column.
@@ -138,6 +142,7 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     Value col = r;
     col.shape = Shape::Series;
     col.columns = {val(args[0]).text};
+    col.all_columns = false;
     return make(std::move(col));
   } else if (method == "to_numpy" || method == "ravel" || method == "reshape" ||
              method == "flatten") {
@@ -169,6 +174,9 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
         method == "drop_duplicates" || method == "query" || method == "filter" ||
         method == "select_dtypes" || method == "pipe")
       out.shape = r.shape;
+    if (method == "filter" || method == "reindex" || method == "to_frame" || method == "melt" ||
+        method == "pivot_table" || method == "stack" || method == "unstack")
+      out.all_columns = false;
     result = make(std::move(out));
   }
   if (kwarg_node(call, "inplace", text_).text(text_) == "True") {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "analysis/lineage/library.hpp"
+
 namespace mlroast::lineage {
 
 namespace {
@@ -20,8 +22,20 @@ std::string line_of(syntax::Node n) { return std::to_string(n.start_point().row 
 
 }  // namespace
 
-LeakFamily family_of(const Program& p, const LearnEvent& e) {
-  (void)p;
+bool on_target(const Program& p, const LearnEvent& e, const std::vector<std::string>& targets) {
+  if (e.data == kNoValue) return false;
+  for (const auto& c : p.value(e.data).columns)
+    if (std::find(targets.begin(), targets.end(), c) != targets.end()) return true;
+  return false;
+}
+
+bool grouped_by_period(const Program& p, const LearnEvent& e) {
+  if (e.data == kNoValue) return false;
+  return library::is_date_like_name(p.value(e.data).group_keys);
+}
+
+LeakFamily family_of(const Program& p, const LearnEvent& e,
+                     const std::vector<std::string>& targets) {
   if (e.in_container_fold) return LeakFamily::None;
   switch (e.kind) {
     case StatKind::Estimator:
@@ -43,8 +57,13 @@ LeakFamily family_of(const Program& p, const LearnEvent& e) {
     case StatKind::Correlation:
       return (e.applied & kApplySelect) ? LeakFamily::Selection : LeakFamily::None;
     case StatKind::GroupAgg:
+      // A target statistic per category mapped back onto the rows: target encoding by hand.
+      // Per-period aggregates of the target are ML203's (a leak even without any split).
+      if ((e.applied & kApplyMap) && on_target(p, e, targets) && !grouped_by_period(p, e))
+        return LeakFamily::TargetEncoding;
+      return LeakFamily::None;
     case StatKind::Window:
-      return LeakFamily::None;  // judged by ML105 / ML202 / ML203 with the target in mind
+      return LeakFamily::None;  // ML202 judges windows over the target
   }
   return LeakFamily::None;
 }
@@ -52,9 +71,10 @@ LeakFamily family_of(const Program& p, const LearnEvent& e) {
 std::vector<Leak> find_leaks(const Program& p) {
   std::vector<Leak> out;
   const auto& learns = p.learns();
+  const std::vector<std::string> targets = target_columns(p);
   for (uint32_t li = 0; li < learns.size(); ++li) {
     const LearnEvent& L = learns[li];
-    LeakFamily fam = family_of(p, L);
+    LeakFamily fam = family_of(p, L, targets);
     if (fam == LeakFamily::None || L.data == kNoValue) continue;
     const Value& D = p.value(L.data);
     if (D.kind != Kind::Data) continue;

@@ -20,7 +20,13 @@ enum class LeakFamily {
   Normalization,   // ML106: (x - mean) / std by hand
 };
 
-LeakFamily family_of(const Program& p, const LearnEvent& e);
+LeakFamily family_of(const Program& p, const LearnEvent& e,
+                     const std::vector<std::string>& targets);
+
+// True when the statistic of `e` is computed over one of the target columns.
+bool on_target(const Program& p, const LearnEvent& e, const std::vector<std::string>& targets);
+// True when the grouping keys of a group aggregation name a period (month, week, date...).
+bool grouped_by_period(const Program& p, const LearnEvent& e);
 
 struct LeakEnd {
   syntax::Node site;

@@ -51,7 +51,10 @@ struct Value {
   std::vector<uint32_t> origins;  // origin ids (sorted, unique)
   std::vector<uint32_t> stats;    // learn-event ids baked into this data (sorted, unique)
   int32_t split = -1;             // split event that produced this part
-  bool temporal = false;          // dates parsed, .dt used, sorted by date, lags...
+  bool temporal = false;          // has a parsed date/time column (weak evidence)
+  bool time_ordered = false;      // ordered in time: sorted/indexed by date, resampled, lagged,
+                                  // rolling windows (strong evidence that rows are a series)
+  bool all_columns = true;        // Data frame: every column of its origin except `dropped`
   bool target_derived = false;    // computed from the target column
   // Estimators, modules, splitters: the qualified class or module name.
   std::string cls;

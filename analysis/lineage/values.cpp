@@ -60,6 +60,7 @@ ValueId Interpreter::derive(const std::vector<ValueId>& inputs, Shape shape) {
     merge_sorted(out.origins, in.origins);
     merge_sorted(out.stats, in.stats);
     out.temporal = out.temporal || in.temporal;
+    out.time_ordered = out.time_ordered || in.time_ordered;
     out.target_derived = out.target_derived || in.target_derived;
     if (in.kind == Kind::Stat) {
       any_stat = true;
@@ -73,6 +74,7 @@ ValueId Interpreter::derive(const std::vector<ValueId>& inputs, Shape shape) {
       out.shifted = in.shifted;
       out.columns = in.columns;
       out.dropped = in.dropped;
+      out.all_columns = in.all_columns;
       first = false;
     } else if (out.part != in.part || out.split != in.split) {
       // Rows of different partitions together: the whole data again (train + test).
@@ -118,6 +120,8 @@ ValueId Interpreter::join(ValueId a, ValueId b) {
     merge_sorted(out.origins, vb.origins);
     merge_sorted(out.stats, vb.stats);
     out.temporal = va.temporal || vb.temporal;
+    out.time_ordered = va.time_ordered || vb.time_ordered;
+    out.all_columns = va.all_columns && vb.all_columns;
     out.target_derived = va.target_derived || vb.target_derived;
     if (va.part != vb.part) {
       out.part = Part::Unknown;
@@ -213,8 +217,7 @@ void Interpreter::assign_subscript(Node t, ValueId v) {
     if (a == "loc" || a == "iloc" || a == "at" || a == "iat") holder = base.field("object");
   }
   ValueId b = eval(holder);
-  for (uint32_t i = 0; i < t.child_count(); ++i)
-    if (t.field_name_of_child(i) == "subscript") eval(t.child(i));
+  for (uint32_t i = 1; i < t.named_child_count(); ++i) eval(t.named_child(i));
   if (!is_data(b)) return;
   Value merged = val(derive({b, v}, val(b).shape));
   merged.part = val(b).part;

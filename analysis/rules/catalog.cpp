@@ -16,6 +16,13 @@ std::unique_ptr<Rule> make_imputation_before_split();
 std::unique_ptr<Rule> make_oversampling_before_split();
 std::unique_ptr<Rule> make_feature_selection_before_split();
 std::unique_ptr<Rule> make_normalization_before_split();
+std::unique_ptr<Rule> make_target_encoding_leak();
+std::unique_ptr<Rule> make_test_set_used_for_tuning();
+std::unique_ptr<Rule> make_train_test_overlap();
+std::unique_ptr<Rule> make_target_in_features();
+std::unique_ptr<Rule> make_shuffled_split_on_time_series();
+std::unique_ptr<Rule> make_rolling_without_shift();
+std::unique_ptr<Rule> make_same_period_aggregation();
 std::unique_ptr<Rule> make_row_wise_loop();
 std::unique_ptr<Rule> make_bare_except();
 std::unique_ptr<Rule> make_mutable_default_argument();
@@ -32,6 +39,13 @@ constexpr Factory kFactories[] = {
     rules::make_oversampling_before_split,
     rules::make_feature_selection_before_split,
     rules::make_normalization_before_split,
+    rules::make_target_encoding_leak,
+    rules::make_test_set_used_for_tuning,
+    rules::make_train_test_overlap,
+    rules::make_target_in_features,
+    rules::make_shuffled_split_on_time_series,
+    rules::make_rolling_without_shift,
+    rules::make_same_period_aggregation,
     rules::make_row_wise_loop,
     rules::make_bare_except,
     rules::make_mutable_default_argument,

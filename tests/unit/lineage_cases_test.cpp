@@ -186,3 +186,114 @@ X_tr, X_te, y_tr, y_te = train_test_split(df[["inc"]], y)
   CHECK(hits[0].code == "ML106");
   CHECK(hits[0].line == 1);
 }
+
+TEST_CASE("J: early stopping judged on the test split", "[lineage]") {
+  auto hits = leaks(R"(from tensorflow.keras.callbacks import EarlyStopping
+X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+net.fit(X_tr, y_tr, validation_data=(X_te, y_te), callbacks=[EarlyStopping(patience=5)])
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML107");
+  CHECK(hits[0].line == 3);
+}
+
+TEST_CASE("K: validation_data without early stopping is monitoring", "[lineage]") {
+  auto hits = leaks(R"(X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+net.fit(X_tr, y_tr, validation_data=(X_te, y_te), epochs=20)
+)");
+  INFO(show(hits));
+  CHECK(hits.empty());
+}
+
+TEST_CASE("L: C chosen by test accuracy", "[lineage]") {
+  auto hits = leaks(R"(X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+best = max([0.01, 0.1, 1, 10], key=lambda C: LogisticRegression(C=C).fit(X_tr, y_tr).score(X_te, y_te))
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML107");
+  CHECK(hits[0].line == 2);
+}
+
+TEST_CASE("N: shuffled split of a lagged, date-sorted series", "[lineage]") {
+  auto hits = leaks(R"(df = pd.read_csv("sales.csv", parse_dates=["date"]).sort_values("date")
+df["lag7"] = df["units"].shift(7)
+X_tr, X_te, y_tr, y_te = train_test_split(df[["lag7", "price"]], df["units"])
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML201");
+  CHECK(hits[0].line == 3);
+}
+
+TEST_CASE("O: chronological cut", "[lineage]") {
+  auto hits = leaks(R"(df = pd.read_csv("sales.csv", parse_dates=["date"]).sort_values("date")
+df["lag7"] = df["units"].shift(7)
+feats = ["lag7", "price"]
+cut = df["date"] < "2023-01-01"
+X_tr, X_te = df.loc[cut, feats], df.loc[~cut, feats]
+y_tr, y_te = df.loc[cut, "units"], df.loc[~cut, "units"]
+model.fit(X_tr, y_tr)
+print(model.score(X_te, y_te))
+)");
+  INFO(show(hits));
+  CHECK(hits.empty());
+}
+
+TEST_CASE("P/Q: rolling mean of the target with and without shift", "[lineage]") {
+  auto hits = leaks(R"(df = pd.read_csv("sales.csv", parse_dates=["date"]).sort_values("date")
+df["units_ma7"] = df["units"].rolling(7).mean()
+df["units_ma7_ok"] = df["units"].shift(1).rolling(7).mean()
+cut = df["date"] < "2023-01-01"
+model.fit(df.loc[cut, ["units_ma7", "units_ma7_ok"]], df.loc[cut, "units"])
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML202");
+  CHECK(hits[0].line == 2);
+}
+
+TEST_CASE("R: store-month total of the target mapped back", "[lineage]") {
+  auto hits = leaks(R"(df["store_month_units"] = df.groupby(["store", "month"])["units"].transform("sum")
+model.fit(df[["store_month_units", "price"]], df["units"])
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML203");
+  CHECK(hits[0].line == 1);
+}
+
+TEST_CASE("ML105: target mean per category mapped back before the split", "[lineage]") {
+  auto hits = leaks(R"(df["city_te"] = df["city"].map(df.groupby("city")["price"].mean())
+X_tr, X_te, y_tr, y_te = train_test_split(df[["city_te", "sqft"]], df["price"])
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML105");
+  CHECK(hits[0].line == 1);
+}
+
+TEST_CASE("ML108: fitted on every row, scored on the test split", "[lineage]") {
+  auto hits = leaks(R"(X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+model.fit(X, y)
+print(model.score(X_te, y_te))
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML108");
+  CHECK(hits[0].line == 2);
+}
+
+TEST_CASE("ML109: the target is still a column of X", "[lineage]") {
+  auto hits = leaks(R"(target = df["churn"]
+features = df.drop(columns=["customer_id"])
+model.fit(features, target)
+safe = df.drop(columns=["customer_id", "churn"])
+model.fit(safe, target)
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML109");
+  CHECK(hits[0].line == 3);
+}

@@ -1,0 +1,84 @@
+// ML202 rolling-without-shift: a window aggregate of the target that includes the current row.
+#include "analysis/lineage/leaks.hpp"
+#include "analysis/rules/rule.hpp"
+
+namespace mlroast::rules {
+namespace {
+
+constexpr std::string_view kDoc = R"md(# ML202 rolling-without-shift
+
+## What it finds
+A `rolling(...)`, `expanding()` or `ewm(...)` aggregate of the target column (the column given
+to the model as `y`) used as a feature without a preceding `shift(k)` with `k >= 1`, so the
+window includes the current row's own target. A `.shift(1)` before the window, or right after
+the aggregate, is silent.
+
+## Why it matters
+`df["units"].rolling(7).mean()` at day *t* averages days *t-6 … t*: today's target is one
+seventh of today's feature. The model learns to read it back, validation error looks excellent,
+and at prediction time the value does not exist yet (the spec: "rolling windows that bleed into
+the target period").
+
+## Example
+```python
+df["units_ma7"] = df["units"].rolling(7).mean()
+model.fit(df[["units_ma7", "price"]], df["units"])
+```
+
+## Use instead
+```python
+df["units_ma7"] = df["units"].shift(1).rolling(7).mean()
+```
+
+## Fix safety
+No automatic fix yet (the planned fix inserts `.shift(1)` before the window).
+
+## References
+- pandas documentation, "Windowing operations".
+- Kapoor & Narayanan, Patterns 2023 (temporal leakage).
+)md";
+
+constexpr RuleInfo kInfo{"ML202", "rolling-without-shift", Category::TimeSeries, Severity::Error,
+                         FixAvailability::None,
+                         "Rolling/expanding window over the target without a shift", kDoc};
+
+// `...rolling(7).mean().shift(1)`: the aggregate is shifted right after being computed.
+bool shifted_after(syntax::Node call, std::string_view text) {
+  syntax::Node attr = call.parent();
+  if (attr.kind() != "attribute" || attr.field("attribute").text(text) != "shift") return false;
+  syntax::Node shift_call = attr.parent();
+  syntax::Node args = shift_call.field("arguments");
+  if (args.named_child_count() == 0) return true;  // shift() defaults to 1
+  std::string_view k = args.named_child(0).text(text);
+  return !k.empty() && k[0] != '-' && k != "0";
+}
+
+class RollingWithoutShift final : public Rule {
+ public:
+  const RuleInfo& info() const override { return kInfo; }
+
+  void finish(RuleContext& ctx) override {
+    using namespace lineage;
+    const Program* p = ctx.program();
+    if (p == nullptr) return;
+    const std::vector<std::string> targets = target_columns(*p);
+    if (targets.empty()) return;
+    for (const LearnEvent& e : p->learns()) {
+      if (e.kind != StatKind::Window || e.preceded_by_shift) continue;
+      if (!on_target(*p, e, targets)) continue;
+      if (shifted_after(e.site, ctx.text())) continue;
+      const std::string& col = p->value(e.data).columns.front();
+      ctx.report(finding(e.site, "Window aggregate of the target \"" + col +
+                                     "\" includes the current row: each row's feature contains "
+                                     "its own label; shift before the window (`.shift(1)`)"));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_rolling_without_shift() {
+  return std::make_unique<RollingWithoutShift>();
+}
+
+}  // namespace mlroast::rules

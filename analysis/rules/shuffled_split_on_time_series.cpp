@@ -1,0 +1,83 @@
+// ML201 shuffled-split-on-time-series: random split of rows that form a time series.
+#include "analysis/lineage/program.hpp"
+#include "analysis/rules/rule.hpp"
+
+namespace mlroast::rules {
+namespace {
+
+constexpr std::string_view kDoc = R"md(# ML201 shuffled-split-on-time-series
+
+## What it finds
+`train_test_split` (which shuffles by default) or a shuffling CV splitter
+(`KFold(shuffle=True)`, `ShuffleSplit`, `StratifiedKFold(shuffle=True)`) applied to data that is
+ordered in time: sorted or indexed by a date column, resampled, or given lag (`shift`) or
+rolling-window features. A parsed date column alone is not enough evidence (a churn table with a
+signup date is not a time series) and is not reported.
+
+## Why it matters
+A shuffled split trains on the future and tests on the past: every test day is surrounded by
+training days, lags and rolling features of neighbouring rows carry the answer, and the model
+is scored on interpolation instead of forecasting. The error looks small in the notebook and
+explodes after deployment. Roth (2026) measured temporal leakage as invisible under random CV
+yet worth about +0.023 AUC on truly temporal data; the spec calls it "an instant credibility
+destroyer".
+
+## Example
+```python
+df = pd.read_csv("sales.csv", parse_dates=["date"]).sort_values("date")
+df["lag7"] = df["units"].shift(7)
+X_train, X_test, y_train, y_test = train_test_split(df[["lag7", "price"]], df["units"])
+```
+
+## Use instead
+```python
+cutoff = df["date"] < "2023-01-01"
+X_train, X_test = df.loc[cutoff, feats], df.loc[~cutoff, feats]
+# or: train_test_split(..., shuffle=False) on date-sorted rows, or TimeSeriesSplit for CV
+```
+
+## Fix safety
+No automatic fix yet (`shuffle=False` is only right when rows are sorted by time, so it will be
+unsafe).
+
+## References
+- scikit-learn User Guide, "Time Series Split".
+- Roth, "Which Leakage Types Matter?", 2026; Kapoor & Narayanan, Patterns 2023 (temporal leakage).
+)md";
+
+constexpr RuleInfo kInfo{"ML201", "shuffled-split-on-time-series", Category::TimeSeries,
+                         Severity::Error, FixAvailability::None,
+                         "Shuffled split or CV on time-ordered data", kDoc};
+
+class ShuffledSplitOnTimeSeries final : public Rule {
+ public:
+  const RuleInfo& info() const override { return kInfo; }
+
+  void finish(RuleContext& ctx) override {
+    using namespace lineage;
+    const Program* p = ctx.program();
+    if (p == nullptr) return;
+    for (const SplitEvent& s : p->splits()) {
+      if (!s.shuffled) continue;
+      if (s.kind != SplitKind::TrainTestSplit && s.kind != SplitKind::FoldLoop) continue;
+      bool ordered = false;
+      for (ValueId in : s.inputs) ordered = ordered || (in != kNoValue && p->value(in).time_ordered);
+      if (!ordered) continue;
+      std::string how = s.kind == SplitKind::TrainTestSplit
+                            ? "`train_test_split` shuffles rows by default"
+                            : "`" + s.splitter + "` shuffles rows";
+      ctx.report(finding(s.site, how + ", but these rows are a time series (sorted by date, "
+                                       "lagged or windowed): the model trains on the future "
+                                       "and is tested on the past; split chronologically or "
+                                       "use TimeSeriesSplit"));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_shuffled_split_on_time_series() {
+  return std::make_unique<ShuffledSplitOnTimeSeries>();
+}
+
+}  // namespace mlroast::rules
