@@ -90,6 +90,19 @@ ValueId Interpreter::eval_call(Node call) {
       ValueId d = r.kind == Kind::Unknown ? as_data(recv, recv_node) : recv;
       return call_data_method(d, recv_node, method, call, args, kwargs);
     }
+    if (r.kind == Kind::Tuple && (method == "values" || method == "items")) {
+      // models.items(): (name, model) pairs; models.values(): the models
+      if (method == "values") return recv;
+      Value pairs;
+      pairs.kind = Kind::Tuple;
+      for (ValueId item : std::vector<ValueId>(r.items)) {
+        Value pair;
+        pair.kind = Kind::Tuple;
+        pair.items = {scalar(), item};
+        pairs.items.push_back(make(std::move(pair)));
+      }
+      return make(std::move(pairs));
+    }
     // `.fit(..., eval_set=...)` on a model the engine cannot see (Keras, a custom wrapper).
     if (method == "fit") fit_validation_sets(kNoValue, call, kwargs);
     return unknown();

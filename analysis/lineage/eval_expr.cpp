@@ -86,7 +86,20 @@ ValueId Interpreter::eval_uncached(Node e) {
   }
   if (k == "await" || k == "list_splat" || k == "dictionary_splat")
     return e.named_child_count() > 0 ? eval(e.named_child(0)) : unknown();
-  // dictionaries, slices, f-string interpolations...: evaluate the parts, value unknown
+  if (k == "dictionary") {
+    // {"lr": LogisticRegression(), "rf": RandomForestClassifier()}: a tuple of its values
+    Value t;
+    t.kind = Kind::Tuple;
+    t.cls = "dict";
+    for (uint32_t i = 0; i < e.named_child_count(); ++i) {
+      Node c = e.named_child(i);
+      if (c.kind() != "pair") continue;
+      eval(c.field("key"));
+      t.items.push_back(eval(c.field("value")));
+    }
+    return make(std::move(t));
+  }
+  // slices, f-string interpolations...: evaluate the parts, value unknown
   for (uint32_t i = 0; i < e.named_child_count(); ++i) {
     Node c = e.named_child(i);
     if (c.kind() == "pair") {

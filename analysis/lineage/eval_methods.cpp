@@ -59,6 +59,7 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
       g.columns.clear();
       Node by = args.empty() ? kwarg_node(call, "by", text_) : call.field("arguments").named_child(0);
       g.group_keys = std::string(by.text(text_));
+      if (is_entity_key(g.group_keys)) p_.add_grouping(GroupingEvent{call, r.origins, g.group_keys});
     }
     return make(std::move(g));
   }

@@ -166,6 +166,35 @@ bool is_date_like_name(std::string_view name) {
   return false;
 }
 
+bool is_entity_key(std::string_view keys) {
+  // Split the keys' source text into identifier-like words and look at each word's parts.
+  std::string word;
+  auto entity = [](const std::string& w) {
+    std::string lower;
+    for (char c : w) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    if (lower.size() > 2 && (lower.ends_with("_id") || lower.ends_with("id")) &&
+        lower.find("paid") == std::string::npos && lower.find("valid") == std::string::npos &&
+        lower.find("covid") == std::string::npos && lower.find("grid") == std::string::npos)
+      return true;
+    for (std::string_view k : {"user", "customer", "patient", "subject", "session", "account",
+                               "client", "member", "device", "household", "player", "driver",
+                               "visitor", "participant"})
+      if (lower.find(k) != std::string::npos) return true;
+    return false;
+  };
+  for (size_t i = 0; i <= keys.size(); ++i) {
+    char c = i < keys.size() ? keys[i] : ' ';
+    bool ident = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (ident) {
+      word += c;
+    } else {
+      if (!word.empty() && entity(word)) return true;
+      word.clear();
+    }
+  }
+  return false;
+}
+
 bool is_moment_method(std::string_view m) {
   return in(m, {"mean", "std", "median", "mode", "var", "quantile", "min", "max", "describe",
                 "nunique", "sem", "skew", "kurt", "mad"});

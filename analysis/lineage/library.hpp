@@ -38,6 +38,9 @@ bool is_datetime_parser(std::string_view qualified);
 // A column or variable name that reads as a date/time ("date", "order_ts", "month").
 bool is_date_like_name(std::string_view name);
 
+// A key that names an entity whose rows can repeat: user_id, patient, customer_id, session...
+bool is_entity_key(std::string_view keys_text);
+
 // Methods of DataFrame/Series/ndarray that learn a statistic over rows.
 bool is_moment_method(std::string_view method);
 // Methods that return the same rows (possibly fewer or reordered columns): dropna, copy, ...

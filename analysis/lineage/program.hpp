@@ -92,6 +92,13 @@ struct UseEvent {
   bool scored = false;       // Evaluate: the result reaches a metric, a score or a print
 };
 
+// A groupby over entity keys: evidence that rows repeat per entity (user, patient, ...).
+struct GroupingEvent {
+  syntax::Node site;
+  std::vector<uint32_t> origins;  // of the grouped data
+  std::string keys;               // source text of the keys
+};
+
 class Program {
  public:
   Program(syntax::Node root, const semantic::SemanticModel& sem);
@@ -106,6 +113,7 @@ class Program {
   const std::vector<LearnEvent>& learns() const { return learns_; }
   const std::vector<SplitEvent>& splits() const { return splits_; }
   const std::vector<UseEvent>& uses() const { return uses_; }
+  const std::vector<GroupingEvent>& groupings() const { return groupings_; }
   const semantic::SemanticModel& sem() const { return sem_; }
 
   // Used by the interpreter (analysis/lineage/*.cpp); not for rules.
@@ -118,6 +126,7 @@ class Program {
     uses_.push_back(std::move(e));
     return static_cast<uint32_t>(uses_.size() - 1);
   }
+  void add_grouping(GroupingEvent g) { groupings_.push_back(std::move(g)); }
   LearnEvent& learn_mut(uint32_t i) { return learns_[i]; }
   UseEvent& use_mut(uint32_t i) { return uses_[i]; }
   ValueId set(ValueId id, Value v) {
@@ -133,6 +142,7 @@ class Program {
   std::vector<LearnEvent> learns_;
   std::vector<SplitEvent> splits_;
   std::vector<UseEvent> uses_;
+  std::vector<GroupingEvent> groupings_;
 };
 
 }  // namespace mlroast::lineage

@@ -70,6 +70,8 @@ struct Value {
   bool shuffle = true;               // Splitter: shuffles rows
   bool grouped = false;              // Splitter: group-aware
   bool early_stopping = false;       // Estimator: constructed with early_stopping_rounds
+  bool several = false;              // Estimator: stands for several distinct models (a loop
+                                     // over a list/dict of models)
   bool fold_index = false;           // Data: row indices produced by a CV splitter
   int8_t mask_direction = 0;         // Data: boolean mask from a date comparison (-1 <, +1 >)
   std::vector<std::string> dropped;  // Data: columns dropped from a frame (drop/pop/del)

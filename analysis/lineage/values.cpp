@@ -133,6 +133,12 @@ ValueId Interpreter::join(ValueId a, ValueId b) {
   if (va.kind == Kind::Estimator && vb.kind == Kind::Estimator) {
     Value out = vb;
     out.fitted = std::max(va.fitted, vb.fitted);
+    out.several = va.several || vb.several || va.cls != vb.cls;
+    return make(std::move(out));
+  }
+  if (va.kind == Kind::Tuple && vb.kind == Kind::Tuple && va.items.size() == vb.items.size()) {
+    Value out = va;
+    for (size_t i = 0; i < out.items.size(); ++i) out.items[i] = join(va.items[i], vb.items[i]);
     return make(std::move(out));
   }
   return b;

@@ -23,6 +23,8 @@ std::unique_ptr<Rule> make_target_in_features();
 std::unique_ptr<Rule> make_shuffled_split_on_time_series();
 std::unique_ptr<Rule> make_rolling_without_shift();
 std::unique_ptr<Rule> make_same_period_aggregation();
+std::unique_ptr<Rule> make_group_leakage();
+std::unique_ptr<Rule> make_multi_test_evaluation();
 std::unique_ptr<Rule> make_row_wise_loop();
 std::unique_ptr<Rule> make_bare_except();
 std::unique_ptr<Rule> make_mutable_default_argument();
@@ -46,6 +48,8 @@ constexpr Factory kFactories[] = {
     rules::make_shuffled_split_on_time_series,
     rules::make_rolling_without_shift,
     rules::make_same_period_aggregation,
+    rules::make_group_leakage,
+    rules::make_multi_test_evaluation,
     rules::make_row_wise_loop,
     rules::make_bare_except,
     rules::make_mutable_default_argument,

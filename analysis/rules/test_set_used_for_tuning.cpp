@@ -108,7 +108,8 @@ class TestSetUsedForTuning final : public Rule {
                "Hyperparameter search fitted on the test split (split at line " +
                    line(split.site) + "): the test rows pick the hyperparameters",
                split.site);
-      } else if (u.kind == lineage::UseKind::Evaluate && u.scored) {
+      } else if (u.kind == lineage::UseKind::Evaluate && u.scored && u.model != lineage::kNoValue &&
+                 !p->value(u.model).several) {  // several models compared: ML111
         syntax::Node scope = selecting_scope(u.site, ctx.text());
         if (!scope) continue;
         if (std::find(reported_scopes_.begin(), reported_scopes_.end(), scope.id()) !=

@@ -297,3 +297,50 @@ model.fit(safe, target)
   CHECK(hits[0].code == "ML109");
   CHECK(hits[0].line == 3);
 }
+
+TEST_CASE("ML110: rows repeat per patient, random split", "[lineage]") {
+  auto hits = leaks(R"(visits = pd.read_csv("visits.csv")
+visits["n_prior"] = visits.groupby("patient_id").cumcount()
+X_tr, X_te, y_tr, y_te = train_test_split(visits[["n_prior", "age"]], visits["readmitted"])
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML110");
+  CHECK(hits[0].line == 3);
+}
+
+TEST_CASE("ML110 silent: grouped split", "[lineage]") {
+  auto hits = leaks(R"(from sklearn.model_selection import GroupKFold
+visits = pd.read_csv("visits.csv")
+visits["n_prior"] = visits.groupby("patient_id").cumcount()
+scores = cross_val_score(model, visits[["n_prior"]], visits["readmitted"], groups=visits["patient_id"], cv=GroupKFold(5))
+)");
+  INFO(show(hits));
+  CHECK(hits.empty());
+}
+
+TEST_CASE("ML111: a loop over several models scored on the test split", "[lineage]") {
+  auto hits = leaks(R"(from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import f1_score
+X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+models = {"lr": LogisticRegression(), "rf": RandomForestClassifier()}
+for name, m in models.items():
+    m.fit(X_tr, y_tr)
+    print(name, f1_score(y_te, m.predict(X_te)))
+)");
+  INFO(show(hits));
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].code == "ML111");
+  CHECK(hits[0].line == 7);
+}
+
+TEST_CASE("ML111 silent: one final model scored once", "[lineage]") {
+  auto hits = leaks(R"(from sklearn.metrics import f1_score
+X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+model.fit(X_tr, y_tr)
+print(f1_score(y_te, model.predict(X_te)))
+print(model.score(X_te, y_te))
+)");
+  INFO(show(hits));
+  CHECK(hits.empty());
+}
