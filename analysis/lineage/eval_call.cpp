@@ -111,7 +111,7 @@ ValueId Interpreter::eval_call(Node call) {
   const Value& f = val(callee);
   if (f.kind == Kind::Module) return call_qualified(f.cls, call, args, kwargs);
   if (f.kind == Kind::Function) return call_function(f.fn, call, args, kwargs);
-  return unknown();
+  return unknown();  // calling an unknown value (a variable holding a callable)
 }
 
 ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector<ValueId>& args,
@@ -262,6 +262,16 @@ ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector
        q == "builtins.tuple" || q == "numpy.array" || q == "builtins.enumerate") &&
       !args.empty())
     return args[0];
+  if (q.starts_with("builtins.")) return unknown();
+  // A function the engine does not know (`add_features(df)` from another module, `pd.to_numeric`)
+  // that takes data is assumed to return data derived from it: lineage flows through, so a
+  // statistic learned before the call is still seen after it. Nothing new is learned here.
+  std::vector<ValueId> data_args;
+  for (ValueId a : args)
+    if (is_data(a)) data_args.push_back(a);
+  for (auto& kv : kwargs)
+    if (is_data(kv.second)) data_args.push_back(kv.second);
+  if (!data_args.empty()) return derive(data_args, Shape::Unknown);
   return unknown();
 }
 
