@@ -22,7 +22,7 @@ class LeakRule final : public Rule {
   void finish(RuleContext& ctx) override {
     const lineage::Program* p = ctx.program();
     if (p == nullptr) return;
-    for (const lineage::Leak& leak : lineage::find_leaks(*p)) {
+    for (const lineage::Leak& leak : p->leaks()) {
       if (leak.family != family_) continue;
       const lineage::LearnEvent& e = p->learns()[leak.learn];
       std::string src = learned_from_text(ctx, e);

@@ -42,17 +42,6 @@ constexpr RuleInfo kInfo{"ML202", "rolling-without-shift", Category::TimeSeries,
                          FixAvailability::None,
                          "Rolling/expanding window over the target without a shift", kDoc};
 
-// `...rolling(7).mean().shift(1)`: the aggregate is shifted right after being computed.
-bool shifted_after(syntax::Node call, std::string_view text) {
-  syntax::Node attr = call.parent();
-  if (attr.kind() != "attribute" || attr.field("attribute").text(text) != "shift") return false;
-  syntax::Node shift_call = attr.parent();
-  syntax::Node args = shift_call.field("arguments");
-  if (args.named_child_count() == 0) return true;  // shift() defaults to 1
-  std::string_view k = args.named_child(0).text(text);
-  return !k.empty() && k[0] != '-' && k != "0";
-}
-
 class RollingWithoutShift final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -66,7 +55,7 @@ class RollingWithoutShift final : public Rule {
     for (const LearnEvent& e : p->learns()) {
       if (e.kind != StatKind::Window || e.preceded_by_shift) continue;
       if (!on_target(*p, e, targets)) continue;
-      if (shifted_after(e.site, ctx.text())) continue;
+      if (e.shifted_after) continue;
       const std::string& col = p->value(e.data).columns.front();
       ctx.report(finding(e.site, "Window aggregate of the target \"" + col +
                                      "\" includes the current row: each row's feature contains "

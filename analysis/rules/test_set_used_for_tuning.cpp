@@ -63,25 +63,16 @@ bool is_test_side(const lineage::Value& v) {
   return v.kind == lineage::Kind::Data && v.part == lineage::Part::Test && v.split >= 0;
 }
 
-// The loop / comprehension / lambda around `n` that keeps the best score, if any.
-syntax::Node selecting_scope(syntax::Node n, std::string_view text) {
-  for (syntax::Node p = n.parent(); p; p = p.parent()) {
-    auto k = p.kind();
-    if (k == "function_definition" || k == "module") return syntax::Node();
-    bool loop = k == "for_statement" || k == "while_statement" || k == "lambda" ||
-                k == "list_comprehension" || k == "dictionary_comprehension" ||
-                k == "generator_expression";
-    if (!loop) continue;
-    // The selection sits in the loop or in the statement around a lambda/comprehension
-    // (`best = max(grid, key=lambda c: ...)`).
-    syntax::Node around = p;
-    if (k != "for_statement" && k != "while_statement")
-      while (around && !around.kind().ends_with("statement") && around.kind() != "assignment")
-        around = around.parent();
-    std::string_view t = around ? around.text(text) : p.text(text);
-    for (std::string_view cue : {"best", "max(", "argmax", "idxmax", "sorted(", "min("})
-      if (t.find(cue) != std::string_view::npos) return p;
-  }
+// The loop / comprehension / lambda around the use when the surrounding code keeps the best
+// score (a cue in the loop, or in the statement around a lambda/comprehension such as
+// `best = max(grid, key=lambda c: ...)`); a null node otherwise.
+syntax::Node selecting_scope(const lineage::UseEvent& u, std::string_view text) {
+  if (!u.loop) return syntax::Node();
+  auto k = u.loop.kind();
+  syntax::Node around = (k == "for_statement" || k == "while_statement") ? u.loop : u.statement;
+  std::string_view t = around ? around.text(text) : u.loop.text(text);
+  for (std::string_view cue : {"best", "max(", "argmax", "idxmax", "sorted(", "min("})
+    if (t.find(cue) != std::string_view::npos) return u.loop;
   return syntax::Node();
 }
 
@@ -110,7 +101,7 @@ class TestSetUsedForTuning final : public Rule {
                split.site);
       } else if (u.kind == lineage::UseKind::Evaluate && u.scored && u.model != lineage::kNoValue &&
                  !p->value(u.model).several) {  // several models compared: ML111
-        syntax::Node scope = selecting_scope(u.site, ctx.text());
+        syntax::Node scope = selecting_scope(u, ctx.text());
         if (!scope) continue;
         if (std::find(reported_scopes_.begin(), reported_scopes_.end(), scope.id()) !=
             reported_scopes_.end())
