@@ -1,0 +1,107 @@
+// The `concise` format (one `path:row:col: CODE [*] message` line per finding, then the summary),
+// plus what it shares with `full`: the header line, the summary and the format table.
+#include <array>
+
+#include "cli/output.hpp"
+
+namespace mlroast::cli {
+
+namespace {
+
+struct FormatName {
+  std::string_view name;
+  OutputFormat format;
+};
+constexpr std::array<FormatName, 3> kFormats = {{
+    {"full", OutputFormat::Full},
+    {"concise", OutputFormat::Concise},
+    {"json", OutputFormat::Json},
+}};
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+}  // namespace
+
+std::optional<OutputFormat> parse_output_format(std::string_view name) {
+  for (const auto& f : kFormats)
+    if (f.name == name) return f.format;
+  return std::nullopt;
+}
+
+const std::vector<std::string>& output_format_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const auto& f : kFormats) v.emplace_back(f.name);
+    return v;
+  }();
+  return names;
+}
+
+std::size_t CheckReport::finding_count() const {
+  std::size_t n = 0;
+  for (const auto& f : files) n += f.findings.size();
+  return n;
+}
+
+std::size_t CheckReport::fixable_count() const {
+  std::size_t n = 0;
+  for (const auto& file : files)
+    for (const auto& f : file.findings) n += f.fix.has_value() ? 1 : 0;
+  return n;
+}
+
+std::string header_line(const FileReport& file, const SourceIndex& index, const Finding& f) {
+  Location at = index.location(f.range.start_byte);
+  std::string line = printable(file.path.display);
+  line += ":" + std::to_string(at.row) + ":" + std::to_string(at.column) + ": " + f.code;
+  if (f.fix) line += " [*]";
+  line += " " + printable(f.message);
+  return line;
+}
+
+void write_summary(std::ostream& out, const CheckReport& report) {
+  std::size_t total = report.finding_count();
+  if (total == 0) {
+    out << "All checks passed!\n";
+    return;
+  }
+  out << "Found " << plural(total, "error", "errors") << ".\n";
+  std::size_t safe = 0, unsafe = 0;
+  for (const auto& file : report.files)
+    for (const auto& f : file.findings) {
+      if (!f.fix) continue;
+      (f.fix->applicability == Applicability::Safe ? safe : unsafe) += 1;
+    }
+  if (safe + unsafe == 0) return;
+  std::string kinds;
+  if (safe > 0) kinds += std::to_string(safe) + " safe";
+  if (unsafe > 0) kinds += (kinds.empty() ? "" : ", ") + std::to_string(unsafe) + " unsafe";
+  out << "[*] " << plural(safe + unsafe, "finding has", "findings have") << " a fix (" << kinds
+      << ").\n";
+}
+
+void write_concise(std::ostream& out, const CheckReport& report) {
+  for (const FileReport& file : report.files) {
+    SourceIndex index(file.text);
+    for (const Finding& f : file.findings) out << header_line(file, index, f) << '\n';
+  }
+  write_summary(out, report);
+}
+
+void write_report(std::ostream& out, const CheckReport& report, OutputFormat format) {
+  switch (format) {
+    case OutputFormat::Full:
+      write_full(out, report);
+      return;
+    case OutputFormat::Concise:
+      write_concise(out, report);
+      return;
+    case OutputFormat::Json:
+      write_json(out, report);
+      return;
+  }
+}
+
+}  // namespace mlroast::cli

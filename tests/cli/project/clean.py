@@ -1,0 +1,6 @@
+"""A file with nothing to report."""
+
+
+def mean(values):
+    total = sum(values)
+    return total / len(values)

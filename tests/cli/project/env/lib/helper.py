@@ -1,0 +1,6 @@
+import json
+
+try:
+    config = json.load(open("config.json"))
+except:
+    config = {}

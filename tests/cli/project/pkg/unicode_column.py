@@ -1,0 +1,2 @@
+def scale(café, factors=[]):
+    return [café * f for f in factors]
