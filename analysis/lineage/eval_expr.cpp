@@ -80,7 +80,10 @@ ValueId Interpreter::eval_uncached(Node e) {
   if (k == "lambda") {
     // Evaluate the body once with unknown parameters so its calls are recorded.
     frames_.push_back(Frame{});
+    Node outer = loop_;
+    loop_ = e;
     eval(e.field("body"));
+    loop_ = outer;
     frames_.pop_back();
     return unknown();
   }
@@ -342,6 +345,12 @@ ValueId Interpreter::eval_sequence(Node seq) {
 }
 
 ValueId Interpreter::eval_comprehension(Node comp) {
+  struct RestoreLoop {
+    Node& slot;
+    Node saved;
+    ~RestoreLoop() { slot = saved; }
+  } restore{loop_, loop_};
+  loop_ = comp;
   ValueId body = kNoValue;
   Node body_node = comp.field("body");
   for (uint32_t i = 0; i < comp.named_child_count(); ++i) {

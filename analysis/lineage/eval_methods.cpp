@@ -78,6 +78,10 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     v.shifted = !k.empty() && k[0] != '-' && k != "0";
     v.temporal = true;
     v.time_ordered = true;
+    // `s.rolling(7).mean().shift(1)`: the window aggregate is moved out of the current row.
+    for (uint32_t li : r.stats)
+      if (v.shifted && p_.learns()[li].kind == StatKind::Window && p_.learns()[li].site == recv_node)
+        p_.learn_mut(li).shifted_after = true;
     return make(std::move(v));
   }
   ValueId result = recv;
@@ -229,8 +233,8 @@ ValueId Interpreter::call_estimator_method(ValueId recv, Node recv_node, std::st
     if (model) {
       uint32_t l = learn(0);
       if (e.role == Role::Search)
-        p_.add_use(UseEvent{call, UseKind::CrossValidate, recv, X, y, "search.fit", false});
-      p_.add_use(UseEvent{call, UseKind::Train, recv, X, y, std::string(method), false});
+        add_use(UseEvent{call, UseKind::CrossValidate, recv, X, y, "search.fit", false, {}, {}});
+      add_use(UseEvent{call, UseKind::Train, recv, X, y, std::string(method), false, {}, {}});
       fit_validation_sets(recv, call, kwargs);
       return fitted_copy(l);
     }
@@ -261,9 +265,9 @@ ValueId Interpreter::call_estimator_method(ValueId recv, Node recv_node, std::st
     return out;
   }
   if (library::is_predict_method(method) && X != kNoValue) {
-    uint32_t u = p_.add_use(UseEvent{call, UseKind::Evaluate, recv, X,
+    uint32_t u = add_use(UseEvent{call, UseKind::Evaluate, recv, X,
                                      method == "score" ? y : kNoValue, std::string(method),
-                                     method == "score" || method == "evaluate"});
+                                     method == "score" || method == "evaluate", {}, {}});
     if (method == "score" || method == "evaluate") return scalar();
     Value pred = val(derive({X}, Shape::Array));
     pred.produced_by = static_cast<int32_t>(u);
@@ -329,8 +333,8 @@ ValueId Interpreter::cross_validate(const std::string& q, Node call, std::vector
                              : "KFold";
   if (cv != kNoValue && val(cv).kind == Kind::Splitter && val(cv).temporal) splitter = "TimeSeriesSplit";
   p_.add_split(SplitEvent{call, SplitKind::FoldLoop, {X}, shuffled, grouped, splitter});
-  p_.add_use(UseEvent{call, UseKind::CrossValidate, est, X, y,
-                      std::string(library::last_name(q)), true});
+  add_use(UseEvent{call, UseKind::CrossValidate, est, X, y,
+                      std::string(library::last_name(q)), true, {}, {}});
   if (library::last_name(q) == "cross_val_predict") return derive({X}, Shape::Array);
   return scalar();
 }
@@ -359,8 +363,8 @@ void Interpreter::fit_validation_sets(ValueId model, Node call, Kwargs& kwargs) 
     ValueId x = pv.kind == Kind::Tuple && !pv.items.empty() ? pv.items[0] : p;
     ValueId y = pv.kind == Kind::Tuple && pv.items.size() > 1 ? pv.items[1] : kNoValue;
     if (!is_data(x)) continue;
-    p_.add_use(UseEvent{call, stops ? UseKind::EarlyStopping : UseKind::Monitor, model, x, y,
-                        "eval_set", stops});
+    add_use(UseEvent{call, stops ? UseKind::EarlyStopping : UseKind::Monitor, model, x, y,
+                        "eval_set", stops, {}, {}});
   }
 }
 

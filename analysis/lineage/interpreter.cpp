@@ -64,6 +64,11 @@ void Interpreter::exec_block(Node block) {
 void Interpreter::exec(Node s) {
   if (s.is_null() || budget_ == 0) return;
   auto k = s.kind();
+  bool compound = k == "for_statement" || k == "while_statement" || k == "if_statement" ||
+                  k == "with_statement" || k == "try_statement" || k == "function_definition" ||
+                  k == "class_definition" || k == "decorated_definition" || k == "block" ||
+                  k == "module" || k == "match_statement" || k == "ERROR";
+  if (!compound) statement_ = s;
   if (k == "expression_statement") {
     for (uint32_t i = 0; i < s.named_child_count(); ++i) {
       Node e = s.named_child(i);
@@ -99,7 +104,10 @@ void Interpreter::exec(Node s) {
     exec_for(s);
   } else if (k == "while_statement") {
     eval(s.field("condition"));
+    Node outer = loop_;
+    loop_ = s;
     exec_block(s.field("body"));
+    loop_ = outer;
     if (Node alt = s.field("alternative")) exec_block(alt.field("body"));
   } else if (k == "with_statement") {
     for (uint32_t i = 0; i < s.named_child_count(); ++i) {
@@ -230,7 +238,10 @@ void Interpreter::exec_for(Node s) {
   } else {
     assign(left, unknown());
   }
+  Node outer = loop_;
+  loop_ = s;
   exec_block(s.field("body"));
+  loop_ = outer;
   if (Node alt = s.field("alternative")) exec_block(alt.field("body"));
 }
 

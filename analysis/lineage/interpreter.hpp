@@ -97,6 +97,8 @@ class Interpreter {
   void bind(std::string_view name, ValueId v);
   std::string label_of(Node n) const;
   void mark_scored(ValueId v);
+  // Records a use with the loop and statement it happens in.
+  uint32_t add_use(UseEvent e);
 
   Program& p_;
   const semantic::SemanticModel& sem_;
@@ -106,6 +108,8 @@ class Interpreter {
   std::unordered_map<const void*, int> fn_by_node_;
   ValueId unknown_ = kNoValue, scalar_ = kNoValue;
   int depth_ = 0;
+  Node loop_;       // innermost for/while/lambda/comprehension being interpreted
+  Node statement_;  // the simple statement being executed
   size_t budget_ = 0;  // expression evaluations left (bounds pathological inputs)
 };
 

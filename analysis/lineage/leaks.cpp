@@ -8,10 +8,6 @@ namespace mlroast::lineage {
 
 namespace {
 
-bool carries(const Value& v, uint32_t learn) {
-  return std::binary_search(v.stats.begin(), v.stats.end(), learn);
-}
-
 bool overlap(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
   for (uint32_t x : a)
     if (std::binary_search(b.begin(), b.end(), x)) return true;
@@ -69,55 +65,62 @@ LeakFamily family_of(const Program& p, const LearnEvent& e,
 }
 
 std::vector<Leak> find_leaks(const Program& p) {
-  std::vector<Leak> out;
+  // Event-driven: every split input and every use is visited once, with the statistics it
+  // carries, so the cost is linear in events x statistics carried, never learns x events.
   const auto& learns = p.learns();
   const std::vector<std::string> targets = target_columns(p);
+  std::vector<LeakFamily> fam(learns.size(), LeakFamily::None);
   for (uint32_t li = 0; li < learns.size(); ++li) {
     const LearnEvent& L = learns[li];
-    LeakFamily fam = family_of(p, L, targets);
-    if (fam == LeakFamily::None || L.data == kNoValue) continue;
+    if (L.data == kNoValue) continue;
     const Value& D = p.value(L.data);
-    if (D.kind != Kind::Data) continue;
     // Learned on the training side only: the protocol is right.
-    if (D.part == Part::Train || D.part == Part::Val) continue;
-    Leak leak{li, fam, {}};
-    // (1) data carrying the statistic is split afterwards
-    for (const SplitEvent& s : p.splits()) {
-      if (s.kind == SplitKind::FoldLoop) continue;  // judged with the CV uses below
-      bool split_carrier = false;
-      for (ValueId in : s.inputs) split_carrier = split_carrier || carries(p.value(in), li);
-      if (split_carrier) {
-        leak.ends.push_back({s.site, "split into train/test at line " + line_of(s.site)});
-        break;
-      }
-    }
-    // (2) data carrying the statistic is cross-validated; (3) a model is trained or judged on a
-    // partition whose rows were among those the statistic was learned from
-    for (const UseEvent& u : p.uses()) {
-      if (u.X == kNoValue) continue;
-      const Value& X = p.value(u.X);
-      if (!carries(X, li)) continue;
+    if (D.kind != Kind::Data || D.part == Part::Train || D.part == Part::Val) continue;
+    fam[li] = family_of(p, L, targets);
+  }
+  std::vector<std::vector<LeakEnd>> ends(learns.size());
+  // (1) data carrying the statistic is split afterwards
+  for (const SplitEvent& s : p.splits()) {
+    if (s.kind == SplitKind::FoldLoop) continue;  // judged with the CV uses below
+    for (ValueId in : s.inputs)
+      for (uint32_t li : p.value(in).stats)
+        if (li < fam.size() && fam[li] != LeakFamily::None && ends[li].empty())
+          ends[li].push_back({s.site, "split into train/test at line " + line_of(s.site)});
+  }
+  // (2) data carrying the statistic is cross-validated; (3) a model is trained or judged on a
+  // partition whose rows were among those the statistic was learned from
+  for (const UseEvent& u : p.uses()) {
+    if (u.X == kNoValue) continue;
+    const Value& X = p.value(u.X);
+    for (uint32_t li : X.stats) {
+      if (li >= fam.size() || fam[li] == LeakFamily::None || !ends[li].empty()) continue;
       if (u.kind == UseKind::CrossValidate && X.split < 0) {
-        leak.ends.push_back({u.site, u.what + " at line " + line_of(u.site) +
-                                         " cross-validates data that already carries it"});
-        break;
+        ends[li].push_back({u.site, u.what + " at line " + line_of(u.site) +
+                                        " cross-validates data that already carries it"});
+        continue;
       }
-      if ((X.part == Part::Train || X.part == Part::Test || X.part == Part::Val) && X.split >= 0 &&
-          leak.ends.empty()) {
+      if ((X.part == Part::Train || X.part == Part::Test || X.part == Part::Val) && X.split >= 0) {
         const SplitEvent& s = p.splits()[static_cast<size_t>(X.split)];
+        const Value& D = p.value(learns[li].data);
         bool same_rows = false;
         for (ValueId in : s.inputs) same_rows = same_rows || overlap(p.value(in).origins, D.origins);
         if (same_rows) {
-          leak.ends.push_back({s.site, "the rows are split into train/test at line " +
-                                           line_of(s.site)});
-          leak.ends.push_back({u.site, "used by `" + u.what + "` at line " + line_of(u.site)});
-          break;
+          ends[li].push_back({s.site, "the rows are split into train/test at line " +
+                                          line_of(s.site)});
+          ends[li].push_back({u.site, "used by `" + u.what + "` at line " + line_of(u.site)});
         }
       }
     }
-    if (!leak.ends.empty()) out.push_back(std::move(leak));
   }
+  std::vector<Leak> out;
+  for (uint32_t li = 0; li < learns.size(); ++li)
+    if (!ends[li].empty()) out.push_back(Leak{li, fam[li], std::move(ends[li])});
   return out;
+}
+
+const std::vector<Leak>& Program::leaks() const {
+  if (!leaks_) leaks_ = std::make_unique<std::vector<Leak>>(find_leaks(*this));
+  return *leaks_;
 }
 
 std::vector<std::string> target_columns(const Program& p) {

@@ -1,6 +1,7 @@
 #include "analysis/lineage/program.hpp"
 
 #include "analysis/lineage/interpreter.hpp"
+#include "analysis/lineage/leaks.hpp"
 
 namespace mlroast::lineage {
 

@@ -45,6 +45,7 @@ struct LearnEvent {
   bool on_target = false;        // the statistic is of the target column
   uint8_t applied = 0;           // Apply* bits: how the statistic was put back into data
   bool preceded_by_shift = false;  // Window: the series was shifted (k >= 1) first
+  bool shifted_after = false;      // Window: the aggregate is shifted (k >= 1) right after
 };
 
 // How a learned statistic reached data (LearnEvent::applied bits).
@@ -90,7 +91,11 @@ struct UseEvent {
   ValueId y = kNoValue;
   std::string what;          // "fit", "score", "cross_val_score", ...
   bool scored = false;       // Evaluate: the result reaches a metric, a score or a print
+  syntax::Node loop;         // innermost enclosing for/while/lambda/comprehension, if any
+  syntax::Node statement;    // the module- or function-level statement being executed
 };
+
+struct Leak;
 
 // A groupby over entity keys: evidence that rows repeat per entity (user, patient, ...).
 struct GroupingEvent {
@@ -114,6 +119,8 @@ class Program {
   const std::vector<SplitEvent>& splits() const { return splits_; }
   const std::vector<UseEvent>& uses() const { return uses_; }
   const std::vector<GroupingEvent>& groupings() const { return groupings_; }
+  // Every leak of a learned statistic (see leaks.hpp), computed once on first use.
+  const std::vector<Leak>& leaks() const;
   const semantic::SemanticModel& sem() const { return sem_; }
 
   // Used by the interpreter (analysis/lineage/*.cpp); not for rules.
@@ -143,6 +150,7 @@ class Program {
   std::vector<SplitEvent> splits_;
   std::vector<UseEvent> uses_;
   std::vector<GroupingEvent> groupings_;
+  mutable std::unique_ptr<std::vector<Leak>> leaks_;
 };
 
 }  // namespace mlroast::lineage

@@ -167,6 +167,12 @@ void Interpreter::mark_scored(ValueId v) {
     for (ValueId i : std::vector<ValueId>(x.items)) mark_scored(i);
 }
 
+uint32_t Interpreter::add_use(UseEvent e) {
+  e.loop = loop_;
+  e.statement = statement_;
+  return p_.add_use(std::move(e));
+}
+
 void Interpreter::assign(Node t, ValueId v) {
   if (t.is_null()) return;
   auto k = t.kind();

@@ -1,0 +1,90 @@
+// Analysis cost next to the bare tree-sitter parse of the same input: a generated leaky script
+// of 5,000 lines, a 50-file project, and the same script at 1x/2x/4x/8x size to show the growth
+// factor (linear analysis keeps it near 2.0 per doubling). Prints figures; asserts nothing.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "analysis/analyzer.hpp"
+#include "analysis/syntax/tree.hpp"
+#include "generate.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+struct Stats {
+  double median = 0, p99 = 0;
+};
+
+Stats summarize(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  Stats s;
+  s.median = v[v.size() / 2];
+  s.p99 = v[std::min(v.size() - 1, static_cast<size_t>(v.size() * 0.99))];
+  return s;
+}
+
+// Times a bare parse and the full analysis (parse + semantic model + lineage + rules) of `text`.
+std::pair<Stats, Stats> measure(const std::string& text, int runs) {
+  mlroast::syntax::Parser parser;
+  mlroast::RuleSelection all;
+  std::vector<double> parse, full;
+  size_t sink = 0;
+  for (int i = 0; i < runs; ++i) {
+    auto t0 = Clock::now();
+    auto tree = parser.parse(text);
+    parse.push_back(ms_since(t0));
+    sink += tree.root().child_count();
+    t0 = Clock::now();
+    auto findings = mlroast::analyze_text("bench.py", text, all);
+    full.push_back(ms_since(t0));
+    sink += findings.size();
+  }
+  if (sink == 0) std::printf("(no findings)\n");
+  return {summarize(parse), summarize(full)};
+}
+
+}  // namespace
+
+int main() {
+  std::printf("mlroast analysis benchmark (times in ms; analysis includes its own parse)\n\n");
+  std::string script = mlroast::bench::leaky_script(5000);
+  auto [p, a] = measure(script, 30);
+  std::printf("5,000-line leaky script (%zu KB), 30 runs\n", script.size() / 1024);
+  std::printf("  parse     median %8.2f  p99 %8.2f\n", p.median, p.p99);
+  std::printf("  analysis  median %8.2f  p99 %8.2f\n", a.median, a.p99);
+  std::printf("  analysis added over the parse / parse: %.2f (goal <= 1.0)\n\n",
+              (a.median - p.median) / p.median);
+
+  std::vector<std::string> files;
+  for (int i = 0; i < 50; ++i) files.push_back(mlroast::bench::leaky_script(120 + i * 4, i + 7));
+  std::vector<double> per_parse, per_full;
+  for (const auto& f : files) {
+    auto [fp, fa] = measure(f, 9);
+    per_parse.push_back(fp.median);
+    per_full.push_back(fa.median);
+  }
+  Stats pp = summarize(per_parse), pa = summarize(per_full);
+  std::printf("50-file project (120-316 lines each), per file, 9 runs each\n");
+  std::printf("  parse     median %8.3f  p99 %8.3f\n", pp.median, pp.p99);
+  std::printf("  analysis  median %8.3f  p99 %8.3f\n\n", pa.median, pa.p99);
+
+  std::printf("scaling (analysis median, ms)\n");
+  double prev = 0;
+  for (int f : {1, 2, 4, 8}) {
+    std::string s = mlroast::bench::leaky_script(2500 * f);
+    auto [sp, sa] = measure(s, 7);
+    std::printf("  %dx %6d lines  parse %8.2f  analysis %8.2f", f, 2500 * f, sp.median, sa.median);
+    if (prev > 0) std::printf("  growth x%.2f", sa.median / prev);
+    std::printf("\n");
+    prev = sa.median;
+  }
+  return 0;
+}

@@ -1,0 +1,14 @@
+// Generators of realistic leaky ML code for benchmarks: a Kaggle-style script built from blocks
+// of load / feature engineering / leaky preprocessing / training / evaluation, each with its own
+// variable names so the lineage engine tracks many independent values.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mlroast::bench {
+
+// A script of about `lines` lines.
+std::string leaky_script(int lines, unsigned seed = 1);
+
+}  // namespace mlroast::bench
