@@ -104,7 +104,8 @@ ValueId Interpreter::eval_call(Node call) {
       return make(std::move(pairs));
     }
     // `.fit(..., eval_set=...)` on a model the engine cannot see (Keras, a custom wrapper).
-    if (method == "fit") fit_validation_sets(kNoValue, call, kwargs);
+    if (method == "fit")
+      fit_validation_sets(kNoValue, call, args.empty() ? kNoValue : args[0], kwargs);
     return unknown();
   }
 
@@ -189,6 +190,7 @@ ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector
                   : last_name(q) == "Series"  ? Shape::Series
                                               : Shape::Array;
     if (val(d).kind == Kind::Data) return with_shape(d, shape);
+    if (val(d).kind == Kind::Stat) return d;  // pd.Series(mi, index=X.columns): still the statistic
     if (last_name(q) == "DataFrame" || last_name(q) == "Series")
       return new_data(call, shape, label_of(call));
     return d;
@@ -220,6 +222,23 @@ ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector
     Value s;
     s.kind = Kind::Stat;
     s.stats = {l};
+    return make(std::move(s));
+  }
+  if (module_of(q) == "sklearn.feature_selection" &&
+      (last_name(q).starts_with("mutual_info_") || last_name(q) == "f_classif" ||
+       last_name(q) == "f_regression" || last_name(q) == "chi2" ||
+       last_name(q) == "r_regression") &&
+      !args.empty()) {
+    // scores of each feature against the target: a supervised statistic over the rows given
+    LearnEvent ev;
+    ev.site = call;
+    ev.kind = StatKind::Correlation;
+    ev.what = std::string(last_name(q));
+    ev.data = as_data(args[0], arg_node(0));
+    ev.target = args.size() > 1 ? args[1] : kNoValue;
+    Value s;
+    s.kind = Kind::Stat;
+    s.stats = {p_.add_learn(std::move(ev))};
     return make(std::move(s));
   }
   if (q == "sklearn.utils.resample" && !args.empty()) {
@@ -258,8 +277,15 @@ ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector
     return q == "builtins.print" ? unknown() : scalar();
   }
   if (q == "builtins.len") return scalar();
+  if (q == "builtins.enumerate" && !args.empty()) {
+    Value e;
+    e.kind = Kind::Tuple;
+    e.cls = "enumerate";
+    e.items = {args[0]};
+    return make(std::move(e));
+  }
   if ((q == "builtins.list" || q == "builtins.sorted" || q == "builtins.set" ||
-       q == "builtins.tuple" || q == "numpy.array" || q == "builtins.enumerate") &&
+       q == "builtins.tuple" || q == "numpy.array") &&
       !args.empty())
     return args[0];
   if (q.starts_with("builtins.")) return unknown();
@@ -267,10 +293,11 @@ ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector
   // that takes data is assumed to return data derived from it: lineage flows through, so a
   // statistic learned before the call is still seen after it. Nothing new is learned here.
   std::vector<ValueId> data_args;
+  auto carries_lineage = [&](ValueId a) { return is_data(a) || val(a).kind == Kind::Stat; };
   for (ValueId a : args)
-    if (is_data(a)) data_args.push_back(a);
+    if (carries_lineage(a)) data_args.push_back(a);
   for (auto& kv : kwargs)
-    if (is_data(kv.second)) data_args.push_back(kv.second);
+    if (carries_lineage(kv.second)) data_args.push_back(kv.second);
   if (!data_args.empty()) return derive(data_args, Shape::Unknown);
   return unknown();
 }

@@ -1,5 +1,6 @@
 // Expressions other than calls: names, attributes, subscripts (column selection, positional and
 // date-mask splits, fold indices), operators, literals, sequences and comprehensions.
+#include <algorithm>
 #include <cstdlib>
 
 #include "analysis/lineage/interpreter.hpp"
@@ -171,6 +172,13 @@ ValueId Interpreter::eval_attribute(Node a) {
       return obj;  // corr.index, stats.values: still the learned statistic
     case Kind::Estimator:
       if (name == "best_estimator_") return obj;
+      if (o.fitted >= 0 && (name == "feature_importances_" || name == "coef_" ||
+                            name == "ranking_" || name == "support_" || name == "scores_")) {
+        Value s;  // learned from the data the estimator was fitted on
+        s.kind = Kind::Stat;
+        s.stats = {static_cast<uint32_t>(o.fitted)};
+        return make(std::move(s));
+      }
       return unknown();
     default:
       return unknown();
@@ -198,7 +206,16 @@ ValueId Interpreter::eval_subscript(Node s) {
     }
     return unknown();
   }
-  if (b.kind == Kind::Stat || b.kind == Kind::Columns) return base;
+  if (b.kind == Kind::Stat) return base;
+  if (b.kind == Kind::Columns) {
+    // X.columns[np.argsort(mi)[-10:]]: the selected names carry the statistic that chose them
+    Value c = b;
+    for (ValueId k : key_values)
+      for (uint32_t st : val(k).stats)
+        if (std::find(c.stats.begin(), c.stats.end(), st) == c.stats.end()) c.stats.push_back(st);
+    std::sort(c.stats.begin(), c.stats.end());
+    return c.stats.size() == b.stats.size() ? base : make(std::move(c));
+  }
   if (b.kind != Kind::Data || keys.empty()) return unknown();
 
   bool indexer = false;
@@ -251,6 +268,9 @@ ValueId Interpreter::eval_subscript(Node s) {
       ValueId w = with_stat(make(out), st);
       out = val(w);
     }
+  } else if (!indexer && kv.kind != Kind::Data && row_key.kind() != "slice") {
+    // df[a + b], df[cols()]: a column selection the engine cannot read; only some columns
+    out.all_columns = false;
   }
   // df.loc[rows, "col"] / df.loc[rows, cols]: the column part
   if (keys.size() > 1) {
@@ -332,7 +352,8 @@ ValueId Interpreter::eval_sequence(Node seq) {
     ValueId v = eval(c);
     t.items.push_back(v);
     const Value& cv = val(v);
-    if (cv.kind == Kind::Scalar && c.kind() == "string") names.push_back(cv.text);
+    // ["a", "b"] or [target, "id"] with target = "churn": column names
+    if (cv.kind == Kind::Scalar && !cv.text.empty()) names.push_back(cv.text);
     else all_strings = false;
   }
   if (all_strings && seq.kind() != "expression_list") {

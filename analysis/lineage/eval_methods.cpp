@@ -1,4 +1,6 @@
 // Methods of data and of estimators, and the split / cross-validation entry points.
+#include <algorithm>
+
 #include "analysis/lineage/interpreter.hpp"
 #include "analysis/lineage/library.hpp"
 
@@ -68,6 +70,10 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     return stat_of(learn(StatKind::Moment, 0));
   }
   if (method == "value_counts") return stat_of(learn(StatKind::Counts, 0));
+  if (method == "rank" && kwarg_node(call, "pct", text_).text(text_) == "True") {
+    uint32_t l = learn(StatKind::Moment, kApplyArithmetic);
+    return with_stat(derive({recv}, r.shape), l);
+  }
   if (method == "corr" || method == "corrwith" || method == "cov")
     return stat_of(learn(StatKind::Correlation, 0));
   if (method == "shift") {
@@ -85,23 +91,59 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     return make(std::move(v));
   }
   ValueId result = recv;
+  Node first_arg = call.field("arguments").named_child(0);
+  if ((method == "apply" || method == "transform" || method == "pipe" || method == "agg") &&
+      first_arg.kind() == "lambda") {
+    // df.apply(lambda s: (s - s.mean()) / s.std()): the lambda runs on the receiver's columns
+    Node params = first_arg.field("parameters");
+    frames_.push_back(Frame{});
+    if (params.named_child_count() > 0 && params.named_child(0).kind() == "identifier")
+      bind(params.named_child(0).text(text_), recv);
+    ValueId body = eval(first_arg.field("body"));
+    frames_.pop_back();
+    Value out = val(derive({recv, body}, r.shape));
+    out.part = r.part;
+    out.split = r.split;
+    return make(std::move(out));
+  }
   if (method == "fillna" || method == "map" || method == "replace" || method == "merge" ||
       method == "join" || method == "where" || method == "mask" || method == "clip" ||
       method == "combine_first" || method == "update") {
     std::vector<ValueId> ins{recv};
     for (ValueId a : args) ins.push_back(a);
     for (auto& kv : kwargs)
-      if (kv.first == "value" || kv.first == "other" || kv.first == "right") ins.push_back(kv.second);
+      if (kv.first == "value" || kv.first == "other" || kv.first == "right" ||
+          kv.first == "lower" || kv.first == "upper")
+        ins.push_back(kv.second);
     uint8_t how = method == "fillna" ? kApplyFill
                   : (method == "clip" || method == "where" || method == "mask") ? kApplyArithmetic
                                                                                   : kApplyMap;
-    for (ValueId a : ins)
-      if (a != recv && val(a).kind == Kind::Stat)
-        for (uint32_t st : val(a).stats) p_.learn_mut(st).applied |= how;
+    // The statistics put back into the data: a Stat, data carrying one (a groupby transform),
+    // or a dict of them ({"Age": df["Age"].mean(), ...}).
+    std::vector<ValueId> pending(ins.begin() + 1, ins.end());
+    while (!pending.empty()) {
+      const Value& a = val(pending.back());
+      pending.pop_back();
+      if (a.kind == Kind::Tuple) pending.insert(pending.end(), a.items.begin(), a.items.end());
+      else if (a.kind == Kind::Stat || a.kind == Kind::Data)
+        for (uint32_t st : a.stats)
+          if (std::find(r.stats.begin(), r.stats.end(), st) == r.stats.end())
+            p_.learn_mut(st).applied |= how;
+    }
     Value out = val(derive(ins, r.shape));
     out.part = r.part;
     out.split = r.split;
     result = make(std::move(out));
+  } else if (method == "sample" && kwarg_node(call, "replace", text_).text(text_) == "True") {
+    // df.sample(n=..., replace=True): rows duplicated to rebalance classes
+    LearnEvent ev;
+    ev.site = call;
+    ev.kind = StatKind::Estimator;
+    ev.role = Role::Resampler;
+    ev.what = "sample(replace=True)";
+    ev.data = recv;
+    ev.applied = kApplyTransform;
+    result = with_stat(recv, p_.add_learn(std::move(ev)));
   } else if (method == "sample") {
     SplitEvent ev{call, SplitKind::Sample, {recv}, true, false, "sample"};
     Value v = r;
@@ -235,7 +277,7 @@ ValueId Interpreter::call_estimator_method(ValueId recv, Node recv_node, std::st
       if (e.role == Role::Search)
         add_use(UseEvent{call, UseKind::CrossValidate, recv, X, y, "search.fit", false, {}, {}});
       add_use(UseEvent{call, UseKind::Train, recv, X, y, std::string(method), false, {}, {}});
-      fit_validation_sets(recv, call, kwargs);
+      fit_validation_sets(recv, call, X, kwargs);
       return fitted_copy(l);
     }
     return recv;
@@ -280,6 +322,12 @@ ValueId Interpreter::call_estimator_method(ValueId recv, Node recv_node, std::st
     return with_stat(derive({X}, Shape::Array), l);
   }
   if (method == "inverse_transform" && X != kNoValue) return derive({X}, Shape::Array);
+  if ((method == "get_support" || method == "get_feature_names_out") && e.fitted >= 0) {
+    Value s;  // what a fitted selector kept: chosen with the data it was fitted on
+    s.kind = Kind::Stat;
+    s.stats = {static_cast<uint32_t>(e.fitted)};
+    return make(std::move(s));
+  }
   if (method == "set_params" || method == "set_output") return recv;
   return unknown();
 }
@@ -339,7 +387,12 @@ ValueId Interpreter::cross_validate(const std::string& q, Node call, std::vector
   return scalar();
 }
 
-void Interpreter::fit_validation_sets(ValueId model, Node call, Kwargs& kwargs) {
+void Interpreter::fit_validation_sets(ValueId model, Node call, ValueId X, Kwargs& kwargs) {
+  if (kwarg(kwargs, "validation_split") != kNoValue && X != kNoValue && is_data(X)) {
+    // Keras carves the last rows of X as validation data: a split of X
+    p_.add_split(SplitEvent{call, SplitKind::KerasValidation, {X}, false, false,
+                            "validation_split"});
+  }
   ValueId sets = kwarg(kwargs, "eval_set");
   if (sets == kNoValue) sets = kwarg(kwargs, "validation_data");
   if (sets == kNoValue) return;

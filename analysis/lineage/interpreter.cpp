@@ -218,26 +218,34 @@ void Interpreter::exec_if(Node s) {
   frames_.back().vars = std::move(joined);
 }
 
-void Interpreter::exec_for(Node s) {
-  Node left = s.field("left");
-  Node right = s.field("right");
-  ValueId it = eval(right);
+void Interpreter::bind_loop_target(Node left, ValueId it) {
   const Value& iv = val(it);
-  if (iv.kind == Kind::Tuple && iv.cls == "folds" && iv.items.size() == 2 &&
-      (left.kind() == "pattern_list" || left.kind() == "tuple_pattern") &&
-      left.named_child_count() == 2) {
+  bool pair = (left.kind() == "pattern_list" || left.kind() == "tuple_pattern") &&
+              left.named_child_count() == 2;
+  if (iv.kind == Kind::Tuple && iv.cls == "folds" && iv.items.size() == 2 && pair) {
     // for train_idx, test_idx in splitter.split(X): fold indices with parts Train / Test
     assign(left.named_child(0), iv.items[0]);
     assign(left.named_child(1), iv.items[1]);
+  } else if (iv.kind == Kind::Tuple && iv.cls == "enumerate" && iv.items.size() == 1 && pair) {
+    // for i, item in enumerate(xs): i is a number, item iterates xs
+    assign(left.named_child(0), scalar());
+    Node inner = left.named_child(1);
+    if (inner.kind() == "parenthesized_expression" && inner.named_child_count() == 1)
+      inner = inner.named_child(0);
+    bind_loop_target(inner, iv.items[0]);
   } else if (iv.kind == Kind::Columns) {
     assign(left, scalar());
-  } else if (iv.kind == Kind::Tuple && !iv.items.empty()) {
+  } else if (iv.kind == Kind::Tuple && !iv.items.empty() && iv.cls != "enumerate") {
     ValueId elem = iv.items.front();
     for (size_t i = 1; i < iv.items.size(); ++i) elem = join(elem, iv.items[i]);
     assign(left, elem);
   } else {
     assign(left, unknown());
   }
+}
+
+void Interpreter::exec_for(Node s) {
+  bind_loop_target(s.field("left"), eval(s.field("right")));
   Node outer = loop_;
   loop_ = s;
   exec_block(s.field("body"));

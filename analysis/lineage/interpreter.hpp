@@ -41,6 +41,7 @@ class Interpreter {
   void exec(Node stmt);
   void exec_if(Node stmt);
   void exec_for(Node stmt);
+  void bind_loop_target(Node target, ValueId iterable);
   void exec_function_def(Node def);
   void assign(Node target, ValueId v);
   void assign_subscript(Node target, ValueId v);
@@ -74,7 +75,7 @@ class Interpreter {
                            std::vector<std::pair<std::string, ValueId>>& kwargs);
   ValueId cross_validate(const std::string& q, Node call, std::vector<ValueId>& args,
                          std::vector<std::pair<std::string, ValueId>>& kwargs);
-  void fit_validation_sets(ValueId model, Node call,
+  void fit_validation_sets(ValueId model, Node call, ValueId X,
                            std::vector<std::pair<std::string, ValueId>>& kwargs);
 
   // values (values.cpp)

@@ -37,7 +37,19 @@ LeakFamily family_of(const Program& p, const LearnEvent& e,
     case StatKind::Estimator:
     case StatKind::Functional:
       switch (e.role) {
-        case Role::Transformer: return LeakFamily::Preprocessing;
+        case Role::Transformer:
+          // LabelEncoder & co. on the target learn only the set of classes: no statistic.
+          if ((e.what == "LabelEncoder" || e.what == "LabelBinarizer" ||
+               e.what == "MultiLabelBinarizer") && on_target(p, e, targets))
+            return LeakFamily::None;
+          return LeakFamily::Preprocessing;
+        case Role::Container:
+          // a Pipeline/ColumnTransformer fit_transform'ed on all rows: its transformers leak
+          return (e.applied & kApplyTransform) ? LeakFamily::Preprocessing : LeakFamily::None;
+        case Role::Model:
+        case Role::Search:
+          // columns chosen by a model's feature_importances_/coef_ learned on all rows
+          return (e.applied & kApplySelect) ? LeakFamily::Selection : LeakFamily::None;
         case Role::Imputer: return LeakFamily::Imputation;
         case Role::Resampler: return LeakFamily::Oversampling;
         case Role::Selector: return LeakFamily::Selection;
@@ -57,6 +69,8 @@ LeakFamily family_of(const Program& p, const LearnEvent& e,
       // Per-period aggregates of the target are ML203's (a leak even without any split).
       if ((e.applied & kApplyMap) && on_target(p, e, targets) && !grouped_by_period(p, e))
         return LeakFamily::TargetEncoding;
+      // fillna(df.groupby("Pclass")["Age"].transform("median")): group-wise imputation
+      if (e.applied & kApplyFill) return LeakFamily::Imputation;
       return LeakFamily::None;
     case StatKind::Window:
       return LeakFamily::None;  // ML202 judges windows over the target

@@ -38,24 +38,26 @@ ValueId Interpreter::as_data(ValueId v, Node site) {
   return d;
 }
 
-ValueId Interpreter::derive(const std::vector<ValueId>& inputs, Shape shape) {
+ValueId Interpreter::derive(const std::vector<ValueId>& raw_inputs, Shape shape) {
+  // Tuples (pd.concat([train, test]), np.hstack((a, b))) contribute their elements.
+  std::vector<ValueId> inputs;
+  std::vector<std::pair<ValueId, int>> pending;
+  for (auto it = raw_inputs.rbegin(); it != raw_inputs.rend(); ++it) pending.emplace_back(*it, 0);
+  while (!pending.empty()) {
+    auto [id, depth] = pending.back();
+    pending.pop_back();
+    if (id == kNoValue) continue;
+    const Value& v = val(id);
+    if (v.kind == Kind::Tuple && depth < 4) {
+      for (auto it = v.items.rbegin(); it != v.items.rend(); ++it) pending.emplace_back(*it, depth + 1);
+    } else {
+      inputs.push_back(id);
+    }
+  }
   Value out;
   bool any_data = false, any_stat = false, first = true;
   for (ValueId id : inputs) {
-    if (id == kNoValue) continue;
     const Value& in = val(id);
-    if (in.kind == Kind::Tuple) {
-      std::vector<ValueId> items = in.items;
-      if (items.empty()) continue;
-      ValueId inner = derive(items, shape);
-      if (val(inner).kind != Kind::Data && val(inner).kind != Kind::Stat) continue;
-      const Value& iv = val(inner);
-      any_data = any_data || iv.kind == Kind::Data;
-      any_stat = any_stat || iv.kind == Kind::Stat;
-      merge_sorted(out.origins, iv.origins);
-      merge_sorted(out.stats, iv.stats);
-      continue;
-    }
     if (in.kind != Kind::Data && in.kind != Kind::Stat) continue;
     merge_sorted(out.origins, in.origins);
     merge_sorted(out.stats, in.stats);

@@ -1,5 +1,7 @@
 #include "analysis/rules/leak_rule.hpp"
 
+#include <algorithm>
+
 #include "analysis/lineage/program.hpp"
 
 namespace mlroast::rules {
@@ -22,9 +24,13 @@ class LeakRule final : public Rule {
   void finish(RuleContext& ctx) override {
     const lineage::Program* p = ctx.program();
     if (p == nullptr) return;
+    std::vector<uint32_t> rows;  // one finding per expression: (x - x.mean()) / x.std() is one leak
     for (const lineage::Leak& leak : p->leaks()) {
       if (leak.family != family_) continue;
       const lineage::LearnEvent& e = p->learns()[leak.learn];
+      uint32_t row = e.site.start_point().row;
+      if (std::find(rows.begin(), rows.end(), row) != rows.end()) continue;
+      rows.push_back(row);
       std::string src = learned_from_text(ctx, e);
       std::string what = e.kind == lineage::StatKind::Estimator ||
                                  e.kind == lineage::StatKind::Functional

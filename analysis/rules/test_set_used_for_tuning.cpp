@@ -1,5 +1,6 @@
 // ML107 test-set-used-for-tuning: test rows decide something about the model.
 #include <algorithm>
+#include <cctype>
 
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/rule.hpp"
@@ -59,8 +60,23 @@ constexpr RuleInfo kInfo{"ML107", "test-set-used-for-tuning", Category::Leakage,
 
 std::string line(syntax::Node n) { return std::to_string(n.start_point().row + 1); }
 
-bool is_test_side(const lineage::Value& v) {
-  return v.kind == lineage::Kind::Data && v.part == lineage::Part::Test && v.split >= 0;
+// The held-out test side of a train/test split (CV folds are validation, not the test set).
+bool is_test_side(const lineage::Program& p, const lineage::Value& v) {
+  if (v.kind != lineage::Kind::Data || v.part != lineage::Part::Test || v.split < 0) return false;
+  return p.splits()[static_cast<size_t>(v.split)].kind != lineage::SplitKind::FoldLoop;
+}
+
+// "max(" as a call of max, not the method `.max(` of a frame; likewise "min(".
+bool has_cue(std::string_view t) {
+  for (std::string_view cue : {"best", "argmax", "idxmax", "argmin", "idxmin", "sorted("})
+    if (t.find(cue) != std::string_view::npos) return true;
+  for (std::string_view fn : {"max(", "min("})
+    for (size_t at = t.find(fn); at != std::string_view::npos; at = t.find(fn, at + 1)) {
+      char before = at == 0 ? ' ' : t[at - 1];
+      bool ident = std::isalnum(static_cast<unsigned char>(before)) || before == '_' || before == '.';
+      if (!ident) return true;
+    }
+  return false;
 }
 
 // The loop / comprehension / lambda around the use when the surrounding code keeps the best
@@ -71,9 +87,7 @@ syntax::Node selecting_scope(const lineage::UseEvent& u, std::string_view text) 
   auto k = u.loop.kind();
   syntax::Node around = (k == "for_statement" || k == "while_statement") ? u.loop : u.statement;
   std::string_view t = around ? around.text(text) : u.loop.text(text);
-  for (std::string_view cue : {"best", "max(", "argmax", "idxmax", "sorted(", "min("})
-    if (t.find(cue) != std::string_view::npos) return u.loop;
-  return syntax::Node();
+  return has_cue(t) ? u.loop : syntax::Node();
 }
 
 class TestSetUsedForTuning final : public Rule {
@@ -86,7 +100,7 @@ class TestSetUsedForTuning final : public Rule {
     for (const lineage::UseEvent& u : p->uses()) {
       if (u.X == lineage::kNoValue) continue;
       const lineage::Value& X = p->value(u.X);
-      if (!is_test_side(X)) continue;
+      if (!is_test_side(*p, X)) continue;
       const auto& split = p->splits()[static_cast<size_t>(X.split)];
       if (u.kind == lineage::UseKind::EarlyStopping) {
         report(ctx, u.site,
