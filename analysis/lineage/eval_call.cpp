@@ -34,8 +34,7 @@ ValueId Interpreter::eval_call(Node call) {
   }
   std::vector<ValueId> args;
   Kwargs kwargs;
-  for (uint32_t i = 0; args_node && i < args_node.named_child_count(); ++i) {
-    Node a = args_node.named_child(i);
+  for (Node a : syntax::children(args_node)) {
     if (a.kind() == "keyword_argument") {
       kwargs.emplace_back(std::string(a.field("name").text(text_)), eval(a.field("value")));
     } else if (a.kind() == "comment") {

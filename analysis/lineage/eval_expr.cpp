@@ -95,8 +95,7 @@ ValueId Interpreter::eval_uncached(Node e) {
     Value t;
     t.kind = Kind::Tuple;
     t.cls = "dict";
-    for (uint32_t i = 0; i < e.named_child_count(); ++i) {
-      Node c = e.named_child(i);
+    for (Node c : syntax::children(e)) {
       if (c.kind() != "pair") continue;
       eval(c.field("key"));
       t.items.push_back(eval(c.field("value")));
@@ -104,8 +103,7 @@ ValueId Interpreter::eval_uncached(Node e) {
     return make(std::move(t));
   }
   // slices, f-string interpolations...: evaluate the parts, value unknown
-  for (uint32_t i = 0; i < e.named_child_count(); ++i) {
-    Node c = e.named_child(i);
+  for (Node c : syntax::children(e)) {
     if (c.kind() == "pair") {
       eval(c.field("key"));
       eval(c.field("value"));
@@ -346,8 +344,7 @@ ValueId Interpreter::eval_sequence(Node seq) {
   t.kind = Kind::Tuple;
   bool all_strings = seq.named_child_count() > 0;
   std::vector<std::string> names;
-  for (uint32_t i = 0; i < seq.named_child_count(); ++i) {
-    Node c = seq.named_child(i);
+  for (Node c : syntax::children(seq)) {
     if (c.kind() == "comment") continue;
     ValueId v = eval(c);
     t.items.push_back(v);

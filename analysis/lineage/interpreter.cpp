@@ -58,7 +58,7 @@ void Interpreter::rebind(Node target, ValueId v) {
 }
 
 void Interpreter::exec_block(Node block) {
-  for (uint32_t i = 0; i < block.named_child_count(); ++i) exec(block.named_child(i));
+  for (Node s : syntax::children(block)) exec(s);
 }
 
 void Interpreter::exec(Node s) {
@@ -146,8 +146,7 @@ void Interpreter::exec(Node s) {
   } else if (k == "class_definition") {
     // Methods are interpreted once (as functions never called) with unknown parameters.
     Node body = s.field("body");
-    for (uint32_t i = 0; body && i < body.named_child_count(); ++i) {
-      Node m = body.named_child(i);
+    for (Node m : syntax::children(body)) {
       if (m.kind() == "decorated_definition") m = m.field("definition");
       if (m.kind() == "function_definition") {
         fn_by_node_[m.id()] = static_cast<int>(functions_.size());
@@ -178,10 +177,8 @@ void Interpreter::exec(Node s) {
     exec_block(s);
   } else if (k == "ERROR") {
     // Syntax errors mid-edit: analyse the statements tree-sitter could still recognise.
-    for (uint32_t i = 0; i < s.named_child_count(); ++i) {
-      Node c = s.named_child(i);
+    for (Node c : syntax::children(s))
       if (c.kind().ends_with("statement") || c.kind() == "assignment") exec(c);
-    }
   }
   // import statements, pass, break, continue, global, nonlocal: nothing to track here
 }
