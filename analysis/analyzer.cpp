@@ -30,15 +30,18 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
       uint16_t sym = syntax::symbol_for(kind);
       if (sym != 0 && sym < by_symbol.size()) by_symbol[sym].push_back(r.get());
     }
+  const uint16_t comment = syntax::symbol_for("comment");
+  std::vector<syntax::Node> comments;
   syntax::walk(root, [&](syntax::Node n) {
     uint16_t sym = n.symbol();
+    if (sym == comment) comments.push_back(n);
     if (sym < by_symbol.size())
       for (Rule* r : by_symbol[sym]) r->visit(n, ctx);
     return true;
   });
   for (auto& r : rules) r->finish(ctx);
 
-  NoqaMap noqa(root, file.text);
+  NoqaMap noqa(comments, file.text);
   std::vector<Finding> kept;
   kept.reserve(findings.size());
   for (auto& f : findings) {

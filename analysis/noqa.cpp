@@ -45,19 +45,24 @@ bool parse_noqa(std::string_view c, NoqaDirective& out) {
 }
 
 NoqaMap::NoqaMap(syntax::Node root, std::string_view text) {
-  if (root.is_null()) return;
-  syntax::walk(root, [&](syntax::Node n) {
-    if (n.kind() == "comment") {
-      NoqaDirective d;
-      if (parse_noqa(n.text(text), d)) {
-        d.comment_start = n.start_byte();
-        d.comment_end = n.end_byte();
-        rows_[n.start_point().row] = std::move(d);
-      }
-      return false;
+  std::vector<syntax::Node> comments;
+  if (!root.is_null())
+    syntax::walk(root, [&](syntax::Node n) {
+      if (n.kind() == "comment") comments.push_back(n);
+      return n.kind() != "comment";
+    });
+  *this = NoqaMap(comments, text);
+}
+
+NoqaMap::NoqaMap(const std::vector<syntax::Node>& comments, std::string_view text) {
+  for (syntax::Node n : comments) {
+    NoqaDirective d;
+    if (parse_noqa(n.text(text), d)) {
+      d.comment_start = n.start_byte();
+      d.comment_end = n.end_byte();
+      rows_[n.start_point().row] = std::move(d);
     }
-    return true;
-  });
+  }
 }
 
 bool NoqaMap::suppresses(uint32_t row, std::string_view code) const {

@@ -22,6 +22,8 @@ class NoqaMap {
  public:
   // Collects the noqa comments of a parsed file (comments only, never strings).
   NoqaMap(syntax::Node root, std::string_view text);
+  // From comment nodes already gathered by a walk of the tree.
+  NoqaMap(const std::vector<syntax::Node>& comments, std::string_view text);
   bool suppresses(uint32_t row, std::string_view code) const;
   const NoqaDirective* at(uint32_t row) const;
 

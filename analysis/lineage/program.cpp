@@ -1,5 +1,7 @@
 #include "analysis/lineage/program.hpp"
 
+#include <algorithm>
+
 #include "analysis/lineage/interpreter.hpp"
 #include "analysis/lineage/leaks.hpp"
 
@@ -17,14 +19,31 @@ const char* to_string(Part p) {
 }
 
 Program::Program(syntax::Node root, const semantic::SemanticModel& sem) : sem_(sem) {
+  by_node_.reserve(sem.text().size() / 6);  // about one recorded expression per 6 bytes
   if (!root.is_null()) Interpreter(*this, sem).run(root);
+  seal();
+}
+
+void Program::seal() {
+  // Keep the last value recorded for each node: stable sort by id, then keep each run's last.
+  std::stable_sort(by_node_.begin(), by_node_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  size_t out = 0;
+  for (size_t i = 0; i < by_node_.size(); ++i) {
+    if (i + 1 < by_node_.size() && by_node_[i + 1].first == by_node_[i].first) continue;
+    by_node_[out++] = by_node_[i];
+  }
+  by_node_.resize(out);
 }
 
 Program::~Program() = default;
 
 const Value* Program::value_of(syntax::Node expr) const {
-  auto it = by_node_.find(expr.id());
-  return it == by_node_.end() ? nullptr : &values_[static_cast<size_t>(it->second)];
+  const void* id = expr.id();
+  auto it = std::lower_bound(by_node_.begin(), by_node_.end(), id,
+                             [](const auto& entry, const void* key) { return entry.first < key; });
+  if (it == by_node_.end() || it->first != id) return nullptr;
+  return &values_[static_cast<size_t>(it->second)];
 }
 
 ValueId Program::add(Value v) {

@@ -125,7 +125,9 @@ class Program {
 
   // Used by the interpreter (analysis/lineage/*.cpp); not for rules.
   ValueId add(Value v);
-  void record(syntax::Node expr, ValueId v) { by_node_[expr.id()] = v; }
+  void record(syntax::Node expr, ValueId v) { by_node_.emplace_back(expr.id(), v); }
+  // Called once the interpretation is done: makes value_of() a binary search.
+  void seal();
   uint32_t add_origin(Origin o);
   uint32_t add_learn(LearnEvent e);
   uint32_t add_split(SplitEvent e);
@@ -144,7 +146,8 @@ class Program {
  private:
   const semantic::SemanticModel& sem_;
   std::deque<Value> values_;  // a deque: references stay valid while values are added
-  std::unordered_map<const void*, ValueId> by_node_;
+  // (node id, value) in evaluation order until seal(), then sorted by id keeping the last value
+  std::vector<std::pair<const void*, ValueId>> by_node_;
   std::vector<Origin> origins_;
   std::vector<LearnEvent> learns_;
   std::vector<SplitEvent> splits_;
