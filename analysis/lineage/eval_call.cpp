@@ -74,9 +74,14 @@ ValueId Interpreter::eval_call(Node call) {
       folds.items = {make(std::move(tr)), make(std::move(te))};
       return make(std::move(folds));
     }
+    // An unknown receiver of a pandas-style method (`X.mean()`, `frame.fillna(...)`) is taken as
+    // data, unless data is passed positionally: `xp.std(X)` is a function of an array namespace.
+    bool data_arg = false;
+    for (ValueId a : args) data_arg = data_arg || is_data(a);
     if (r.kind == Kind::Data || r.kind == Kind::Stat ||
-        (r.kind == Kind::Unknown && (library::is_moment_method(method) || method == "fillna" ||
-                                     method == "groupby" || library::is_window_method(method)))) {
+        (r.kind == Kind::Unknown && !data_arg &&
+         (library::is_moment_method(method) || method == "fillna" || method == "groupby" ||
+          library::is_window_method(method)))) {
       if (r.kind == Kind::Stat) {
         // Methods of a learned statistic (corr["y"].abs().sort_values()) stay that statistic.
         if (method == "tolist" || method == "to_list" || method == "keys") {

@@ -93,9 +93,18 @@ std::vector<Leak> find_leaks(const Program& p) {
     fam[li] = family_of(p, L, targets);
   }
   std::vector<std::vector<LeakEnd>> ends(learns.size());
+  // Slices, date masks and samples are splits only when a model uses a side of them: in library
+  // code `x[:n]` or `x[mask]` is just indexing.
+  std::vector<bool> used_split(p.splits().size(), false);
+  for (const UseEvent& u : p.uses())
+    for (ValueId v : {u.X, u.y})
+      if (v != kNoValue && p.value(v).split >= 0) used_split[static_cast<size_t>(p.value(v).split)] = true;
   // (1) data carrying the statistic is split afterwards
-  for (const SplitEvent& s : p.splits()) {
+  for (size_t si = 0; si < p.splits().size(); ++si) {
+    const SplitEvent& s = p.splits()[si];
     if (s.kind == SplitKind::FoldLoop) continue;  // judged with the CV uses below
+    bool explicit_split = s.kind == SplitKind::TrainTestSplit || s.kind == SplitKind::KerasValidation;
+    if (!explicit_split && !used_split[si]) continue;
     for (ValueId in : s.inputs)
       for (uint32_t li : p.value(in).stats)
         if (li < fam.size() && fam[li] != LeakFamily::None && ends[li].empty())

@@ -57,8 +57,9 @@ std::string learned_from_text(const RuleContext& ctx, const lineage::LearnEvent&
   syntax::Node site = e.site;
   if (site.kind() != "call") return "";
   syntax::Node fn = site.field("function");
+  // `df["x"].mean()`: the receiver; `np.percentile(x, 99)` (a module's function): the argument
   if (e.kind != lineage::StatKind::Estimator && e.kind != lineage::StatKind::Functional &&
-      fn.kind() == "attribute")
+      fn.kind() == "attribute" && ctx.sem().qualified_name(fn.field("object")).empty())
     return shorten(ctx.text_of(fn.field("object")));
   syntax::Node args = site.field("arguments");
   for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
