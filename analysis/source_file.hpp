@@ -15,10 +15,10 @@ struct SourceFile {
   std::string_view text;   // the exact bytes the tree was parsed from
   const syntax::Tree* tree = nullptr;
   bool is_notebook = false;
-  bool is_test = false;    // under tests/ or named test_*.py / *_test.py / conftest.py
+  bool is_test = false;    // under tests/ or test/, or named test_*.py / conftest.py
 };
 
-// True when `path` looks like test code (pytest conventions).
+// True when `path` looks like test code: under tests/ or test/, test_*.py, conftest.py.
 bool is_test_path(std::string_view path);
 
 }  // namespace mlroast

@@ -94,6 +94,16 @@ ValueId Interpreter::eval_call(Node call) {
       ValueId d = r.kind == Kind::Unknown ? as_data(recv, recv_node) : recv;
       return call_data_method(d, recv_node, method, call, args, kwargs);
     }
+    if ((r.kind == Kind::Tuple || r.kind == Kind::Columns) &&
+        (method == "append" || method == "extend") && !args.empty()) {
+      // scores.append(model.score(X_test, y_test)): the list now holds that value
+      Value grown = r.kind == Kind::Tuple ? r : Value{};
+      grown.kind = Kind::Tuple;
+      grown.cls = r.cls;
+      grown.items.push_back(args[0]);
+      rebind(recv_node, make(std::move(grown)));
+      return scalar();
+    }
     if (r.kind == Kind::Tuple && (method == "values" || method == "items")) {
       // models.items(): (name, model) pairs; models.values(): the models
       if (method == "values") return recv;
@@ -260,6 +270,14 @@ ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector
     }
     return x;
   }
+  if (last_name(q) == "EarlyStopping" || last_name(q) == "early_stopping" ||
+      (last_name(q) == "ModelCheckpoint" &&
+       kwarg_node(call, "save_best_only", text_).text(text_) == "True")) {
+    Value cb;  // a callback that decides when training stops or which epoch is kept
+    cb.kind = Kind::Module;
+    cb.cls = "callback:stops";
+    return make(std::move(cb));
+  }
   bool grouped = false, chrono = false;
   if (is_splitter(q, grouped, chrono)) {
     Value s;
@@ -278,7 +296,14 @@ ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector
   if (module_of(q).starts_with("sklearn.metrics") || q == "builtins.print") {
     for (ValueId a : args) mark_scored(a);
     for (auto& kv : kwargs) mark_scored(kv.second);
-    return q == "builtins.print" ? unknown() : scalar();
+    return q == "builtins.print" ? unknown() : scored_scalar(args);
+  }
+  if (q == "numpy.argmax" || q == "numpy.argmin" || q == "numpy.nanargmax" ||
+      q == "builtins.max" || q == "builtins.min" || q == "builtins.sorted" ||
+      q == "numpy.max" || q == "numpy.argsort") {
+    for (ValueId a : args) mark_selected(a);
+    if (q.starts_with("builtins.") && !args.empty()) return args[0];
+    return scalar();
   }
   if (q == "builtins.len") return scalar();
   if (q == "builtins.enumerate" && !args.empty()) {

@@ -305,8 +305,8 @@ ValueId Interpreter::eval_binary(Node op) {
   ValueId r = derive(operands, Shape::Unknown);
   auto k = op.kind();
   if (k == "unary_operator" && op.child_count() > 0 && op.child(0).kind() == "~" &&
-      val(r).kind == Kind::Data) {
-    Value flipped = val(r);
+      val(r).kind == Kind::Data && !operands.empty()) {
+    Value flipped = val(operands.back());  // derive() does not carry the mask's direction
     flipped.mask_direction = static_cast<int8_t>(-flipped.mask_direction);
     return make(std::move(flipped));
   }
@@ -392,7 +392,7 @@ ValueId Interpreter::eval_comprehension(Node comp) {
       body = eval(body_node);
     }
   }
-  if (body != kNoValue && val(body).kind == Kind::Scalar) {
+  if (body != kNoValue && val(body).kind == Kind::Scalar && val(body).produced_by < 0) {
     Value c;
     c.kind = Kind::Columns;
     return make(std::move(c));

@@ -9,6 +9,16 @@ namespace mlroast::lineage {
 using Kwargs = std::vector<std::pair<std::string, ValueId>>;
 
 namespace {
+// Shifting `shifted` moves a group aggregate `le` to earlier periods when the shifted column is
+// the aggregate's output (`units_month`), not the raw column it aggregates (`units`, a plain lag).
+bool shifts_aggregate_output(const Program& p, const Value& shifted, const LearnEvent& le) {
+  if (le.kind != StatKind::GroupAgg || shifted.columns.size() != 1 || le.data == kNoValue)
+    return false;
+  const auto& aggregated = p.value(le.data).columns;
+  return std::find(aggregated.begin(), aggregated.end(), shifted.columns.front()) ==
+         aggregated.end();
+}
+
 bool row_wise_axis(syntax::Node call, std::string_view text) {
   std::string_view a = kwarg_node(call, "axis", text).text(text);
   return a == "1" || a == "\"columns\"" || a == "'columns'";
@@ -39,7 +49,38 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     s.temporal = r.temporal;
     return make(std::move(s));
   };
+  Node first_arg = call.field("arguments").named_child(0);
+  if ((method == "apply" || method == "transform" || method == "pipe" || method == "agg") &&
+      first_arg.kind() == "lambda") {
+    // df.apply(lambda s: (s - s.mean()) / s.std()): the lambda runs on the receiver's columns
+    Node params = first_arg.field("parameters");
+    frames_.push_back(Frame{});
+    // on a groupby the lambda sees each group's column: a Series of the same rows
+    ValueId arg = r.shape == Shape::GroupBy ? with_shape(recv, Shape::Series) : recv;
+    if (params.named_child_count() > 0 && params.named_child(0).kind() == "identifier")
+      bind(params.named_child(0).text(text_), arg);
+    ValueId body = eval(first_arg.field("body"));
+    frames_.pop_back();
+    Value out = val(derive({arg, body}, r.shape == Shape::GroupBy ? Shape::Series : r.shape));
+    out.part = r.part;
+    out.split = r.split;
+    return make(std::move(out));
+  }
   // Aggregations of a groupby or a rolling window: statistics over groups / windows of rows.
+  if (r.shape == Shape::GroupBy && (method == "shift" || is_window_method(method))) {
+    // df.groupby("store")["units"].shift(1) / .rolling(7): per-group lags and windows
+    Value g = r;
+    g.shape = method == "shift" ? Shape::Series : Shape::Window;
+    g.time_ordered = true;
+    if (method == "shift") {
+      std::string_view k = args.empty() ? "1" : first_arg.text(text_);
+      g.shifted = !k.empty() && k[0] != '-' && k != "0";
+      for (uint32_t li : r.stats)  // a shifted group aggregate refers to earlier periods
+        if (g.shifted && shifts_aggregate_output(p_, r, p_.learns()[li]))
+          p_.learn_mut(li).shifted_after = true;
+    }
+    return make(std::move(g));
+  }
   if (r.shape == Shape::GroupBy || r.shape == Shape::Window) {
     if (!is_aggregation_method(method)) return recv;
     bool window = r.shape == Shape::Window;
@@ -51,7 +92,28 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
       out.shape = Shape::Series;
       return make(std::move(out));
     }
-    return stat_of(l);
+    // One row per group: a new table (its rows are groups, not the original rows) that carries
+    // the statistic, so mapping or merging it back onto rows applies the statistic.
+    Value table;
+    table.kind = Kind::Data;
+    table.shape = Shape::Frame;
+    table.part = Part::Whole;
+    table.origins = {p_.add_origin(Origin{call, label_of(call)})};
+    table.stats = r.stats;
+    table.stats.push_back(l);
+    std::sort(table.stats.begin(), table.stats.end());
+    table.columns = r.columns;
+    table.all_columns = false;
+    table.temporal = r.temporal;
+    table.time_ordered = r.time_ordered || is_date_like_name(r.group_keys);
+    return make(std::move(table));
+  }
+  if (method == "resample") {
+    Value g = r;
+    g.shape = Shape::GroupBy;
+    g.group_keys = "date period (resample)";
+    g.temporal = g.time_ordered = true;
+    return make(std::move(g));
   }
   if (method == "groupby" || is_window_method(method)) {
     Value g = r;
@@ -65,6 +127,9 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     }
     return make(std::move(g));
   }
+  if ((method == "value_counts" || method == "nunique" || method == "duplicated") &&
+      r.columns.size() == 1 && is_entity_key(r.columns.front()))
+    p_.add_grouping(GroupingEvent{call, r.origins, r.columns.front()});
   if (is_moment_method(method)) {
     if (row_wise_axis(call, text_)) return derive({recv}, Shape::Series);
     return stat_of(learn(StatKind::Moment, 0));
@@ -85,27 +150,15 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     v.temporal = true;
     v.time_ordered = true;
     // `s.rolling(7).mean().shift(1)`: the window aggregate is moved out of the current row.
-    for (uint32_t li : r.stats)
-      if (v.shifted && p_.learns()[li].kind == StatKind::Window && p_.learns()[li].site == recv_node)
-        p_.learn_mut(li).shifted_after = true;
+    for (uint32_t li : r.stats) {
+      const LearnEvent& le = p_.learns()[li];
+      if (v.shifted && ((le.kind == StatKind::Window && le.site == recv_node) ||
+                        shifts_aggregate_output(p_, r, le)))
+        p_.learn_mut(li).shifted_after = true;  // the value now refers to earlier rows/periods
+    }
     return make(std::move(v));
   }
   ValueId result = recv;
-  Node first_arg = call.field("arguments").named_child(0);
-  if ((method == "apply" || method == "transform" || method == "pipe" || method == "agg") &&
-      first_arg.kind() == "lambda") {
-    // df.apply(lambda s: (s - s.mean()) / s.std()): the lambda runs on the receiver's columns
-    Node params = first_arg.field("parameters");
-    frames_.push_back(Frame{});
-    if (params.named_child_count() > 0 && params.named_child(0).kind() == "identifier")
-      bind(params.named_child(0).text(text_), recv);
-    ValueId body = eval(first_arg.field("body"));
-    frames_.pop_back();
-    Value out = val(derive({recv, body}, r.shape));
-    out.part = r.part;
-    out.split = r.split;
-    return make(std::move(out));
-  }
   if (method == "fillna" || method == "map" || method == "replace" || method == "merge" ||
       method == "join" || method == "where" || method == "mask" || method == "clip" ||
       method == "combine_first" || method == "update") {
@@ -275,8 +328,8 @@ ValueId Interpreter::call_estimator_method(ValueId recv, Node recv_node, std::st
     if (model) {
       uint32_t l = learn(0);
       if (e.role == Role::Search)
-        add_use(UseEvent{call, UseKind::CrossValidate, recv, X, y, "search.fit", false, {}, {}});
-      add_use(UseEvent{call, UseKind::Train, recv, X, y, std::string(method), false, {}, {}});
+        add_use(make_use(call, UseKind::CrossValidate, recv, X, y, "search.fit", false));
+      add_use(make_use(call, UseKind::Train, recv, X, y, std::string(method), false));
       fit_validation_sets(recv, call, X, kwargs);
       return fitted_copy(l);
     }
@@ -307,10 +360,15 @@ ValueId Interpreter::call_estimator_method(ValueId recv, Node recv_node, std::st
     return out;
   }
   if (library::is_predict_method(method) && X != kNoValue) {
-    uint32_t u = add_use(UseEvent{call, UseKind::Evaluate, recv, X,
+    uint32_t u = add_use(make_use(call, UseKind::Evaluate, recv, X,
                                      method == "score" ? y : kNoValue, std::string(method),
-                                     method == "score" || method == "evaluate", {}, {}});
-    if (method == "score" || method == "evaluate") return scalar();
+                                     method == "score" || method == "evaluate"));
+    if (method == "score" || method == "evaluate") {
+      Value score;  // the number still knows which evaluation produced it
+      score.kind = Kind::Scalar;
+      score.produced_by = static_cast<int32_t>(u);
+      return make(std::move(score));
+    }
     Value pred = val(derive({X}, Shape::Array));
     pred.produced_by = static_cast<int32_t>(u);
     pred.stats.clear();
@@ -381,8 +439,8 @@ ValueId Interpreter::cross_validate(const std::string& q, Node call, std::vector
                              : "KFold";
   if (cv != kNoValue && val(cv).kind == Kind::Splitter && val(cv).temporal) splitter = "TimeSeriesSplit";
   p_.add_split(SplitEvent{call, SplitKind::FoldLoop, {X}, shuffled, grouped, splitter});
-  add_use(UseEvent{call, UseKind::CrossValidate, est, X, y,
-                      std::string(library::last_name(q)), true, {}, {}});
+  add_use(make_use(call, UseKind::CrossValidate, est, X, y,
+                      std::string(library::last_name(q)), true));
   if (library::last_name(q) == "cross_val_predict") return derive({X}, Shape::Array);
   return scalar();
 }
@@ -398,7 +456,10 @@ void Interpreter::fit_validation_sets(ValueId model, Node call, ValueId X, Kwarg
   if (sets == kNoValue) return;
   Node cb = kwarg_node(call, "callbacks", text_);
   std::string_view cbt = cb.text(text_);
-  bool stops = kwarg(kwargs, "early_stopping_rounds") != kNoValue ||
+  bool stop_callback = false;
+  if (ValueId cbs = kwarg(kwargs, "callbacks"); cbs != kNoValue && val(cbs).kind == Kind::Tuple)
+    for (ValueId c : val(cbs).items) stop_callback = stop_callback || val(c).cls == "callback:stops";
+  bool stops = stop_callback || kwarg(kwargs, "early_stopping_rounds") != kNoValue ||
                (model != kNoValue && val(model).early_stopping) ||
                cbt.find("EarlyStopping") != std::string_view::npos ||
                cbt.find("early_stopping") != std::string_view::npos ||
@@ -416,8 +477,8 @@ void Interpreter::fit_validation_sets(ValueId model, Node call, ValueId X, Kwarg
     ValueId x = pv.kind == Kind::Tuple && !pv.items.empty() ? pv.items[0] : p;
     ValueId y = pv.kind == Kind::Tuple && pv.items.size() > 1 ? pv.items[1] : kNoValue;
     if (!is_data(x)) continue;
-    add_use(UseEvent{call, stops ? UseKind::EarlyStopping : UseKind::Monitor, model, x, y,
-                        "eval_set", stops, {}, {}});
+    add_use(make_use(call, stops ? UseKind::EarlyStopping : UseKind::Monitor, model, x, y,
+                        "eval_set", stops));
   }
 }
 

@@ -1,6 +1,8 @@
 // Statements and environments of the abstract interpreter (see interpreter.hpp).
 #include "analysis/lineage/interpreter.hpp"
 
+#include <algorithm>
+
 namespace mlroast::lineage {
 
 namespace {
@@ -235,10 +237,36 @@ void Interpreter::bind_loop_target(Node left, ValueId it) {
   } else if (iv.kind == Kind::Tuple && !iv.items.empty() && iv.cls != "enumerate") {
     ValueId elem = iv.items.front();
     for (size_t i = 1; i < iv.items.size(); ++i) elem = join(elem, iv.items[i]);
+    mark_several_models(elem, iv.items);
     assign(left, elem);
   } else {
     assign(left, unknown());
   }
+}
+
+// A loop over a list/dict of estimators of different classes: the loop variable stands for
+// several models (ML111 compares them); elements may be (name, model) pairs.
+void Interpreter::mark_several_models(ValueId& elem, const std::vector<ValueId>& items) {
+  std::vector<std::string> classes;
+  for (ValueId it : items) {
+    const Value* v = &val(it);
+    if (v->kind == Kind::Tuple && v->items.size() == 2) v = &val(v->items[1]);
+    if (v->kind == Kind::Estimator &&
+        std::find(classes.begin(), classes.end(), v->cls) == classes.end())
+      classes.push_back(v->cls);
+  }
+  if (classes.size() < 2) return;
+  Value e = val(elem);
+  if (e.kind == Kind::Estimator) {
+    e.several = true;
+  } else if (e.kind == Kind::Tuple && e.items.size() == 2 && val(e.items[1]).kind == Kind::Estimator) {
+    Value m = val(e.items[1]);
+    m.several = true;
+    e.items[1] = make(std::move(m));
+  } else {
+    return;
+  }
+  elem = make(std::move(e));
 }
 
 void Interpreter::exec_for(Node s) {

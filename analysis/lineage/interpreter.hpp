@@ -42,6 +42,7 @@ class Interpreter {
   void exec_if(Node stmt);
   void exec_for(Node stmt);
   void bind_loop_target(Node target, ValueId iterable);
+  void mark_several_models(ValueId& elem, const std::vector<ValueId>& items);
   void exec_function_def(Node def);
   void assign(Node target, ValueId v);
   void assign_subscript(Node target, ValueId v);
@@ -98,6 +99,11 @@ class Interpreter {
   void bind(std::string_view name, ValueId v);
   std::string label_of(Node n) const;
   void mark_scored(ValueId v);
+  // A best is picked among `v`'s values (argmax, max, sorted, idxmax): the evaluations that
+  // produced them are used for selection.
+  void mark_selected(ValueId v);
+  // A metric's value, remembering the evaluation whose predictions it scores.
+  ValueId scored_scalar(const std::vector<ValueId>& args);
   // Records a use with the loop and statement it happens in.
   uint32_t add_use(UseEvent e);
 

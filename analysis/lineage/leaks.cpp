@@ -146,6 +146,20 @@ const std::vector<Leak>& Program::leaks() const {
   return *leaks_;
 }
 
+bool reaches_model(const Program& p, uint32_t learn) {
+  auto carries = [&](ValueId v) {
+    if (v == kNoValue) return false;
+    const auto& st = p.value(v).stats;
+    return std::binary_search(st.begin(), st.end(), learn);
+  };
+  for (const UseEvent& u : p.uses())
+    if (u.kind != UseKind::Monitor && carries(u.X)) return true;
+  for (const SplitEvent& s : p.splits())
+    for (ValueId in : s.inputs)
+      if (carries(in)) return true;
+  return false;
+}
+
 std::vector<std::string> target_columns(const Program& p) {
   std::vector<std::string> out;
   auto add = [&](ValueId y) {

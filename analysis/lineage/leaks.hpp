@@ -42,6 +42,11 @@ struct Leak {
 // Every leak in the program, in learn-event order; one per learned statistic.
 std::vector<Leak> find_leaks(const Program& p);
 
+// True when data carrying learn event `learn` reaches a model: a fit, an evaluation, a
+// cross-validation or early stopping, or a train/test split. False for dead data (a rolling mean
+// that is only plotted).
+bool reaches_model(const Program& p, uint32_t learn);
+
 // The target columns of the program: the columns of every `y` given to a model fit,
 // cross-validation or train_test_split's second array.
 std::vector<std::string> target_columns(const Program& p);

@@ -41,6 +41,10 @@ std::string_view module_of(std::string_view q) {
 
 Role estimator_role(std::string_view q) {
   std::string_view m = module_of(q), n = last_name(q);
+  // Keras models: keras.Sequential, tf.keras.models.Sequential, keras.Model(inputs, outputs)
+  if ((under(m, "keras") || under(m, "tensorflow.keras") || under(m, "tf.keras")) &&
+      (n == "Sequential" || n == "Model"))
+    return Role::Model;
   if (!ml_module(m)) return Role::None;
   if (under(m, "imblearn") && !under(m, "imblearn.pipeline") && !under(m, "imblearn.ensemble"))
     return Role::Resampler;

@@ -91,9 +91,23 @@ struct UseEvent {
   ValueId y = kNoValue;
   std::string what;          // "fit", "score", "cross_val_score", ...
   bool scored = false;       // Evaluate: the result reaches a metric, a score or a print
+  bool selected = false;     // Evaluate: its score is compared to pick a best (argmax, max...)
   syntax::Node loop;         // innermost enclosing for/while/lambda/comprehension, if any
   syntax::Node statement;    // the module- or function-level statement being executed
 };
+
+inline UseEvent make_use(syntax::Node site, UseKind kind, ValueId model, ValueId X, ValueId y,
+                         std::string what, bool scored) {
+  UseEvent u;
+  u.site = site;
+  u.kind = kind;
+  u.model = model;
+  u.X = X;
+  u.y = y;
+  u.what = std::move(what);
+  u.scored = scored;
+  return u;
+}
 
 struct Leak;
 

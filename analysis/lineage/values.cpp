@@ -69,6 +69,7 @@ ValueId Interpreter::derive(const std::vector<ValueId>& raw_inputs, Shape shape)
       continue;
     }
     any_data = true;
+    if (out.produced_by < 0) out.produced_by = in.produced_by;  // proba >= t: still predictions
     if (first) {
       out.part = in.part;
       out.split = in.split;
@@ -135,7 +136,7 @@ ValueId Interpreter::join(ValueId a, ValueId b) {
   if (va.kind == Kind::Estimator && vb.kind == Kind::Estimator) {
     Value out = vb;
     out.fitted = std::max(va.fitted, vb.fitted);
-    out.several = va.several || vb.several || va.cls != vb.cls;
+    out.several = va.several || vb.several;
     return make(std::move(out));
   }
   if (va.kind == Kind::Tuple && vb.kind == Kind::Tuple && va.items.size() == vb.items.size()) {
@@ -159,6 +160,26 @@ std::string Interpreter::label_of(Node n) const {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   if (s.size() > 60) s = s.substr(0, 57) + "...";
   return s;
+}
+
+void Interpreter::mark_selected(ValueId v) {
+  std::vector<ValueId> pending{v};
+  for (int guard = 0; !pending.empty() && guard < 10000; ++guard) {
+    ValueId id = pending.back();
+    pending.pop_back();
+    if (id == kNoValue) continue;
+    const Value& x = val(id);
+    if (x.produced_by >= 0) p_.use_mut(static_cast<uint32_t>(x.produced_by)).selected = true;
+    if (x.kind == Kind::Tuple) pending.insert(pending.end(), x.items.begin(), x.items.end());
+  }
+}
+
+ValueId Interpreter::scored_scalar(const std::vector<ValueId>& args) {
+  Value s;
+  s.kind = Kind::Scalar;
+  for (ValueId a : args)
+    if (a != kNoValue && val(a).produced_by >= 0) s.produced_by = val(a).produced_by;
+  return make(std::move(s));
 }
 
 void Interpreter::mark_scored(ValueId v) {
@@ -232,6 +253,12 @@ void Interpreter::assign_subscript(Node t, ValueId v) {
   }
   ValueId b = eval(holder);
   for (uint32_t i = 1; i < t.named_child_count(); ++i) eval(t.named_child(i));
+  if (val(b).kind == Kind::Tuple) {  // results[name] = score: the dict now holds that value
+    Value grown = val(b);
+    grown.items.push_back(v);
+    rebind(holder, make(std::move(grown)));
+    return;
+  }
   if (!is_data(b)) return;
   Value merged = val(derive({b, v}, val(b).shape));
   merged.part = val(b).part;

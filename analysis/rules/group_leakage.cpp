@@ -1,6 +1,7 @@
 // ML110 group-leakage: rows of one entity on both sides of a random split.
 #include <algorithm>
 
+#include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/rule.hpp"
 
@@ -62,6 +63,15 @@ class GroupLeakage final : public Rule {
       if (s.grouped) continue;
       if (s.kind != SplitKind::TrainTestSplit && s.kind != SplitKind::FoldLoop) continue;
       if (s.splitter == "TimeSeriesSplit") continue;
+      bool by_entity = false, series = false;
+      for (ValueId in : s.inputs) {
+        const Value& v = p->value(in);
+        // splitting the ids themselves (`train_test_split(df["user_id"].unique())`) is a group split
+        by_entity = by_entity || (v.columns.size() == 1 && library::is_entity_key(v.columns.front()));
+        // per-entity time series (a store, a sensor): the chronological split is ML201's job
+        series = series || v.time_ordered;
+      }
+      if (by_entity || series) continue;
       const GroupingEvent* g = nullptr;
       for (const GroupingEvent& ge : p->groupings())
         for (ValueId in : s.inputs)

@@ -52,8 +52,10 @@ class RollingWithoutShift final : public Rule {
     if (p == nullptr) return;
     const std::vector<std::string> targets = target_columns(*p);
     if (targets.empty()) return;
-    for (const LearnEvent& e : p->learns()) {
+    for (uint32_t li = 0; li < p->learns().size(); ++li) {
+      const LearnEvent& e = p->learns()[li];
       if (e.kind != StatKind::Window || e.preceded_by_shift) continue;
+      if (!reaches_model(*p, li)) continue;  // only plotted or printed: dead data
       if (!on_target(*p, e, targets)) continue;
       if (e.shifted_after) continue;
       const std::string& col = p->value(e.data).columns.front();

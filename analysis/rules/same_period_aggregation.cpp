@@ -54,8 +54,10 @@ class SamePeriodAggregation final : public Rule {
     if (p == nullptr) return;
     const std::vector<std::string> targets = target_columns(*p);
     if (targets.empty()) return;
-    for (const LearnEvent& e : p->learns()) {
-      if (e.kind != StatKind::GroupAgg || !(e.applied & kApplyMap)) continue;
+    for (uint32_t li = 0; li < p->learns().size(); ++li) {
+      const LearnEvent& e = p->learns()[li];
+      if (e.kind != StatKind::GroupAgg || !(e.applied & kApplyMap) || e.shifted_after) continue;
+      if (!reaches_model(*p, li)) continue;  // an EDA table: dead data
       if (!on_target(*p, e, targets) || !grouped_by_period(*p, e)) continue;
       const Value& d = p->value(e.data);
       ctx.report(finding(e.site, "Aggregate of the target \"" + d.columns.front() +

@@ -115,7 +115,9 @@ class TestSetUsedForTuning final : public Rule {
                split.site);
       } else if (u.kind == lineage::UseKind::Evaluate && u.scored && u.model != lineage::kNoValue &&
                  !p->value(u.model).several) {  // several models compared: ML111
-        syntax::Node scope = selecting_scope(u, ctx.text());
+        // A best picked among test scores: by data flow (argmax/max over the scores) or by a
+        // selection in the loop/lambda around the evaluation.
+        syntax::Node scope = u.selected ? u.site : selecting_scope(u, ctx.text());
         if (!scope) continue;
         if (std::find(reported_scopes_.begin(), reported_scopes_.end(), scope.id()) !=
             reported_scopes_.end())
