@@ -206,13 +206,15 @@ ValueId Interpreter::eval_subscript(Node s) {
   }
   if (b.kind == Kind::Stat) return base;
   if (b.kind == Kind::Columns) {
-    // X.columns[np.argsort(mi)[-10:]]: the selected names carry the statistic that chose them
+    // X.columns[np.argsort(mi)[-10:]]: the selected names carry the statistic that chose them;
+    // which names are kept (cols[:-1]) is not known
     Value c = b;
+    c.columns.clear();
     for (ValueId k : key_values)
       for (uint32_t st : val(k).stats)
         if (std::find(c.stats.begin(), c.stats.end(), st) == c.stats.end()) c.stats.push_back(st);
     std::sort(c.stats.begin(), c.stats.end());
-    return c.stats.size() == b.stats.size() ? base : make(std::move(c));
+    return make(std::move(c));
   }
   if (b.kind != Kind::Data || keys.empty()) return unknown();
 
@@ -256,6 +258,7 @@ ValueId Interpreter::eval_subscript(Node s) {
   } else if (kv.kind == Kind::Scalar && !kv.text.empty() && !indexer) {
     out.shape = Shape::Series;
     out.columns = {kv.text};
+    out.sources.clear();  // the column itself; derived_cols says what it was computed from
     out.all_columns = false;
   } else if (kv.kind == Kind::Columns || kv.kind == Kind::Stat) {
     out.shape = Shape::Frame;
@@ -277,6 +280,7 @@ ValueId Interpreter::eval_subscript(Node s) {
     if (ck.kind == Kind::Scalar && !ck.text.empty()) {
       out.shape = Shape::Series;
       out.columns = {ck.text};
+      out.sources.clear();
     } else if (ck.kind == Kind::Columns || ck.kind == Kind::Stat) {
       out.shape = Shape::Frame;
       for (uint32_t st : ck.stats) {

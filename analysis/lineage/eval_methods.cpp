@@ -75,6 +75,8 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     if (method == "shift") {
       std::string_view k = args.empty() ? "1" : first_arg.text(text_);
       g.shifted = !k.empty() && k[0] != '-' && k != "0";
+      g.sources.clear();
+      g.columns.clear();
       for (uint32_t li : r.stats)  // a shifted group aggregate refers to earlier periods
         if (g.shifted && shifts_aggregate_output(p_, r, p_.learns()[li]))
           p_.learn_mut(li).shifted_after = true;
@@ -149,6 +151,11 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     v.shifted = !k.empty() && k[0] != '-' && k != "0";
     v.temporal = true;
     v.time_ordered = true;
+    // another row's value: not "computed from" this row's columns (a lag, or a future target)
+    if (k != "0") {
+      v.sources.clear();
+      v.columns.clear();
+    }
     // `s.rolling(7).mean().shift(1)`: the window aggregate is moved out of the current row.
     for (uint32_t li : r.stats) {
       const LearnEvent& le = p_.learns()[li];

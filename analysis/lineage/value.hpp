@@ -55,7 +55,10 @@ struct Value {
   bool time_ordered = false;      // ordered in time: sorted/indexed by date, resampled, lagged,
                                   // rolling windows (strong evidence that rows are a series)
   bool all_columns = true;        // Data frame: every column of its origin except `dropped`
-  bool target_derived = false;    // computed from the target column
+  // Column lineage (for ML109): the columns an expression was computed from, and for a frame,
+  // each assigned column with the columns it was computed from (`df["ppsf"] = df["price"] / ...`)
+  std::vector<std::string> sources;
+  std::vector<std::pair<std::string, std::vector<std::string>>> derived_cols;
   // Estimators, modules, splitters: the qualified class or module name.
   std::string cls;
   Role role = Role::None;

@@ -63,7 +63,13 @@ ValueId Interpreter::derive(const std::vector<ValueId>& raw_inputs, Shape shape)
     merge_sorted(out.stats, in.stats);
     out.temporal = out.temporal || in.temporal;
     out.time_ordered = out.time_ordered || in.time_ordered;
-    out.target_derived = out.target_derived || in.target_derived;
+    // a single selected column is a source of whatever is computed from it
+    for (const auto& c : in.columns.size() == 1 ? in.columns : std::vector<std::string>{})
+      if (std::find(out.sources.begin(), out.sources.end(), c) == out.sources.end())
+        out.sources.push_back(c);
+    for (const auto& c : in.sources)
+      if (std::find(out.sources.begin(), out.sources.end(), c) == out.sources.end())
+        out.sources.push_back(c);
     if (in.kind == Kind::Stat) {
       any_stat = true;
       continue;
@@ -78,6 +84,7 @@ ValueId Interpreter::derive(const std::vector<ValueId>& raw_inputs, Shape shape)
       out.columns = in.columns;
       out.dropped = in.dropped;
       out.all_columns = in.all_columns;
+      out.derived_cols = in.derived_cols;
       first = false;
     } else if (out.part != in.part || out.split != in.split) {
       // Rows of different partitions together: the whole data again (train + test).
@@ -125,7 +132,6 @@ ValueId Interpreter::join(ValueId a, ValueId b) {
     out.temporal = va.temporal || vb.temporal;
     out.time_ordered = va.time_ordered || vb.time_ordered;
     out.all_columns = va.all_columns && vb.all_columns;
-    out.target_derived = va.target_derived || vb.target_derived;
     if (va.part != vb.part) {
       out.part = Part::Unknown;
       out.split = -1;
@@ -252,7 +258,8 @@ void Interpreter::assign_subscript(Node t, ValueId v) {
     if (a == "loc" || a == "iloc" || a == "at" || a == "iat") holder = base.field("object");
   }
   ValueId b = eval(holder);
-  for (uint32_t i = 1; i < t.named_child_count(); ++i) eval(t.named_child(i));
+  ValueId last_key = kNoValue;
+  for (uint32_t i = 1; i < t.named_child_count(); ++i) last_key = eval(t.named_child(i));
   if (val(b).kind == Kind::Tuple) {  // results[name] = score: the dict now holds that value
     Value grown = val(b);
     grown.items.push_back(v);
@@ -264,6 +271,27 @@ void Interpreter::assign_subscript(Node t, ValueId v) {
   merged.part = val(b).part;
   merged.split = val(b).split;
   merged.columns = val(b).columns;
+  merged.sources.clear();  // a frame is not "computed from" columns; its columns are
+  merged.derived_cols = val(b).derived_cols;
+  // df["ppsf"] = df["price"] / df["sqft"]: remember what the new column is computed from.
+  // Lags (shifted values) are legitimate uses of past targets and are not recorded.
+  const Value& kv = val(last_key == kNoValue ? unknown() : last_key);
+  const Value& rhs = val(v);
+  // Aggregates over groups or windows (target encodings, rolling means) are judged by ML105,
+  // ML202 and ML203, not as copies of the target.
+  bool aggregate = false;
+  for (uint32_t st : rhs.stats) {
+    StatKind sk = p_.learns()[st].kind;
+    aggregate = aggregate || sk == StatKind::GroupAgg || sk == StatKind::Window;
+  }
+  if (kv.kind == Kind::Scalar && !kv.text.empty() && !rhs.shifted && !aggregate) {
+    std::vector<std::string> from = rhs.sources;
+    if (rhs.columns.size() == 1 && rhs.kind == Kind::Data) from.push_back(rhs.columns.front());
+    for (auto& [name, src] : rhs.derived_cols)
+      if (std::find(from.begin(), from.end(), name) != from.end())
+        from.insert(from.end(), src.begin(), src.end());
+    if (!from.empty()) merged.derived_cols.emplace_back(kv.text, std::move(from));
+  }
   rebind(holder, make(std::move(merged)));
 }
 

@@ -10,10 +10,14 @@ namespace {
 constexpr std::string_view kDoc = R"md(# ML109 target-in-features
 
 ## What it finds
-A model fitted, cross-validated or split with a feature matrix built from a frame that still
+A model fitted or cross-validated with a feature matrix built from a frame that still
 contains the target column: `X = df` or `X = df.drop(columns=["id"])` while `y = df["target"]`,
 or a whole-frame transformation (`pd.get_dummies(df)`, `df.select_dtypes("number")`) that keeps
-the target. Explicit feature lists and `df.drop(columns=[target])` are silent; a column
+the target. Also a feature computed from the target (`df["price_per_sqft"] = df["price"] /
+df["sqft"]` with `y = df["price"]`, a flag `df["churned"] = df["Churn"] == "Yes"` left in X
+after dropping `Churn`) and the raw column a transformed target is computed from (`y =
+np.log1p(df["cnt"])` with `cnt` still in X). Lagged copies (`shift(k)`) are legitimate and
+silent. Explicit feature lists and `df.drop(columns=[target])` are silent; a column
 selection the analysis cannot read (`df.iloc[:, :-1]`, a computed list) is assumed correct.
 
 ## Why it matters
@@ -53,6 +57,17 @@ bool shares_origin(const lineage::Value& a, const lineage::Value& b) {
   return false;
 }
 
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// Is column `c` among X's columns? Every column of the frame except the dropped ones, or the
+// explicit selection.
+bool in_features(const lineage::Value& X, const std::string& c) {
+  if (X.all_columns) return !contains(X.dropped, c);
+  return contains(X.columns, c);
+}
+
 class TargetInFeatures final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -69,15 +84,48 @@ class TargetInFeatures final : public Rule {
       const Value& X = p->value(u.X);
       const Value& y = p->value(u.y);
       if (X.kind != Kind::Data || y.kind != Kind::Data || y.columns.size() != 1) continue;
-      if (X.shape != Shape::Frame || !X.all_columns || !shares_origin(X, y)) continue;
+      if (X.shape != Shape::Frame || !shares_origin(X, y)) continue;
       const std::string& target = y.columns.front();
-      if (std::find(X.dropped.begin(), X.dropped.end(), target) != X.dropped.end()) continue;
-      if (std::find(reported.begin(), reported.end(), target) != reported.end()) continue;
+      if (contains(reported, target)) continue;
+      // The target, and the column it is a transformation of (y = log1p(cnt): cnt too). A target
+      // combined from several columns (revenue = units * price) does not make each part the
+      // answer: a price can be a legitimate feature.
+      std::vector<std::string> answer{target};
+      for (size_t i = 0; i < answer.size(); ++i) {
+        std::vector<std::string> from = i == 0 ? y.sources : std::vector<std::string>{};
+        for (const auto& [name, src] : y.derived_cols)
+          if (name == answer[i]) from.insert(from.end(), src.begin(), src.end());
+        std::sort(from.begin(), from.end());
+        from.erase(std::unique(from.begin(), from.end()), from.end());
+        if (from.size() == 1 && !contains(answer, from.front())) answer.push_back(from.front());
+      }
+      std::string leaked, how;
+      for (const auto& c : answer)
+        if (leaked.empty() && in_features(X, c)) {
+          leaked = c;
+          how = c == target ? "still contain the target column" : "still contain the column";
+        }
+      // Columns computed from the target or its sources (price_per_sqft = price / sqft).
+      for (const auto& [name, src] : X.derived_cols) {
+        if (!leaked.empty()) break;
+        if (contains(answer, name) || !in_features(X, name)) continue;
+        for (const auto& s : src)
+          if (contains(answer, s)) {
+            leaked = name;
+            how = "contain the column";
+            break;
+          }
+      }
+      if (leaked.empty()) continue;
       reported.push_back(target);
+      std::string why = leaked == target ? ""
+                        : contains(answer, leaked)
+                            ? " from which the target \"" + target + "\" is computed"
+                            : " computed from the target \"" + target + "\"";
       ctx.report(finding(u.site, "The features passed to `" + u.what +
-                                     "` come from the same frame as the target and still "
-                                     "contain the column \"" + target +
-                                     "\": the model can read the answer; drop it from X"));
+                                     "` come from the same frame as the target and " + how +
+                                     " \"" + leaked + "\"" + why +
+                                     ": the model can read the answer; drop it from X"));
     }
   }
 };

@@ -18,6 +18,10 @@
 //   under tests/fixtures/rules/tests/ and are analysed as "tests/<name>.py" (is_test == true).
 // - Fixtures must parse without syntax errors, and every registered rule must have a fixture
 //   with at least one firing expectation.
+// - known_gaps/ holds correct fixtures the engine does not get right yet (listed with their
+//   cause in known_gaps/README.md). They are excluded from the main check, and a separate test
+//   requires each of them to STILL mismatch: when the engine learns the case, that test fails
+//   and the fixture must move back to its rule's folder.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -45,7 +49,9 @@ struct Fixture {
   std::string text;
 };
 
-std::vector<Fixture> load_fixtures() {
+bool is_known_gap(const Fixture& f) { return f.rel.rfind("known_gaps/", 0) == 0; }
+
+std::vector<Fixture> load_all_fixtures() {
   std::vector<Fixture> out;
   if (!fs::is_directory(kFixtureDir)) return out;
   for (const auto& e : fs::recursive_directory_iterator(kFixtureDir)) {
@@ -57,6 +63,12 @@ std::vector<Fixture> load_fixtures() {
   }
   std::sort(out.begin(), out.end(),
             [](const Fixture& a, const Fixture& b) { return a.rel < b.rel; });
+  return out;
+}
+
+std::vector<Fixture> load_fixtures() {
+  std::vector<Fixture> out = load_all_fixtures();
+  out.erase(std::remove_if(out.begin(), out.end(), is_known_gap), out.end());
   return out;
 }
 
@@ -97,7 +109,10 @@ Expectations parse_expectations(const Fixture& f) {
   return ex;
 }
 
-std::string analysis_path(const Fixture& f) { return f.rel; }
+// known_gaps/<rule>/<name>.py is analysed as <rule>/<name>.py, like the fixture it will become.
+std::string analysis_path(const Fixture& f) {
+  return is_known_gap(f) ? f.rel.substr(std::string("known_gaps/").size()) : f.rel;
+}
 
 // All mismatches of one fixture, one per line of the returned text ("" when it passes).
 std::string check_fixture(const Fixture& f) {
@@ -176,4 +191,13 @@ TEST_CASE("rule fixtures: fixtures under tests/ are analysed as test code", "[ru
     CHECK(mlroast::is_test_path(analysis_path(f)));
   }
   CHECK(any);
+}
+
+TEST_CASE("rule fixtures: known gaps still mismatch (move them back once they pass)", "[rules]") {
+  for (const Fixture& f : load_all_fixtures()) {
+    if (!is_known_gap(f)) continue;
+    INFO(f.rel << " now matches its expectations: move it out of known_gaps/ and update "
+                  "known_gaps/README.md");
+    CHECK_FALSE(check_fixture(f).empty());
+  }
 }
