@@ -80,7 +80,7 @@ TEST_CASE("rules lists every rule as text and as JSON", "[cli]") {
   CHECK(std::count(text.out.begin(), text.out.end(), '\n') == static_cast<long>(all.size()) + 1);
 }
 
-TEST_CASE("--version prints the version", "[cli]") {
+TEST_CASE("mlroast --version prints the version", "[cli]") {
   auto r = run_mlroast({"--version"}, fs::current_path());
   CHECK(r.exit_code == 0);
   CHECK(r.out == std::string("mlroast ") + MLROAST_VERSION + "\n");
