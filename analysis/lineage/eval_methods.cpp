@@ -29,12 +29,13 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
                                       Node call, std::vector<ValueId>& args, Kwargs& kwargs) {
   using namespace library;
   const Value& r = val(recv);
+  ValueId learn_data = recv;  // what the statistic is computed over
   auto learn = [&](StatKind kind, uint8_t applied) {
     LearnEvent ev;
     ev.site = call;
     ev.kind = kind;
     ev.what = std::string(method);
-    ev.data = recv;
+    ev.data = learn_data;
     ev.applied = applied;
     ev.preceded_by_shift = r.shifted;
     return p_.add_learn(std::move(ev));
@@ -87,6 +88,19 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     if (!is_aggregation_method(method)) return recv;
     bool window = r.shape == Shape::Window;
     bool keeps_rows = window || method == "transform";
+    if (r.columns.empty() && (method == "agg" || method == "aggregate")) {
+      // named aggregation: .agg(region_q_cost=("claim_cost", "mean")) aggregates claim_cost
+      Value named = r;
+      for (auto& kv : kwargs) {
+        const Value& spec = val(kv.second);  // ("col", "fn") reads as a list of names
+        if (spec.kind == Kind::Columns && !spec.columns.empty())
+          named.columns.push_back(spec.columns.front());
+        else if (spec.kind == Kind::Tuple && !spec.items.empty() &&
+                 val(spec.items[0]).kind == Kind::Scalar && !val(spec.items[0]).text.empty())
+          named.columns.push_back(val(spec.items[0]).text);
+      }
+      if (!named.columns.empty()) learn_data = make(std::move(named));
+    }
     uint32_t l = learn(window ? StatKind::Window : StatKind::GroupAgg,
                        keeps_rows ? kApplyMap : 0);
     if (keeps_rows) {
