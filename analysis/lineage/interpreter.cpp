@@ -88,11 +88,13 @@ void Interpreter::exec(Node s) {
       v = eval(inner.field("right"));
     } else if (right) {
       v = eval(right);
+      rhs_ = right;
     } else if (Node type = s.field("type")) {
       // `df: pd.DataFrame` without a value: nothing to bind
       return;
     }
     assign(s.field("left"), v);
+    rhs_ = Node();
   } else if (k == "augmented_assignment") {
     Node left = s.field("left");
     ValueId r = eval(s.field("right"));

@@ -117,6 +117,7 @@ class Interpreter {
   int depth_ = 0;
   Node loop_;       // innermost for/while/lambda/comprehension being interpreted
   Node statement_;  // the simple statement being executed
+  Node rhs_;        // the right-hand side of the assignment being executed, if any
   size_t budget_ = 0;  // expression evaluations left (bounds pathological inputs)
 };
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "analysis/lineage/interpreter.hpp"
+#include "analysis/lineage/library.hpp"
 
 namespace mlroast::lineage {
 
@@ -283,6 +284,15 @@ void Interpreter::assign_subscript(Node t, ValueId v) {
   for (uint32_t st : rhs.stats) {
     StatKind sk = p_.learns()[st].kind;
     aggregate = aggregate || sk == StatKind::GroupAgg || sk == StatKind::Window;
+  }
+  // lagged["date_block_num"] = lagged["date_block_num"] + lag: the table's rows move to later
+  // periods, so its group aggregates now describe earlier periods than the rows they join.
+  if (kv.kind == Kind::Scalar && library::is_date_like_name(kv.text) &&
+      rhs_.kind() == "binary_operator" && rhs_.child_count() == 3 &&
+      rhs_.child(1).kind() == "+" &&
+      std::find(rhs.sources.begin(), rhs.sources.end(), kv.text) != rhs.sources.end()) {
+    for (uint32_t st : merged.stats)
+      if (p_.learns()[st].kind == StatKind::GroupAgg) p_.learn_mut(st).shifted_after = true;
   }
   if (kv.kind == Kind::Scalar && !kv.text.empty() && !rhs.shifted && !aggregate) {
     std::vector<std::string> from = rhs.sources;
