@@ -1,0 +1,89 @@
+// The diagnostics engine: decides when each open Python document is analysed and what happens
+// to the result. An edit schedules an analysis of the document after the debounce (opening and
+// saving schedule it at once); the scheduler takes a snapshot on the main thread, analyses it on
+// a worker (analysis, then conversion to LSP in the encoding captured with the snapshot) and
+// hands the diagnostics back to the main thread. There a result is kept only when its snapshot's
+// generation is still the document's current one: anything older is stale and dropped, never
+// published. A kept result is cached, pushed with textDocument/publishDiagnostics (carrying the
+// document version) and given to pull requests (textDocument/diagnostic) that were waiting for
+// it; a pull for a version already analysed is answered at once. Closing a document publishes an
+// empty list. Thread rules: every member function runs on the main thread; diagnose() is pure
+// and runs on workers.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "analysis/config/selection.hpp"
+#include "protocol/jsonrpc.hpp"
+#include "protocol/lsp_types.hpp"
+#include "protocol/position_encoding.hpp"
+#include "server/document_store.hpp"
+#include "server/scheduler.hpp"
+
+namespace mlroast::server {
+
+// Analyses one snapshot and converts its findings to LSP diagnostics. Pure; any thread.
+std::vector<protocol::Diagnostic> diagnose(const DocumentSnapshot& snapshot,
+                                           const RuleSelection& selection,
+                                           protocol::PositionEncoding encoding);
+
+// `{"kind": "full", "items": [...]}`, the answer to textDocument/diagnostic.
+protocol::json full_report(const std::vector<protocol::Diagnostic>& items);
+
+class DiagnosticsEngine {
+ public:
+  // All references must outlive the engine. Replies and notifications go through `dispatcher`.
+  DiagnosticsEngine(DocumentStore& documents, Scheduler& scheduler,
+                    protocol::Dispatcher& dispatcher, RuleSelection selection,
+                    std::chrono::milliseconds debounce);
+  DiagnosticsEngine(const DiagnosticsEngine&) = delete;
+  DiagnosticsEngine& operator=(const DiagnosticsEngine&) = delete;
+
+  void document_opened(const std::string& uri);   // analyse now
+  void document_changed(const std::string& uri);  // analyse after the debounce
+  void document_saved(const std::string& uri);    // analyse now
+  // Call after the store forgot the document: drops pending work, publishes an empty list and
+  // answers waiting pull requests with an empty report.
+  void document_closed(const std::string& uri);
+
+  // Serves textDocument/diagnostic for `uri`: the report now when the current version has been
+  // analysed (or the document is not an open Python file: an empty report), else kDeferred and
+  // the request is answered through the dispatcher once the analysis lands.
+  protocol::HandlerResult pull(const std::string& uri, const protocol::json& request_id);
+  // The client cancelled a request (the dispatcher has already answered it).
+  void cancelled(const protocol::json& request_id);
+  // Shutdown: answers every waiting pull request with ServerCancelled; nothing more is published.
+  void shutdown();
+  // Whether results are pushed with textDocument/publishDiagnostics. Off when the client pulls
+  // (it declared textDocument.diagnostic): a client doing both would show every finding twice.
+  void set_push(bool push) noexcept { push_ = push; }
+
+ private:
+  struct State {
+    std::uint64_t analysed = 0;   // generation of `items`; 0 = nothing analysed yet
+    std::uint64_t scheduled = 0;  // generation of the latest snapshot sent to a worker
+    std::vector<protocol::Diagnostic> items;
+    std::vector<protocol::json> waiting;  // ids of pull requests for the current generation
+  };
+
+  void schedule(const std::string& uri, std::chrono::milliseconds delay);
+  Scheduler::Work prepare(const std::string& uri);
+  void completed(const std::string& uri, std::uint64_t generation, std::int32_t version,
+                 std::vector<protocol::Diagnostic> items);
+  void failed(const std::string& uri, std::uint64_t generation, const std::string& why);
+
+  DocumentStore& documents_;
+  Scheduler& scheduler_;
+  protocol::Dispatcher& dispatcher_;
+  RuleSelection selection_;
+  std::chrono::milliseconds debounce_;
+  std::unordered_map<std::string, State> states_;
+  bool shut_down_ = false;
+  bool push_ = true;
+};
+
+}  // namespace mlroast::server

@@ -1,0 +1,60 @@
+// `initialize`: negotiates the position encoding (UTF-8 when the client offers it, else UTF-16),
+// opens the dispatcher's initialization gate and answers with the capabilities mlroast actually
+// implements: open/close and incremental change sync, save notifications without text, and pull
+// diagnostics for single documents. A second `initialize` is an InvalidRequest error.
+#include <spdlog/spdlog.h>
+
+#include "server/handlers/handlers.hpp"
+#include "server/server.hpp"
+
+namespace mlroast::server::handlers {
+namespace {
+
+constexpr int kTextDocumentSyncIncremental = 2;
+
+json server_capabilities(protocol::PositionEncoding encoding) {
+  return {
+      {"positionEncoding", protocol::to_string(encoding)},
+      {"textDocumentSync",
+       {{"openClose", true},
+        {"change", kTextDocumentSyncIncremental},
+        {"save", {{"includeText", false}}}}},
+      {"diagnosticProvider", {{"interFileDependencies", false}, {"workspaceDiagnostics", false}}},
+  };
+}
+
+// clientInfo.name, for the log. Informative only: an odd value never fails the handshake.
+std::string client_name(const json& params) {
+  try {
+    return protocol::optional_field<std::string>(params, "clientInfo.name")
+        .value_or("unnamed client");
+  } catch (const protocol::InvalidParamsError&) {
+    return "client with a malformed clientInfo";
+  }
+}
+
+}  // namespace
+
+HandlerResult initialize(Server& server, const json& params, RequestContext&) {
+  if (server.dispatcher().initialized()) {
+    throw protocol::RpcException(protocol::ErrorCode::InvalidRequest,
+                                 "initialize was already received");
+  }
+  const json capabilities =
+      protocol::optional_field<json>(params, "capabilities").value_or(json::object());
+  const auto encoding = protocol::negotiate(capabilities);
+  server.set_encoding(encoding);
+  // Clients that pull diagnostics (LSP 3.17 textDocument/diagnostic) get no pushes as well.
+  const bool pulls = capabilities.contains("textDocument") &&
+                     capabilities["textDocument"].is_object() &&
+                     capabilities["textDocument"].contains("diagnostic");
+  server.diagnostics().set_push(!pulls);
+  spdlog::info("initialize: {}, position encoding {}", client_name(params),
+               protocol::to_string(encoding));
+  // The reply is sent as soon as this handler returns; the client may send requests after it.
+  server.dispatcher().set_initialized(true);
+  return json{{"capabilities", server_capabilities(encoding)},
+              {"serverInfo", {{"name", "mlroast"}, {"version", MLROAST_VERSION}}}};
+}
+
+}  // namespace mlroast::server::handlers

@@ -1,0 +1,92 @@
+// The LSP session: the state one client connection owns (negotiated position encoding,
+// lifecycle flags, the document store, the diagnostics engine and its scheduler), the Dispatcher
+// with one handler per LSP method registered on it (the handlers live in server/handlers/, one
+// file each), and the read loop. The main thread runs a Boost.Asio io_context that reads the input
+// stream asynchronously, feeds a MessageReader and dispatches every complete message; debounce
+// timers and analysis results arriving from worker threads run on that same thread, so session
+// state needs no locks. Framing errors are logged and the frame dropped; a closed input stream or
+// the `exit` notification ends the session. Output goes through one MessageWriter.
+// Thread rules: a Server lives on the main thread; only run_server() is meant for callers
+// outside server/.
+#pragma once
+
+#include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <chrono>
+#include <string>
+
+#include "protocol/framing.hpp"
+#include "protocol/jsonrpc.hpp"
+#include "protocol/position_encoding.hpp"
+#include "server/diagnostics.hpp"
+#include "server/document_store.hpp"
+#include "server/scheduler.hpp"
+#include "server/transport.hpp"
+
+namespace mlroast::server {
+
+struct ServerOptions {
+  std::string log_level = "warn";           // spdlog level name; logs go to stderr
+  std::chrono::milliseconds debounce{150};  // quiet time after an edit before analysis
+  bool synchronous = false;                 // analyse inline, no debounce (tests)
+  unsigned workers = 2;                     // analysis threads when not synchronous
+};
+
+// Serves one client over stdin/stdout until `exit` or end of input. Returns the process exit
+// code: 0 when the client sent `shutdown` first, 1 otherwise (LSP's rule for `exit`, also applied
+// when the client disappears). Main thread only; call once per process (it configures logging
+// and ignores SIGPIPE so a vanished client is a write error, not a crash).
+int run_server(const ServerOptions& options);
+// The same over the given descriptors (borrowed, not closed).
+int run_server(const ServerOptions& options, int input_fd, int output_fd);
+
+class Server {
+ public:
+  // `io` and `output` must outlive the server; `input_fd` is duplicated, not taken.
+  Server(boost::asio::io_context& io, const ServerOptions& options, int input_fd,
+         MessageWriter& output);
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Reads and serves messages until `exit` or end of input; returns the exit code.
+  int run();
+
+  // --- for the handlers (main thread) ----------------------------------------------------------
+  protocol::Dispatcher& dispatcher() noexcept { return dispatcher_; }
+  DocumentStore& documents() noexcept { return documents_; }
+  DiagnosticsEngine& diagnostics() noexcept { return diagnostics_; }
+  const ServerOptions& options() const noexcept { return options_; }
+
+  protocol::PositionEncoding encoding() const noexcept { return documents_.encoding(); }
+  void set_encoding(protocol::PositionEncoding encoding) noexcept {
+    documents_.set_encoding(encoding);
+  }
+  bool shutdown_requested() const noexcept { return shutdown_requested_; }
+  // `shutdown`: stop publishing, answer waiting requests, refuse further requests.
+  void request_shutdown();
+  // `exit`: stop reading and end run() with 0 after shutdown, 1 without.
+  void request_exit();
+
+ private:
+  void register_handlers();
+  void read_more();
+  void on_input(const boost::system::error_code& error, std::size_t bytes);
+  void finish(int exit_code);
+
+  boost::asio::io_context& io_;
+  ServerOptions options_;
+  MessageWriter& output_;
+  protocol::Dispatcher dispatcher_;
+  DocumentStore documents_;
+  Scheduler scheduler_;
+  DiagnosticsEngine diagnostics_;
+  boost::asio::posix::stream_descriptor input_;
+  protocol::MessageReader reader_;
+  std::array<char, 64 * 1024> buffer_{};
+  bool shutdown_requested_ = false;
+  bool finished_ = false;
+  int exit_code_ = 1;
+};
+
+}  // namespace mlroast::server
