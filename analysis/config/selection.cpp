@@ -1,5 +1,7 @@
 #include "analysis/config/selection.hpp"
 
+#include <cstdio>
+
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast {
@@ -31,14 +33,33 @@ Severity RuleSelection::severity_of(std::string_view code, Severity fallback) co
   return it == severity.end() ? fallback : it->second;
 }
 
+namespace {
+// Every code of the rule catalogue (docs: shared RULES.md), implemented or not yet: selecting
+// "ML5" or "ML601" before those rules exist is valid and selects nothing; "ML99" is a typo.
+bool catalogue_code(std::string_view selector) {
+  struct Family {
+    const char* prefix;
+    int first, last;
+  };
+  static constexpr Family kFamilies[] = {{"ML1", 1, 11}, {"ML2", 1, 6}, {"ML3", 1, 9},
+                                         {"ML4", 1, 10}, {"ML5", 1, 9}, {"ML6", 1, 3},
+                                         {"ML7", 1, 14}, {"P", 1, 11}};
+  for (const Family& f : kFamilies)
+    for (int n = f.first; n <= f.last; ++n) {
+      char code[8];
+      std::snprintf(code, sizeof code, "%s%02d", f.prefix, n);
+      if (selector_matches(selector, code)) return true;
+    }
+  return false;
+}
+}  // namespace
+
 std::optional<std::string> RuleSelection::first_unknown_selector() const {
   for (const auto* list : {&select, &extend_select, &ignore}) {
     for (const auto& s : *list) {
       bool any = false;
       for (const RuleInfo* info : all_rule_infos()) any = any || selector_matches(s, info->code);
-      // Prefixes of rule families not yet implemented ("ML5") are still valid codes.
-      bool family = s.size() >= 2 && (s.rfind("ML", 0) == 0 || s[0] == 'P');
-      if (!any && !family) return s;
+      if (!any && !catalogue_code(s)) return s;
     }
   }
   for (const auto& [code, sev] : severity)

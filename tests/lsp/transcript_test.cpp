@@ -4,6 +4,9 @@
 // every publishDiagnostics is written before the reply to the next request and nothing sleeps.
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <fstream>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "support/lsp_client.hpp"
@@ -358,6 +361,30 @@ TEST_CASE("lsp: a client that pulls diagnostics gets no pushes", "[lsp]") {
   CHECK(reply["id"] == pull);
   CHECK(reply["result"]["kind"] == "full");
   CHECK(reply["result"]["items"].size() >= 2);
+  const int shutdown = client.request("shutdown", nullptr);
+  CHECK(client.response(shutdown).contains("result"));
+  client.notify("exit", nullptr);
+  CHECK(client.wait_exit() == 0);
+}
+
+TEST_CASE("lsp: the example project's training script shows its leaks", "[lsp]") {
+  const std::string path = std::string(MLROAST_SOURCE_DIR) + "/examples/churn-project/src/churn/train.py";
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  LspClient client;
+  client.initialize({"utf-8"});
+  const std::string uri = "file://" + path;
+  open(client, uri, text.str());
+  const json published = client.notification("textDocument/publishDiagnostics")["params"];
+  std::set<std::string> codes;
+  for (const auto& d : published["diagnostics"]) codes.insert(d["code"].get<std::string>());
+  INFO(published.dump(2));
+  for (const char* code : {"ML101", "ML102", "ML103", "ML107", "ML111", "ML703", "ML705"})
+    CHECK(codes.count(code) == 1);
+  const json leak = find_code(published["diagnostics"], "ML101");
+  CHECK(leak["range"]["start"]["line"] == 63);  // train.py:64, `scaler.fit_transform(X)`
   const int shutdown = client.request("shutdown", nullptr);
   CHECK(client.response(shutdown).contains("result"));
   client.notify("exit", nullptr);
