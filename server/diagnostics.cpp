@@ -157,3 +157,15 @@ void DiagnosticsEngine::shutdown() {
 }
 
 }  // namespace mlroast::server
+
+namespace mlroast::server {
+
+const std::vector<protocol::Diagnostic>* DiagnosticsEngine::current(const std::string& uri) const {
+  const Document* doc = documents_.find(uri);
+  const auto found = states_.find(uri);
+  if (doc == nullptr || found == states_.end() || found->second.analysed != doc->generation)
+    return nullptr;
+  return &found->second.items;
+}
+
+}  // namespace mlroast::server

@@ -61,6 +61,9 @@ class DiagnosticsEngine {
   // Whether results are pushed with textDocument/publishDiagnostics. Off when the client pulls
   // (it declared textDocument.diagnostic): a client doing both would show every finding twice.
   void set_push(bool push) noexcept { push_ = push; }
+  // The diagnostics of the document's current text, or nullptr when its latest version has not
+  // been analysed yet (a fix computed for an older text must not be applied to this one).
+  const std::vector<protocol::Diagnostic>* current(const std::string& uri) const;
 
  private:
   struct State {

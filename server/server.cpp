@@ -96,6 +96,7 @@ void Server::register_handlers() {
   notification("textDocument/didClose", handlers::did_close);
   notification("textDocument/didSave", handlers::did_save);
   request("textDocument/diagnostic", handlers::document_diagnostic);
+  request("textDocument/codeAction", handlers::code_action);
   dispatcher_.on_cancel([this](const protocol::json& id) { diagnostics_.cancelled(id); });
 }
 

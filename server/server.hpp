@@ -59,6 +59,9 @@ class Server {
   const ServerOptions& options() const noexcept { return options_; }
 
   protocol::PositionEncoding encoding() const noexcept { return documents_.encoding(); }
+  // Whether the client accepts WorkspaceEdit.documentChanges (edits tied to a version).
+  bool document_changes() const noexcept { return document_changes_; }
+  void set_document_changes(bool on) noexcept { document_changes_ = on; }
   void set_encoding(protocol::PositionEncoding encoding) noexcept {
     documents_.set_encoding(encoding);
   }
@@ -81,6 +84,7 @@ class Server {
   DocumentStore documents_;
   Scheduler scheduler_;
   DiagnosticsEngine diagnostics_;
+  bool document_changes_ = false;
   boost::asio::posix::stream_descriptor input_;
   protocol::MessageReader reader_;
   std::array<char, 64 * 1024> buffer_{};

@@ -33,5 +33,9 @@ void did_save(Server& server, const json& params);
 // Pull diagnostics (textDocument/diagnostic).
 HandlerResult document_diagnostic(Server& server, const json& params, RequestContext& context);
 
+// Code actions (textDocument/codeAction): quick fixes carried in diagnostics' data, a
+// "suppress on this line" action per diagnostic, and source.fixAll.mlroast.
+HandlerResult code_action(Server& server, const json& params, RequestContext& context);
+
 }  // namespace handlers
 }  // namespace mlroast::server

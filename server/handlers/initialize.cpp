@@ -20,6 +20,7 @@ json server_capabilities(protocol::PositionEncoding encoding) {
         {"change", kTextDocumentSyncIncremental},
         {"save", {{"includeText", false}}}}},
       {"diagnosticProvider", {{"interFileDependencies", false}, {"workspaceDiagnostics", false}}},
+      {"codeActionProvider", {{"codeActionKinds", {"quickfix", "source.fixAll.mlroast"}}}},
   };
 }
 
@@ -49,6 +50,10 @@ HandlerResult initialize(Server& server, const json& params, RequestContext&) {
                      capabilities["textDocument"].is_object() &&
                      capabilities["textDocument"].contains("diagnostic");
   server.diagnostics().set_push(!pulls);
+  server.set_document_changes(capabilities.contains("workspace") &&
+                              capabilities["workspace"].is_object() &&
+                              capabilities["workspace"].value("workspaceEdit", json::object())
+                                  .value("documentChanges", false));
   spdlog::info("initialize: {}, position encoding {}", client_name(params),
                protocol::to_string(encoding));
   // The reply is sent as soon as this handler returns; the client may send requests after it.

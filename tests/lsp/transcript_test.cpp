@@ -390,3 +390,84 @@ TEST_CASE("lsp: the example project's training script shows its leaks", "[lsp]")
   client.notify("exit", nullptr);
   CHECK(client.wait_exit() == 0);
 }
+
+namespace {
+// A WorkspaceEdit's TextEdits ({range, newText}) as didChange content changes ({range, text}),
+// back to front: the edits all refer to the original text, the changes apply one after another.
+json as_changes(const json& edits) {
+  json changes = json::array();
+  for (auto it = edits.rbegin(); it != edits.rend(); ++it)
+    changes.push_back({{"range", (*it)["range"]}, {"text", (*it)["newText"]}});
+  return changes;
+}
+
+const std::string kFixable = R"(import json
+
+
+def load_params(path, overrides={}):
+    try:
+        with open(path) as fh:
+            params = json.load(fh)
+    except:
+        params = {}
+    params.update(overrides)
+    return params
+)";
+}  // namespace
+
+TEST_CASE("lsp: code actions offer fixes first, then suppressions; fix-all applies safe fixes",
+          "[lsp]") {
+  LspClient client;
+  client.initialize({"utf-16"});
+  const std::string uri = "file:///tmp/mlroast-lsp/params.py";
+  open(client, uri, kFixable);
+  const json diagnostics =
+      client.notification("textDocument/publishDiagnostics")["params"]["diagnostics"];
+  REQUIRE(diagnostics.size() == 2);
+  const json mutable_default = find_code(diagnostics, "ML704");
+  const json bare = find_code(diagnostics, "ML703");
+
+  const int id = client.request(
+      "textDocument/codeAction",
+      {{"textDocument", {{"uri", uri}}},
+       {"range", range(7, 0, 7, 10)},
+       {"context", {{"diagnostics", json::array({bare})}}}});
+  const json actions = client.response(id)["result"];
+  REQUIRE(actions.size() == 2);
+  CHECK(actions[0]["kind"] == "quickfix");
+  CHECK(actions[0]["isPreferred"] == false);  // unsafe: changes what is caught
+  CHECK(actions[0]["edit"]["changes"][uri] ==
+        json::array({{{"range", range(7, 10, 7, 10)}, {"newText", " Exception"}}}));
+  CHECK(actions[1]["title"] == "Suppress ML703 on this line");
+  CHECK(actions[1]["edit"]["changes"][uri] ==
+        json::array({{{"range", range(7, 11, 7, 11)}, {"newText", "  # noqa: ML703"}}}));
+
+  // Apply the suppression as the editor would: the ML703 finding goes away.
+  client.notify("textDocument/didChange",
+                {{"textDocument", {{"uri", uri}, {"version", 2}}},
+                 {"contentChanges", as_changes(actions[1]["edit"]["changes"][uri])}});
+  json after = client.notification("textDocument/publishDiagnostics")["params"]["diagnostics"];
+  REQUIRE(after.size() == 1);
+  CHECK(after[0]["code"] == "ML704");
+
+  // Fix-all: the safe ML704 fix (None default + `if ... is None:` in the body).
+  const int all = client.request("textDocument/codeAction",
+                                 {{"textDocument", {{"uri", uri}}},
+                                  {"range", range(0, 0, 0, 0)},
+                                  {"context", {{"diagnostics", json::array()},
+                                               {"only", json::array({"source.fixAll"})}}}});
+  const json fixall = client.response(all)["result"];
+  REQUIRE(fixall.size() == 1);
+  CHECK(fixall[0]["kind"] == "source.fixAll.mlroast");
+  const json edits = fixall[0]["edit"]["changes"][uri];
+  REQUIRE(edits.size() == mutable_default["data"]["fix"]["edits"].size());
+  client.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", 3}}},
+                                          {"contentChanges", as_changes(edits)}});
+  after = client.notification("textDocument/publishDiagnostics")["params"]["diagnostics"];
+  CHECK(after == json::array());
+
+  const int shutdown = client.request("shutdown", nullptr);
+  CHECK(client.response(shutdown).contains("result"));
+  client.notify("exit", nullptr);
+  CHECK(client.wait_exit() == 0);
+}
