@@ -12,6 +12,7 @@
 
 #include "analysis/analyzer.hpp"
 #include "analysis/config/selection.hpp"
+#include "analysis/fix/apply.hpp"
 #include "cli/commands.hpp"
 #include "cli/discover.hpp"
 
@@ -117,6 +118,35 @@ void analyse_all(const std::vector<SourcePath>& files, const RuleSelection& sele
   for (auto& t : pool) t.join();
 }
 
+// Applies the fixes of every file with fixable findings, writes it back, and re-analyses it so
+// the report shows what remains. Returns the number of fixes applied.
+size_t fix_files(const std::vector<SourcePath>& files, const RuleSelection& selection,
+                 const CheckOptions& options, std::vector<FileResult>& results, std::ostream& err,
+                 bool& failed) {
+  size_t fixed = 0;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    FileResult& r = results[i];
+    bool fixable = false;
+    for (const Finding& f : r.findings)
+      fixable = fixable || (f.fix && (options.unsafe_fixes || f.fix->applicability == Applicability::Safe));
+    if (!r.error.empty() || !fixable) continue;
+    FixOutcome outcome = fix_text(files[i].display, r.text, selection, options.unsafe_fixes);
+    if (outcome.applied == 0) continue;
+    std::FILE* f = std::fopen(files[i].absolute.c_str(), "wb");
+    if (f == nullptr || std::fwrite(outcome.text.data(), 1, outcome.text.size(), f) != outcome.text.size()) {
+      err << "error: " << files[i].display << ": cannot write the fixed file: " << errno_message(errno) << "\n";
+      if (f != nullptr) std::fclose(f);
+      failed = true;
+      continue;
+    }
+    std::fclose(f);
+    fixed += outcome.applied;
+    r.text = std::move(outcome.text);
+    r.findings = analyze_text(files[i].display, r.text, selection);
+  }
+  return fixed;
+}
+
 }  // namespace
 
 int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err) {
@@ -143,6 +173,8 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
 
   std::vector<FileResult> results;
   analyse_all(found.files, selection, options.threads, results);
+  size_t fixed = 0;
+  if (options.fix) fixed = fix_files(found.files, selection, options, results, err, failed);
 
   CheckReport report;
   report.files_checked = found.files.size();
@@ -159,6 +191,9 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   spdlog::debug("checked {} files, {} findings", report.files_checked, report.finding_count());
 
   write_report(out, report, options.format);
+  if (options.fix && options.format != OutputFormat::Json)
+    out << "Fixed " << fixed << (fixed == 1 ? " finding" : " findings") << ", "
+        << report.finding_count() << " remaining.\n";
   out.flush();
   if (failed) return kExitError;
   if (report.finding_count() > 0 && !options.exit_zero) return kExitFindings;

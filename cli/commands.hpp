@@ -31,7 +31,10 @@ struct CheckOptions {
   std::vector<std::string> ignore;
   // Analysis threads; 0 picks the hardware concurrency.
   unsigned threads = 0;
-  // Room for later flags (--statistics, --fix, notebooks) goes here.
+  // --fix: apply safe fixes in place (--unsafe-fixes: also the unsafe ones), then report what
+  // remains.
+  bool fix = false;
+  bool unsafe_fixes = false;
 };
 
 // `mlroast check`: discovers files, analyses them, writes the report.

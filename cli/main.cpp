@@ -27,6 +27,9 @@ void add_check(CLI::App& app, CheckFlags& flags) {
   check->add_option("--output-format", flags.format, "How to print findings")
       ->check(CLI::IsMember(mlroast::cli::output_format_names()))
       ->capture_default_str();
+  check->add_flag("--fix", flags.options.fix, "Apply safe fixes in place, then report what remains");
+  check->add_flag("--unsafe-fixes", flags.options.unsafe_fixes,
+                  "With --fix, also apply unsafe fixes (they change behaviour or need a review)");
   check->add_flag("--exit-zero", flags.options.exit_zero,
                   "Exit with 0 even when there are findings (errors still exit with 2)");
   flags.select_option =

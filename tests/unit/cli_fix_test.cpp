@@ -1,0 +1,54 @@
+// `mlroast check --fix` / `--unsafe-fixes` against the real binary: files are rewritten in place,
+// the result parses, and the summary counts what was fixed and what remains.
+#include <catch2/catch.hpp>
+
+#include "analysis/syntax/tree.hpp"
+#include "cli_process.hpp"
+
+using namespace mlroast::test;
+
+namespace {
+const std::string kParams = R"(import json
+
+
+def load_params(path, overrides={}):
+    try:
+        with open(path) as fh:
+            params = json.load(fh)
+    except:
+        params = {}
+    params.update(overrides)
+    return params
+)";
+}  // namespace
+
+TEST_CASE("check --fix applies safe fixes and reports what remains", "[cli][fix]") {
+  TempDir dir;
+  write_file(dir.path() / "params.py", kParams);
+  RunResult r = run_mlroast({"check", "--fix", "--output-format", "concise", "."}, dir.path());
+  CHECK(r.exit_code == 1);  // the unsafe ML703 fix was not applied
+  CHECK(r.out.find("ML703") != std::string::npos);
+  CHECK(r.out.find("Fixed 1 finding, 1 remaining.") != std::string::npos);
+  const std::string fixed = read_all(dir.path() / "params.py");
+  CHECK(fixed.find("def load_params(path, overrides=None):\n"
+                   "    if overrides is None:\n"
+                   "        overrides = {}\n"
+                   "    try:\n") != std::string::npos);
+  CHECK(fixed.find("    except:\n") != std::string::npos);
+  mlroast::syntax::Parser parser;
+  CHECK_FALSE(parser.parse(fixed).root().has_error());
+
+  RunResult again = run_mlroast({"check", "--fix", "--unsafe-fixes", "--output-format",
+                                 "concise", "."}, dir.path());
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.find("Fixed 1 finding, 0 remaining.") != std::string::npos);
+  CHECK(read_all(dir.path() / "params.py").find("    except Exception:\n") != std::string::npos);
+}
+
+TEST_CASE("check without --fix never writes", "[cli][fix]") {
+  TempDir dir;
+  write_file(dir.path() / "params.py", kParams);
+  RunResult r = run_mlroast({"check", "--output-format", "concise", "."}, dir.path());
+  CHECK(r.exit_code == 1);
+  CHECK(read_all(dir.path() / "params.py") == kParams);
+}
