@@ -31,7 +31,10 @@ df["units_ma7"] = df["units"].shift(1).rolling(7).mean()
 ```
 
 ## Fix safety
-No automatic fix yet (the planned fix inserts `.shift(1)` before the window).
+A safe fix inserts `.shift(1)` before the window (`s.rolling(7).mean()` becomes
+`s.shift(1).rolling(7).mean()`): the feature keeps its meaning, a trailing window, and only
+stops containing the current row. Not offered for per-group windows
+(`df.groupby(k)[c].rolling(...)`), where the shift must happen inside each group.
 
 ## References
 - pandas documentation, "Windowing operations".
@@ -39,7 +42,7 @@ No automatic fix yet (the planned fix inserts `.shift(1)` before the window).
 )md";
 
 constexpr RuleInfo kInfo{"ML202", "rolling-without-shift", Category::TimeSeries, Severity::Error,
-                         FixAvailability::None,
+                         FixAvailability::Sometimes,
                          "Rolling/expanding window over the target without a shift", kDoc};
 
 class RollingWithoutShift final : public Rule {
@@ -59,9 +62,17 @@ class RollingWithoutShift final : public Rule {
       if (!on_target(*p, e, targets)) continue;
       if (e.shifted_after) continue;
       const std::string& col = p->value(e.data).columns.front();
-      ctx.report(finding(e.site, "Window aggregate of the target \"" + col +
-                                     "\" includes the current row: each row's feature contains "
-                                     "its own label; shift before the window (`.shift(1)`)"));
+      Finding f = finding(e.site, "Window aggregate of the target \"" + col +
+                                      "\" includes the current row: each row's feature contains "
+                                      "its own label; shift before the window (`.shift(1)`)");
+      // s.rolling(7).mean() -> s.shift(1).rolling(7).mean(). Not for per-group windows: a
+      // SeriesGroupBy.shift(1) followed by rolling would let windows cross group boundaries.
+      syntax::Node window_call = e.site.field("function").field("object");
+      syntax::Node series = window_call.field("function").field("object");
+      if (window_call.kind() == "call" && series && p->value(e.data).group_keys.empty())
+        f.fix = Fix{"Shift by one row before the window (`.shift(1)`)", Applicability::Safe,
+                    {TextEdit{series.end_byte(), series.end_byte(), ".shift(1)"}}};
+      ctx.report(std::move(f));
     }
   }
 };

@@ -37,8 +37,9 @@ X_train, X_test = df.loc[cutoff, feats], df.loc[~cutoff, feats]
 ```
 
 ## Fix safety
-No automatic fix yet (`shuffle=False` is only right when rows are sorted by time, so it will be
-unsafe).
+For `train_test_split`, an unsafe fix passes `shuffle=False` (replacing `shuffle=True` when it
+is written). Unsafe: the result is a chronological cut only when the rows are sorted by time,
+which a human must check. No fix for cross-validation splitters (use `TimeSeriesSplit`).
 
 ## References
 - scikit-learn User Guide, "Time Series Split".
@@ -46,8 +47,33 @@ unsafe).
 )md";
 
 constexpr RuleInfo kInfo{"ML201", "shuffled-split-on-time-series", Category::TimeSeries,
-                         Severity::Error, FixAvailability::None,
+                         Severity::Error, FixAvailability::Sometimes,
                          "Shuffled split or CV on time-ordered data", kDoc};
+
+// `train_test_split(..., shuffle=False)`: replace an explicit `shuffle=True`, or add the keyword
+// before the closing parenthesis. Unsafe: a chronological cut needs rows sorted by time.
+std::optional<Fix> no_shuffle_fix(syntax::Node call, std::string_view text) {
+  syntax::Node args = call.field("arguments");
+  if (args.kind() != "argument_list") return std::nullopt;
+  Fix fix{"Split without shuffling (`shuffle=False`): keeps time order if rows are sorted by time",
+          Applicability::Unsafe, {}};
+  for (syntax::Node a : syntax::children(args)) {
+    if (a.kind() == "keyword_argument" && a.field("name").text(text) == "shuffle") {
+      syntax::Node v = a.field("value");
+      fix.edits.push_back({v.start_byte(), v.end_byte(), "False"});
+      return fix;
+    }
+  }
+  uint32_t close = args.end_byte() - 1;  // the ")"
+  uint32_t i = close;
+  while (i > args.start_byte() + 1 && (text[i - 1] == ' ' || text[i - 1] == '\n' ||
+                                       text[i - 1] == '\r' || text[i - 1] == '\t'))
+    --i;
+  bool trailing_comma = text[i - 1] == ',';
+  bool empty = i == args.start_byte() + 1;
+  fix.edits.push_back({i, i, empty ? "shuffle=False" : trailing_comma ? " shuffle=False" : ", shuffle=False"});
+  return fix;
+}
 
 class ShuffledSplitOnTimeSeries final : public Rule {
  public:
@@ -66,10 +92,12 @@ class ShuffledSplitOnTimeSeries final : public Rule {
       std::string how = s.kind == SplitKind::TrainTestSplit
                             ? "`train_test_split` shuffles rows by default"
                             : "`" + s.splitter + "` shuffles rows";
-      ctx.report(finding(s.site, how + ", but these rows are a time series (sorted by date, "
-                                       "lagged or windowed): the model trains on the future "
-                                       "and is tested on the past; split chronologically or "
-                                       "use TimeSeriesSplit"));
+      Finding f = finding(s.site, how + ", but these rows are a time series (sorted by date, "
+                                        "lagged or windowed): the model trains on the future "
+                                        "and is tested on the past; split chronologically or "
+                                        "use TimeSeriesSplit");
+      if (s.kind == SplitKind::TrainTestSplit) f.fix = no_shuffle_fix(s.site, ctx.text());
+      ctx.report(std::move(f));
     }
   }
 };
