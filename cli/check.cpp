@@ -15,6 +15,7 @@
 #include "analysis/fix/apply.hpp"
 #include "cli/commands.hpp"
 #include "cli/discover.hpp"
+#include "cli/unified_diff.hpp"
 
 namespace mlroast::cli {
 
@@ -121,8 +122,8 @@ void analyse_all(const std::vector<SourcePath>& files, const RuleSelection& sele
 // Applies the fixes of every file with fixable findings, writes it back, and re-analyses it so
 // the report shows what remains. Returns the number of fixes applied.
 size_t fix_files(const std::vector<SourcePath>& files, const RuleSelection& selection,
-                 const CheckOptions& options, std::vector<FileResult>& results, std::ostream& err,
-                 bool& failed) {
+                 const CheckOptions& options, std::vector<FileResult>& results, std::ostream& out,
+                 std::ostream& err, bool& failed) {
   size_t fixed = 0;
   for (std::size_t i = 0; i < files.size(); ++i) {
     FileResult& r = results[i];
@@ -132,6 +133,11 @@ size_t fix_files(const std::vector<SourcePath>& files, const RuleSelection& sele
     if (!r.error.empty() || !fixable) continue;
     FixOutcome outcome = fix_text(files[i].display, r.text, selection, options.unsafe_fixes);
     if (outcome.applied == 0) continue;
+    if (options.diff) {
+      out << unified_diff(r.text, outcome.text, files[i].display);
+      fixed += outcome.applied;
+      continue;
+    }
     std::FILE* f = std::fopen(files[i].absolute.c_str(), "wb");
     if (f == nullptr || std::fwrite(outcome.text.data(), 1, outcome.text.size(), f) != outcome.text.size()) {
       err << "error: " << files[i].display << ": cannot write the fixed file: " << errno_message(errno) << "\n";
@@ -174,7 +180,15 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   std::vector<FileResult> results;
   analyse_all(found.files, selection, options.threads, results);
   size_t fixed = 0;
-  if (options.fix) fixed = fix_files(found.files, selection, options, results, err, failed);
+  if (options.fix || options.diff)
+    fixed = fix_files(found.files, selection, options, results, out, err, failed);
+  if (options.diff) {
+    // --diff shows what --fix would change and writes nothing; the exit code says whether any
+    // fix would apply, like ruff.
+    out << "Would fix " << fixed << (fixed == 1 ? " finding.\n" : " findings.\n");
+    if (failed) return kExitError;
+    return fixed > 0 && !options.exit_zero ? kExitFindings : kExitClean;
+  }
 
   CheckReport report;
   report.files_checked = found.files.size();

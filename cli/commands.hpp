@@ -35,6 +35,7 @@ struct CheckOptions {
   // remains.
   bool fix = false;
   bool unsafe_fixes = false;
+  bool diff = false;  // with --fix: print a unified diff of the fixes instead of writing files
 };
 
 // `mlroast check`: discovers files, analyses them, writes the report.

@@ -28,6 +28,8 @@ void add_check(CLI::App& app, CheckFlags& flags) {
       ->check(CLI::IsMember(mlroast::cli::output_format_names()))
       ->capture_default_str();
   check->add_flag("--fix", flags.options.fix, "Apply safe fixes in place, then report what remains");
+  check->add_flag("--diff", flags.options.diff,
+                  "Print a unified diff of the fixes --fix would apply; write nothing");
   check->add_flag("--unsafe-fixes", flags.options.unsafe_fixes,
                   "With --fix, also apply unsafe fixes (they change behaviour or need a review)");
   check->add_flag("--exit-zero", flags.options.exit_zero,

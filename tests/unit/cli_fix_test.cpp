@@ -52,3 +52,34 @@ TEST_CASE("check without --fix never writes", "[cli][fix]") {
   CHECK(r.exit_code == 1);
   CHECK(read_all(dir.path() / "params.py") == kParams);
 }
+
+TEST_CASE("check --diff prints the fixes as a unified diff and writes nothing", "[cli][fix]") {
+  TempDir dir;
+  write_file(dir.path() / "params.py", kParams);
+  RunResult r = run_mlroast({"check", "--diff", "--unsafe-fixes", "params.py"}, dir.path());
+  CHECK(r.exit_code == 1);
+  CHECK(read_all(dir.path() / "params.py") == kParams);
+  CHECK(r.out ==
+        "--- params.py\n"
+        "+++ params.py\n"
+        "@@ -1,11 +1,13 @@\n"
+        " import json\n"
+        " \n"
+        " \n"
+        "-def load_params(path, overrides={}):\n"
+        "+def load_params(path, overrides=None):\n"
+        "+    if overrides is None:\n"
+        "+        overrides = {}\n"
+        "     try:\n"
+        "         with open(path) as fh:\n"
+        "             params = json.load(fh)\n"
+        "-    except:\n"
+        "+    except Exception:\n"
+        "         params = {}\n"
+        "     params.update(overrides)\n"
+        "     return params\n"
+        "Would fix 2 findings.\n");
+  RunResult clean = run_mlroast({"check", "--diff", "params.py"}, dir.path());
+  CHECK(clean.out.find("+def load_params(path, overrides=None):") != std::string::npos);
+  CHECK(clean.out.find("except Exception") == std::string::npos);  // unsafe needs --unsafe-fixes
+}
