@@ -35,7 +35,14 @@ cross_val_score(model, X_train, y_train, cv=5)
 ```
 
 ## Fix safety
-No automatic fix yet.
+A safe fix exists for the canonical shape `Z = t.fit_transform(X)` (`t` a variable or a
+constructor call; `fit_transform(X, y)` when `y` is the split's second array) followed, in the
+same block, by `Z_train, Z_test, ... = train_test_split(Z, ...)`: the raw `X` is split instead,
+then `Z_train = t.fit_transform(Z_train)` and `Z_test = t.transform(Z_test)` follow the split,
+keeping names, indentation and every split argument. It is offered only when that is equivalent
+apart from the leak: `Z` is used nowhere else, `X` is not reassigned in between, and both
+statements are on lines of their own. Other shapes (cross-validation, hand-written statistics)
+get no fix yet; `# noqa` suppression is always available in the editor.
 
 ## References
 - Hastie, Tibshirani, Friedman, "The Elements of Statistical Learning", §7.10.2 "The Wrong and
@@ -44,7 +51,7 @@ No automatic fix yet.
 )md";
 
 constexpr RuleInfo kInfo{"ML104", "feature-selection-before-split", Category::Leakage,
-                         Severity::Error, FixAvailability::None,
+                         Severity::Error, FixAvailability::Sometimes,
                          "Features selected using rows that later become test rows", kDoc};
 
 }  // namespace

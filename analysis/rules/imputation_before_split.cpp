@@ -37,7 +37,14 @@ X_test["Age"] = X_test["Age"].fillna(age_mean)
 A constant fill (`fillna(0)`, `fillna("missing")`) learns nothing and is not reported.
 
 ## Fix safety
-No automatic fix yet.
+A safe fix exists for the canonical shape `Z = t.fit_transform(X)` (`t` a variable or a
+constructor call; `fit_transform(X, y)` when `y` is the split's second array) followed, in the
+same block, by `Z_train, Z_test, ... = train_test_split(Z, ...)`: the raw `X` is split instead,
+then `Z_train = t.fit_transform(Z_train)` and `Z_test = t.transform(Z_test)` follow the split,
+keeping names, indentation and every split argument. It is offered only when that is equivalent
+apart from the leak: `Z` is used nowhere else, `X` is not reassigned in between, and both
+statements are on lines of their own. Other shapes (cross-validation, hand-written statistics)
+get no fix yet; `# noqa` suppression is always available in the editor.
 
 ## References
 - scikit-learn User Guide, "Common pitfalls: Data leakage".
@@ -45,7 +52,7 @@ No automatic fix yet.
 )md";
 
 constexpr RuleInfo kInfo{"ML102", "imputation-before-split", Category::Leakage, Severity::Error,
-                         FixAvailability::None,
+                         FixAvailability::Sometimes,
                          "Missing values imputed with statistics that include test rows", kDoc};
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "analysis/lineage/program.hpp"
+#include "analysis/rules/move_fit_fix.hpp"
 
 namespace mlroast::rules {
 
@@ -40,6 +41,9 @@ class LeakRule final : public Rule {
                         std::to_string(e.site.start_point().row + 1) + "); " +
                         leak.ends.front().message + ", so " + std::string(consequence_);
       Finding f = finding(e.site, std::move(msg));
+      if (family_ == lineage::LeakFamily::Preprocessing ||
+          family_ == lineage::LeakFamily::Imputation || family_ == lineage::LeakFamily::Selection)
+        f.fix = move_fit_after_split(ctx, e, leak);
       for (const auto& end : leak.ends) f.related.push_back({TextRange::of(end.site), end.message});
       ctx.report(std::move(f));
     }

@@ -39,8 +39,14 @@ X_test = scaler.transform(X_test)
 ```
 
 ## Fix safety
-No automatic fix yet; the planned "move fit to X_train" rewrite will be safe only for the
-canonical shape where the transformed matrix is not used between the fit and the split.
+A safe fix exists for the canonical shape `Z = t.fit_transform(X)` (`t` a variable or a
+constructor call; `fit_transform(X, y)` when `y` is the split's second array) followed, in the
+same block, by `Z_train, Z_test, ... = train_test_split(Z, ...)`: the raw `X` is split instead,
+then `Z_train = t.fit_transform(Z_train)` and `Z_test = t.transform(Z_test)` follow the split,
+keeping names, indentation and every split argument. It is offered only when that is equivalent
+apart from the leak: `Z` is used nowhere else, `X` is not reassigned in between, and both
+statements are on lines of their own. Other shapes (cross-validation, hand-written statistics)
+get no fix yet; `# noqa` suppression is always available in the editor.
 
 ## References
 - scikit-learn User Guide, "Common pitfalls and recommended practices: Data leakage".
@@ -50,7 +56,7 @@ canonical shape where the transformed matrix is not used between the fit and the
 )md";
 
 constexpr RuleInfo kInfo{"ML101", "preprocessing-before-split", Category::Leakage,
-                         Severity::Error, FixAvailability::None,
+                         Severity::Error, FixAvailability::Sometimes,
                          "Transformer fitted on rows that later become test rows", kDoc};
 
 }  // namespace

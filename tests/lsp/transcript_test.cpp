@@ -97,7 +97,11 @@ TEST_CASE("lsp: open a leaky file, fix it incrementally, pull, shut down, exit",
   const json leak = find_code(diagnostics, "ML101");
   CHECK(leak["range"] == range(9, 11, 9, 34));
   CHECK(leak["severity"] == 1);
-  CHECK_FALSE(leak.contains("data"));  // no fix for a leak
+  // The canonical leak (Z = t.fit_transform(X) then train_test_split(Z, ...)) carries the safe
+  // "move the fit after the split" fix.
+  REQUIRE(leak.contains("data"));
+  CHECK(leak["data"]["fix"]["applicability"] == "safe");
+  CHECK(leak["data"]["fix"]["title"].get<std::string>().rfind("Fit StandardScaler on ", 0) == 0);
   REQUIRE(leak.contains("relatedInformation"));
   bool split_related = false;
   for (const auto& related : leak["relatedInformation"]) {

@@ -1,0 +1,128 @@
+#include "analysis/rules/move_fit_fix.hpp"
+
+#include <cctype>
+#include <string>
+
+namespace mlroast::rules {
+
+namespace {
+
+using syntax::Node;
+
+// The statement `expr` is the whole right-hand side of: `name = expr` as its own statement.
+Node assignment_statement(Node expr) {
+  Node a = expr.parent();
+  if (a.kind() != "assignment" || a.field("right") != expr) return Node();
+  Node s = a.parent();
+  return s.kind() == "expression_statement" && s.named_child_count() == 1 ? s : Node();
+}
+
+// [start, end) of the statement's lines, newline included; nullopt when other code or a comment
+// shares its lines.
+std::optional<std::pair<uint32_t, uint32_t>> own_lines(Node stmt, std::string_view text) {
+  uint32_t start = stmt.start_byte() - stmt.start_point().column;
+  for (uint32_t i = start; i < stmt.start_byte(); ++i)
+    if (text[i] != ' ' && text[i] != '\t') return std::nullopt;
+  uint32_t end = stmt.end_byte();
+  while (end < text.size() && (text[end] == ' ' || text[end] == '\t' || text[end] == '\r')) ++end;
+  if (end < text.size() && text[end] != '\n') return std::nullopt;
+  return std::make_pair(start, end < text.size() ? end + 1 : end);
+}
+
+std::string snake(std::string_view cls) {
+  std::string out;
+  for (size_t i = 0; i < cls.size(); ++i) {
+    char c = cls[i];
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      if (i > 0 && !std::isupper(static_cast<unsigned char>(cls[i - 1]))) out += '_';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<Fix> move_fit_after_split(const RuleContext& ctx, const lineage::LearnEvent& e,
+                                        const lineage::Leak& leak) {
+  std::string_view text = ctx.text();
+  const auto& sem = ctx.sem();
+  Node call = e.site;
+  Node fn = call.field("function");
+  if (call.kind() != "call" || fn.kind() != "attribute" ||
+      fn.field("attribute").text(text) != "fit_transform")
+    return std::nullopt;
+  Node stmt_a = assignment_statement(call);
+  if (!stmt_a) return std::nullopt;
+  Node z = stmt_a.named_child(0).field("left");
+  std::vector<Node> fit_args = syntax::children(call.field("arguments"));
+  if (z.kind() != "identifier" || fit_args.empty() || fit_args.size() > 2) return std::nullopt;
+  for (Node a : fit_args)
+    if (a.kind() != "identifier") return std::nullopt;
+  std::string_view z_name = z.text(text), x_name = fit_args[0].text(text);
+
+  // The split that makes the leak, right below in the same block: Z_tr, Z_te, ... = tts(Z, ...)
+  if (leak.ends.empty()) return std::nullopt;
+  Node split = leak.ends.front().site;
+  if (split.kind() != "call" || !sem.callee(split).ends_with(".train_test_split"))
+    return std::nullopt;
+  Node stmt_b = assignment_statement(split);
+  if (!stmt_b || stmt_b.parent() != stmt_a.parent() || stmt_b.start_byte() < stmt_a.end_byte())
+    return std::nullopt;
+  std::vector<Node> targets = syntax::children(stmt_b.named_child(0).field("left"));
+  std::vector<Node> split_args = syntax::children(split.field("arguments"));
+  if (targets.size() < 4 || split_args.empty() || split_args[0].text(text) != z_name)
+    return std::nullopt;
+  for (Node t : targets)
+    if (t.kind() != "identifier") return std::nullopt;
+  std::string y_train;
+  if (fit_args.size() == 2) {  // a supervised fit(X, y): y must be the split's second array
+    if (split_args.size() < 2 || split_args[1].text(text) != fit_args[1].text(text))
+      return std::nullopt;
+    y_train = std::string(targets[2].text(text));
+  }
+
+  // Z is used nowhere else, and nothing in between reassigns X.
+  bool other_use = false, x_reassigned = false;
+  syntax::walk(ctx.file().tree->root(), [&](Node n) {
+    if (n.kind() == "identifier" && n.text(text) == z_name && n != z && n != split_args[0])
+      other_use = true;
+    if (n.kind() == "assignment" && n.start_byte() > stmt_a.end_byte() &&
+        n.end_byte() < stmt_b.start_byte() && n.field("left").text(text).find(x_name) != std::string_view::npos)
+      x_reassigned = true;
+    return !other_use;
+  });
+  if (other_use || x_reassigned) return std::nullopt;
+
+  auto lines_a = own_lines(stmt_a, text), lines_b = own_lines(stmt_b, text);
+  if (!lines_a || !lines_b) return std::nullopt;
+
+  // The transformer: a variable, or a constructor call that gets a variable of its own.
+  Node recv = fn.field("object");
+  std::string indent(text.substr(stmt_b.start_byte() - stmt_b.start_point().column,
+                                 stmt_b.start_point().column));
+  std::string t_name, create;
+  if (recv.kind() == "identifier") {
+    t_name = std::string(recv.text(text));
+  } else if (recv.kind() == "call") {
+    t_name = snake(std::string(sem.callee(recv).empty() ? "transformer" : e.what));
+    if (sem.lookup(t_name, sem.scope_at(stmt_b.start_byte())) != nullptr) return std::nullopt;
+    create = indent + t_name + " = " + std::string(recv.text(text)) + "\n";  // its own line
+  } else {
+    return std::nullopt;
+  }
+  std::string z_tr(targets[0].text(text)), z_te(targets[1].text(text));
+  // Inserted after the split statement (before its newline): [creation,] fit, transform.
+  std::string added = "\n" + create + indent + z_tr + " = " + t_name + ".fit_transform(" + z_tr +
+                      (y_train.empty() ? "" : ", " + y_train) + ")\n" + indent + z_te + " = " +
+                      t_name + ".transform(" + z_te + ")";
+  Fix fix{"Fit " + e.what + " on " + z_tr + " only and transform " + z_te, Applicability::Safe, {}};
+  fix.edits.push_back({lines_a->first, lines_a->second, ""});
+  fix.edits.push_back({split_args[0].start_byte(), split_args[0].end_byte(), std::string(x_name)});
+  fix.edits.push_back({stmt_b.end_byte(), stmt_b.end_byte(), added});
+  return fix;
+}
+
+}  // namespace mlroast::rules

@@ -1,0 +1,22 @@
+// The "move the fit after the split" rewrite for ML101/ML102/ML104: for the canonical shape
+//
+//     Z = t.fit_transform(X)                      # or t = Cls(); Z = t.fit_transform(X, y)
+//     Z_tr, Z_te, ... = train_test_split(Z, ...)
+//
+// split the raw X first, then fit on the training side and transform the test side right after
+// the split, keeping names, indentation and every split argument. Offered only when the rewrite
+// is equivalent apart from the leak: Z is used nowhere else, X is not reassigned in between,
+// both statements sit in the same block on lines of their own.
+#pragma once
+
+#include <optional>
+
+#include "analysis/lineage/leaks.hpp"
+#include "analysis/rules/rule.hpp"
+
+namespace mlroast::rules {
+
+std::optional<Fix> move_fit_after_split(const RuleContext& ctx, const lineage::LearnEvent& e,
+                                        const lineage::Leak& leak);
+
+}  // namespace mlroast::rules

@@ -1,0 +1,88 @@
+// Golden tests of the "move the fit after the split" fix (ML101/ML102/ML104).
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "analysis/analyzer.hpp"
+#include "analysis/fix/apply.hpp"
+#include "analysis/syntax/tree.hpp"
+
+namespace {
+
+const std::string kHeader = R"(import pandas as pd
+from sklearn.feature_selection import SelectKBest, f_classif
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+df = pd.read_csv("data/churn.csv")
+X = df.drop(columns=["churn"])
+y = df["churn"]
+)";
+
+const std::string kTail = R"(model = LogisticRegression(max_iter=1000).fit(X_tr, y_tr)
+print(model.score(X_te, y_te))
+)";
+
+std::string fix_all(const std::string& text) {
+  return mlroast::fix_text("train.py", text, mlroast::RuleSelection{}, false).text;
+}
+
+void check_clean(const std::string& text) {
+  mlroast::syntax::Parser p;
+  CHECK_FALSE(p.parse(text).root().has_error());
+  auto findings = mlroast::analyze_text("train.py", text, mlroast::RuleSelection{});
+  INFO(text);
+  CHECK(findings.empty());
+}
+
+}  // namespace
+
+TEST_CASE("move-fit fix: a named scaler", "[fix]") {
+  const std::string before = kHeader + R"(scaler = StandardScaler()
+X_s = scaler.fit_transform(X)
+X_tr, X_te, y_tr, y_te = train_test_split(X_s, y, test_size=0.25, random_state=7)
+)" + kTail;
+  const std::string after = fix_all(before);
+  CHECK(after == kHeader + R"(scaler = StandardScaler()
+X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.25, random_state=7)
+X_tr = scaler.fit_transform(X_tr)
+X_te = scaler.transform(X_te)
+)" + kTail);
+  check_clean(after);
+}
+
+TEST_CASE("move-fit fix: an imputer built inline gets a variable", "[fix]") {
+  const std::string before = kHeader + R"(X_imp = SimpleImputer(strategy="median").fit_transform(X)
+X_tr, X_te, y_tr, y_te = train_test_split(X_imp, y, random_state=7)
+)" + kTail;
+  const std::string after = fix_all(before);
+  CHECK(after == kHeader + R"(X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=7)
+simple_imputer = SimpleImputer(strategy="median")
+X_tr = simple_imputer.fit_transform(X_tr)
+X_te = simple_imputer.transform(X_te)
+)" + kTail);
+  check_clean(after);
+}
+
+TEST_CASE("move-fit fix: a supervised selector keeps y's training side", "[fix]") {
+  const std::string before = kHeader + R"(selector = SelectKBest(f_classif, k=10)
+X_sel = selector.fit_transform(X, y)
+X_tr, X_te, y_tr, y_te = train_test_split(X_sel, y, stratify=y, random_state=7)
+)" + kTail;
+  const std::string after = fix_all(before);
+  CHECK(after.find("X_tr = selector.fit_transform(X_tr, y_tr)\nX_te = selector.transform(X_te)\n") !=
+        std::string::npos);
+  check_clean(after);
+}
+
+TEST_CASE("move-fit fix: not offered when the transformed matrix is used elsewhere", "[fix]") {
+  const std::string text = kHeader + R"(scaler = StandardScaler()
+X_s = scaler.fit_transform(X)
+X_tr, X_te, y_tr, y_te = train_test_split(X_s, y, random_state=7)
+)" + kTail + "final = LogisticRegression().fit(X_s, y)\n";
+  for (const auto& f : mlroast::analyze_text("train.py", text, mlroast::RuleSelection{}))
+    if (f.code == "ML101") CHECK_FALSE(f.fix.has_value());
+  CHECK(fix_all(text) == text);
+}
