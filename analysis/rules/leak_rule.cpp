@@ -44,6 +44,8 @@ class LeakRule final : public Rule {
       if (family_ == lineage::LeakFamily::Preprocessing ||
           family_ == lineage::LeakFamily::Imputation || family_ == lineage::LeakFamily::Selection)
         f.fix = move_fit_after_split(ctx, e, leak);
+      else if (family_ == lineage::LeakFamily::Oversampling)
+        f.fix = resample_after_split(ctx, e, leak);
       for (const auto& end : leak.ends) f.related.push_back({TextRange::of(end.site), end.message});
       ctx.report(std::move(f));
     }

@@ -125,4 +125,66 @@ std::optional<Fix> move_fit_after_split(const RuleContext& ctx, const lineage::L
   return fix;
 }
 
+std::optional<Fix> resample_after_split(const RuleContext& ctx, const lineage::LearnEvent& e,
+                                        const lineage::Leak& leak) {
+  std::string_view text = ctx.text();
+  Node call = e.site;
+  Node fn = call.field("function");
+  if (call.kind() != "call" || fn.kind() != "attribute" ||
+      fn.field("attribute").text(text) != "fit_resample")
+    return std::nullopt;
+  Node stmt_a = assignment_statement(call);
+  if (!stmt_a) return std::nullopt;
+  std::vector<Node> outs = syntax::children(stmt_a.named_child(0).field("left"));
+  std::vector<Node> ins = syntax::children(call.field("arguments"));
+  if (outs.size() != 2 || ins.size() != 2) return std::nullopt;
+  for (Node n : {outs[0], outs[1], ins[0], ins[1]})
+    if (n.kind() != "identifier") return std::nullopt;
+
+  if (leak.ends.empty()) return std::nullopt;
+  Node split = leak.ends.front().site;
+  if (split.kind() != "call" || !ctx.sem().callee(split).ends_with(".train_test_split"))
+    return std::nullopt;
+  Node stmt_b = assignment_statement(split);
+  if (!stmt_b || stmt_b.parent() != stmt_a.parent() || stmt_b.start_byte() < stmt_a.end_byte())
+    return std::nullopt;
+  std::vector<Node> targets = syntax::children(stmt_b.named_child(0).field("left"));
+  std::vector<Node> split_args = syntax::children(split.field("arguments"));
+  if (targets.size() != 4 || split_args.size() < 2 ||
+      split_args[0].text(text) != outs[0].text(text) ||
+      split_args[1].text(text) != outs[1].text(text))
+    return std::nullopt;
+  for (Node t : targets)
+    if (t.kind() != "identifier") return std::nullopt;
+  // The resampled names are used nowhere else, except in the split's keyword arguments
+  // (stratify=y_r), which must then refer to the original labels too.
+  bool other_use = false;
+  std::vector<TextEdit> renames;
+  syntax::walk(ctx.file().tree->root(), [&](Node n) {
+    if (n.kind() != "identifier") return true;
+    for (int k = 0; k < 2; ++k) {
+      if (n.text(text) != outs[k].text(text) || n == outs[k]) continue;
+      bool in_split = n.start_byte() >= split.start_byte() && n.end_byte() <= split.end_byte();
+      if (!in_split) other_use = true;
+      else renames.push_back({n.start_byte(), n.end_byte(), std::string(ins[k].text(text))});
+    }
+    return !other_use;
+  });
+  if (other_use) return std::nullopt;
+  auto lines_a = own_lines(stmt_a, text), lines_b = own_lines(stmt_b, text);
+  if (!lines_a || !lines_b) return std::nullopt;
+  std::string indent(text.substr(stmt_b.start_byte() - stmt_b.start_point().column,
+                                 stmt_b.start_point().column));
+  std::string x_tr(targets[0].text(text)), y_tr(targets[2].text(text));
+  Fix fix{"Resample only the training split (" + x_tr + ", " + y_tr + ") after the split",
+          Applicability::Safe, {}};
+  fix.edits.push_back({lines_a->first, lines_a->second, ""});
+  for (TextEdit& r : renames) fix.edits.push_back(std::move(r));
+  fix.edits.push_back({stmt_b.end_byte(), stmt_b.end_byte(),
+                       "\n" + indent + x_tr + ", " + y_tr + " = " +
+                           std::string(fn.field("object").text(text)) + ".fit_resample(" + x_tr +
+                           ", " + y_tr + ")"});
+  return fix;
+}
+
 }  // namespace mlroast::rules

@@ -19,4 +19,10 @@ namespace mlroast::rules {
 std::optional<Fix> move_fit_after_split(const RuleContext& ctx, const lineage::LearnEvent& e,
                                         const lineage::Leak& leak);
 
+// ML103: `X_r, y_r = sampler.fit_resample(X, y)` then `X_tr, X_te, y_tr, y_te =
+// train_test_split(X_r, y_r, ...)` becomes the split of X, y followed by
+// `X_tr, y_tr = sampler.fit_resample(X_tr, y_tr)`, under the same conditions.
+std::optional<Fix> resample_after_split(const RuleContext& ctx, const lineage::LearnEvent& e,
+                                        const lineage::Leak& leak);
+
 }  // namespace mlroast::rules

@@ -34,7 +34,12 @@ X_train, y_train = SMOTE(random_state=0).fit_resample(X_train, y_train)
 ```
 
 ## Fix safety
-No automatic fix yet.
+A safe fix exists for the canonical shape `X_r, y_r = sampler.fit_resample(X, y)` followed, in
+the same block, by `X_tr, X_te, y_tr, y_te = train_test_split(X_r, y_r, ...)`: the split takes
+`X, y` (a `stratify=y_r` becomes `stratify=y`) and `X_tr, y_tr = sampler.fit_resample(X_tr,
+y_tr)` follows it. Offered only when `X_r`/`y_r` are used nowhere else and both statements are on
+lines of their own. Resampling before cross-validation gets no fix yet (use imblearn's
+`make_pipeline(sampler, model)`).
 
 ## References
 - imbalanced-learn User Guide, "Common pitfalls and recommended practices".
@@ -42,7 +47,7 @@ No automatic fix yet.
 )md";
 
 constexpr RuleInfo kInfo{"ML103", "oversampling-before-split", Category::Leakage, Severity::Error,
-                         FixAvailability::None,
+                         FixAvailability::Sometimes,
                          "Resampling applied before the train/test split or CV", kDoc};
 
 }  // namespace

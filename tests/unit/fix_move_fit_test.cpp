@@ -86,3 +86,26 @@ X_tr, X_te, y_tr, y_te = train_test_split(X_s, y, random_state=7)
     if (f.code == "ML101") CHECK_FALSE(f.fix.has_value());
   CHECK(fix_all(text) == text);
 }
+
+TEST_CASE("resample fix: SMOTE moves after the split, stratify follows", "[fix]") {
+  const std::string header = R"(import pandas as pd
+from imblearn.over_sampling import SMOTE
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import train_test_split
+
+df = pd.read_csv("data/fraud.csv")
+X = df.drop(columns=["is_fraud"])
+y = df["is_fraud"]
+)";
+  const std::string tail = R"(clf = RandomForestClassifier(random_state=0).fit(X_tr, y_tr)
+print(clf.score(X_te, y_te))
+)";
+  const std::string before = header + R"(X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
+X_tr, X_te, y_tr, y_te = train_test_split(X_res, y_res, stratify=y_res, random_state=0)
+)" + tail;
+  const std::string after = fix_all(before);
+  CHECK(after == header + R"(X_tr, X_te, y_tr, y_te = train_test_split(X, y, stratify=y, random_state=0)
+X_tr, y_tr = SMOTE(random_state=0).fit_resample(X_tr, y_tr)
+)" + tail);
+  check_clean(after);
+}
