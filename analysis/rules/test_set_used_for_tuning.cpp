@@ -45,8 +45,12 @@ print(roc_auc_score(y_test, model.predict_proba(X_test)[:, 1]))   # test used on
 ```
 
 ## Fix safety
-No automatic fix yet (the planned "carve a validation split" rewrite changes the training data,
-so it will be unsafe).
+For early stopping written as `model.fit(X_tr, y_tr, eval_set=[(X_te, y_te)], ...)` (or
+`validation_data=(X_te, y_te)`) on a line of its own, an unsafe fix carves
+`X_fit, X_val, y_fit, y_val = train_test_split(X_tr, y_tr, test_size=0.2, random_state=0)` on the
+line before (importing `train_test_split` when needed), fits on `X_fit, y_fit` and stops on
+`(X_val, y_val)`. Unsafe: the model trains on fewer rows, and the 20% / seed are choices to
+confirm. Selection loops and searches on the test split get no fix.
 
 ## References
 - Cawley & Talbot, "On Over-fitting in Model Selection and Subsequent Selection Bias in
@@ -55,7 +59,7 @@ so it will be unsafe).
 )md";
 
 constexpr RuleInfo kInfo{"ML107", "test-set-used-for-tuning", Category::Leakage, Severity::Error,
-                         FixAvailability::None,
+                         FixAvailability::Sometimes,
                          "Test split used for early stopping, tuning or model selection", kDoc};
 
 std::string line(syntax::Node n) { return std::to_string(n.start_point().row + 1); }
@@ -90,6 +94,51 @@ syntax::Node selecting_scope(const lineage::UseEvent& u, std::string_view text) 
   return has_cue(t) ? u.loop : syntax::Node();
 }
 
+// `model.fit(X_tr, y_tr, eval_set=[(X_te, y_te)], ...)` as its own statement: carve
+// `X_fit, X_val, y_fit, y_val` from the training split on the line before, fit on X_fit and stop
+// on (X_val, y_val). Unsafe: the model now trains on fewer rows, and the split parameters
+// (20%, random_state=0) are a choice a human should confirm.
+std::optional<Fix> validation_split_fix(const RuleContext& ctx, const lineage::UseEvent& u) {
+  std::string_view text = ctx.text();
+  syntax::Node call = u.site;
+  syntax::Node stmt = call.parent();
+  if (stmt.kind() != "expression_statement" || stmt.named_child_count() != 1) return std::nullopt;
+  std::vector<syntax::Node> args = syntax::children(call.field("arguments"));
+  if (args.size() < 3 || args[0].kind() != "identifier" || args[1].kind() != "identifier")
+    return std::nullopt;
+  syntax::Node sets;
+  for (syntax::Node a : args)
+    if (a.kind() == "keyword_argument" && (a.field("name").text(text) == "eval_set" ||
+                                          a.field("name").text(text) == "validation_data"))
+      sets = a.field("value");
+  if (!sets) return std::nullopt;
+  // eval_set=[(X_te, y_te)] or validation_data=(X_te, y_te): exactly one pair of names
+  syntax::Node pair = sets.kind() == "list" && sets.named_child_count() == 1 ? sets.named_child(0) : sets;
+  if (pair.kind() != "tuple" || pair.named_child_count() != 2) return std::nullopt;
+  for (const char* name : {"X_fit", "X_val", "y_fit", "y_val"})
+    if (ctx.sem().lookup(name, ctx.sem().scope_at(stmt.start_byte())) != nullptr) return std::nullopt;
+  std::string indent(text.substr(stmt.start_byte() - stmt.start_point().column,
+                                 stmt.start_point().column));
+  for (char c : indent)
+    if (c != ' ' && c != '\t') return std::nullopt;  // not on a line of its own
+  std::string split_fn = "train_test_split";
+  Fix fix{"Stop early on a validation split carved from the training data", Applicability::Unsafe,
+          {}};
+  // Import train_test_split when the file does not bind it.
+  const auto* bound = ctx.sem().lookup("train_test_split", 0);
+  if (bound == nullptr || bound->qualified != "sklearn.model_selection.train_test_split")
+    fix.edits.push_back({0, 0, "from sklearn.model_selection import train_test_split\n"});
+  std::string xs(args[0].text(text)), ys(args[1].text(text));
+  fix.edits.push_back({stmt.start_byte(), stmt.start_byte(),
+                       "X_fit, X_val, y_fit, y_val = " + split_fn + "(" + xs + ", " + ys +
+                           ", test_size=0.2, random_state=0)\n" + indent});
+  fix.edits.push_back({args[0].start_byte(), args[0].end_byte(), "X_fit"});
+  fix.edits.push_back({args[1].start_byte(), args[1].end_byte(), "y_fit"});
+  fix.edits.push_back({pair.named_child(0).start_byte(), pair.named_child(0).end_byte(), "X_val"});
+  fix.edits.push_back({pair.named_child(1).start_byte(), pair.named_child(1).end_byte(), "y_val"});
+  return fix;
+}
+
 class TestSetUsedForTuning final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -107,7 +156,7 @@ class TestSetUsedForTuning final : public Rule {
                "Early stopping is judged on the test split (split at line " + line(split.site) +
                    "): the test rows choose when training stops, so the test score is "
                    "optimistic; stop on a validation split carved from the training data",
-               split.site);
+               split.site, validation_split_fix(ctx, u));
       } else if (u.kind == lineage::UseKind::CrossValidate && u.what == "search.fit") {
         report(ctx, u.site,
                "Hyperparameter search fitted on the test split (split at line " +
@@ -133,9 +182,11 @@ class TestSetUsedForTuning final : public Rule {
   }
 
  private:
-  void report(RuleContext& ctx, syntax::Node site, std::string msg, syntax::Node split) {
+  void report(RuleContext& ctx, syntax::Node site, std::string msg, syntax::Node split,
+              std::optional<Fix> fix = std::nullopt) {
     Finding f = finding(site, std::move(msg));
     f.related.push_back({TextRange::of(split), "the test split is created here"});
+    f.fix = std::move(fix);
     ctx.report(std::move(f));
   }
   std::vector<const void*> reported_scopes_;

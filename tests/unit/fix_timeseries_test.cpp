@@ -91,3 +91,37 @@ model = Ridge().fit(sales.loc[cut, ["units_ma7"]], sales.loc[cut, "units"])
     }
   CHECK(window);
 }
+
+TEST_CASE("ML107 fix: early stopping on a validation split carved from train (unsafe)", "[fix]") {
+  const std::string before = R"(import numpy as np
+from lightgbm import LGBMRegressor
+
+data = np.load("data/features.npy")
+X, y = data[:, :-1], data[:, -1]
+n = int(len(X) * 0.8)
+X_tr, X_te, y_tr, y_te = X[:n], X[n:], y[:n], y[n:]
+reg = LGBMRegressor(n_estimators=5000, random_state=3)
+reg.fit(X_tr, y_tr, eval_set=[(X_te, y_te)], early_stopping_rounds=100)
+print(reg.score(X_te, y_te))
+)";
+  auto findings = mlroast::analyze_text("train.py", before, mlroast::RuleSelection{});
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].code == "ML107");
+  CHECK(fixed(before, false) == before);
+  const std::string after = fixed(before, true);
+  CHECK(after == R"(from sklearn.model_selection import train_test_split
+import numpy as np
+from lightgbm import LGBMRegressor
+
+data = np.load("data/features.npy")
+X, y = data[:, :-1], data[:, -1]
+n = int(len(X) * 0.8)
+X_tr, X_te, y_tr, y_te = X[:n], X[n:], y[:n], y[n:]
+reg = LGBMRegressor(n_estimators=5000, random_state=3)
+X_fit, X_val, y_fit, y_val = train_test_split(X_tr, y_tr, test_size=0.2, random_state=0)
+reg.fit(X_fit, y_fit, eval_set=[(X_val, y_val)], early_stopping_rounds=100)
+print(reg.score(X_te, y_te))
+)");
+  CHECK(parses(after));
+  CHECK(mlroast::analyze_text("train.py", after, mlroast::RuleSelection{}).empty());
+}
