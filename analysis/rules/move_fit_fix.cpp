@@ -1,5 +1,7 @@
 #include "analysis/rules/move_fit_fix.hpp"
 
+#include "analysis/fix/imports.hpp"
+
 #include <cctype>
 #include <string>
 
@@ -43,6 +45,48 @@ std::string snake(std::string_view cls) {
   return out;
 }
 
+// `Z = t.fit_transform(X)` then `cross_val_score(model, Z, y, ...)`: cross-validate
+// `make_pipeline(t, model)` on X instead, so t is refitted inside every fold.
+std::optional<Fix> pipeline_for_cv(const RuleContext& ctx, const lineage::LearnEvent& e, Node call,
+                                   Node stmt_a, Node z, const std::vector<Node>& fit_args,
+                                   Node cv) {
+  std::string_view text = ctx.text();
+  const auto& sem = ctx.sem();
+  std::string callee = sem.callee(cv);
+  if (!callee.ends_with(".cross_val_score") && !callee.ends_with(".cross_validate") &&
+      !callee.ends_with(".cross_val_predict"))
+    return std::nullopt;
+  if (fit_args.size() != 1) return std::nullopt;  // unsupervised transformers only
+  std::vector<Node> args = syntax::children(cv.field("arguments"));
+  if (args.size() < 2 || args[0].kind() == "keyword_argument" || args[1].text(text) != z.text(text))
+    return std::nullopt;
+  // The transformer must be built right there (an inline constructor) or be a variable fitted
+  // only here: the pipeline takes an unfitted copy either way.
+  Node recv = call.field("function").field("object");
+  if (recv.kind() != "call") return std::nullopt;  // a named transformer may be used later
+  bool other_use = false;
+  syntax::walk(ctx.file().tree->root(), [&](Node n) {
+    if (n.kind() == "identifier" && n.text(text) == z.text(text) && n != z && n != args[1])
+      other_use = true;
+    return !other_use;
+  });
+  auto lines_a = own_lines(stmt_a, text);
+  if (other_use || !lines_a) return std::nullopt;
+  Fix fix{"Cross-validate make_pipeline(" + e.what + ", model) on the raw data",
+          Applicability::Safe, {}};
+  const auto* bound = sem.lookup("make_pipeline", 0);
+  if (bound == nullptr || bound->qualified != "sklearn.pipeline.make_pipeline")
+    fix.edits.push_back({import_insertion_point(ctx.file().tree->root(), text),
+                         import_insertion_point(ctx.file().tree->root(), text),
+                         "from sklearn.pipeline import make_pipeline\n"});
+  fix.edits.push_back({lines_a->first, lines_a->second, ""});
+  fix.edits.push_back({args[0].start_byte(), args[0].end_byte(),
+                       "make_pipeline(" + std::string(recv.text(text)) + ", " +
+                           std::string(args[0].text(text)) + ")"});
+  fix.edits.push_back({args[1].start_byte(), args[1].end_byte(), std::string(fit_args[0].text(text))});
+  return fix;
+}
+
 }  // namespace
 
 std::optional<Fix> move_fit_after_split(const RuleContext& ctx, const lineage::LearnEvent& e,
@@ -66,6 +110,7 @@ std::optional<Fix> move_fit_after_split(const RuleContext& ctx, const lineage::L
   // The split that makes the leak, right below in the same block: Z_tr, Z_te, ... = tts(Z, ...)
   if (leak.ends.empty()) return std::nullopt;
   Node split = leak.ends.front().site;
+  if (auto cv = pipeline_for_cv(ctx, e, call, stmt_a, z, fit_args, split)) return cv;
   if (split.kind() != "call" || !sem.callee(split).ends_with(".train_test_split"))
     return std::nullopt;
   Node stmt_b = assignment_statement(split);

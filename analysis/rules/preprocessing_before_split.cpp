@@ -45,8 +45,12 @@ same block, by `Z_train, Z_test, ... = train_test_split(Z, ...)`: the raw `X` is
 then `Z_train = t.fit_transform(Z_train)` and `Z_test = t.transform(Z_test)` follow the split,
 keeping names, indentation and every split argument. It is offered only when that is equivalent
 apart from the leak: `Z` is used nowhere else, `X` is not reassigned in between, and both
-statements are on lines of their own. Other shapes (cross-validation, hand-written statistics)
-get no fix yet; `# noqa` suppression is always available in the editor.
+statements are on lines of their own. When the transformed data is cross-validated
+(`cross_val_score(model, Z, y, ...)`, `cross_validate`, `cross_val_predict`) and the transformer is
+built inline (`StandardScaler().fit_transform(X)`), the fix cross-validates
+`make_pipeline(StandardScaler(), model)` on `X` instead (adding the import after any docstring and
+`__future__` imports). Other shapes get no fix yet; `# noqa` suppression is always available in
+the editor.
 
 ## References
 - scikit-learn User Guide, "Common pitfalls and recommended practices: Data leakage".

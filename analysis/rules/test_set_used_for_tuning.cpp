@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "analysis/fix/imports.hpp"
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/rule.hpp"
 
@@ -127,7 +128,9 @@ std::optional<Fix> validation_split_fix(const RuleContext& ctx, const lineage::U
   // Import train_test_split when the file does not bind it.
   const auto* bound = ctx.sem().lookup("train_test_split", 0);
   if (bound == nullptr || bound->qualified != "sklearn.model_selection.train_test_split")
-    fix.edits.push_back({0, 0, "from sklearn.model_selection import train_test_split\n"});
+    fix.edits.push_back({import_insertion_point(ctx.file().tree->root(), text),
+                         import_insertion_point(ctx.file().tree->root(), text),
+                         "from sklearn.model_selection import train_test_split\n"});
   std::string xs(args[0].text(text)), ys(args[1].text(text));
   fix.edits.push_back({stmt.start_byte(), stmt.start_byte(),
                        "X_fit, X_val, y_fit, y_val = " + split_fn + "(" + xs + ", " + ys +

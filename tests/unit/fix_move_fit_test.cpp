@@ -109,3 +109,38 @@ X_tr, y_tr = SMOTE(random_state=0).fit_resample(X_tr, y_tr)
 )" + tail);
   check_clean(after);
 }
+
+TEST_CASE("pipeline fix: a scaler fitted before cross_val_score joins the pipeline", "[fix]") {
+  const std::string before = R"("""Wine quality: SVC with cross-validation."""
+from __future__ import annotations
+
+import pandas as pd
+from sklearn.model_selection import cross_val_score
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+df = pd.read_csv("data/wine.csv")
+X = df.drop(columns=["quality"])
+y = df["quality"]
+X_s = StandardScaler().fit_transform(X)
+scores = cross_val_score(SVC(C=3.0), X_s, y, cv=5, scoring="f1_macro")
+print(scores.mean())
+)";
+  const std::string after = fix_all(before);
+  CHECK(after == R"("""Wine quality: SVC with cross-validation."""
+from __future__ import annotations
+
+from sklearn.pipeline import make_pipeline
+import pandas as pd
+from sklearn.model_selection import cross_val_score
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+df = pd.read_csv("data/wine.csv")
+X = df.drop(columns=["quality"])
+y = df["quality"]
+scores = cross_val_score(make_pipeline(StandardScaler(), SVC(C=3.0)), X, y, cv=5, scoring="f1_macro")
+print(scores.mean())
+)");
+  check_clean(after);
+}
