@@ -1,4 +1,5 @@
 // ML201 shuffled-split-on-time-series: random split of rows that form a time series.
+#include "analysis/fix/imports.hpp"
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/rule.hpp"
 
@@ -39,7 +40,9 @@ X_train, X_test = df.loc[cutoff, feats], df.loc[~cutoff, feats]
 ## Fix safety
 For `train_test_split`, an unsafe fix passes `shuffle=False` (replacing `shuffle=True` when it
 is written). Unsafe: the result is a chronological cut only when the rows are sorted by time,
-which a human must check. No fix for cross-validation splitters (use `TimeSeriesSplit`).
+which a human must check. For a cross-validation call with an inline shuffling splitter
+(`cv=KFold(5, shuffle=True)`), an unsafe fix uses `cv=TimeSeriesSplit(n_splits=5)` (adding the
+import): the folds change, and rows must be in time order.
 
 ## References
 - scikit-learn User Guide, "Time Series Split".
@@ -75,6 +78,31 @@ std::optional<Fix> no_shuffle_fix(syntax::Node call, std::string_view text) {
   return fix;
 }
 
+// cross_val_score(..., cv=KFold(5, shuffle=True)) -> cv=TimeSeriesSplit(n_splits=5). Unsafe:
+// the folds change (later folds train on more data) and rows must be in time order.
+std::optional<Fix> time_series_cv_fix(const RuleContext& ctx, syntax::Node call) {
+  std::string_view text = ctx.text();
+  syntax::Node cv;
+  for (syntax::Node a : syntax::children(call.field("arguments")))
+    if (a.kind() == "keyword_argument" && a.field("name").text(text) == "cv") cv = a.field("value");
+  if (cv.kind() != "call") return std::nullopt;
+  std::string n_splits = "5";
+  for (syntax::Node a : syntax::children(cv.field("arguments"))) {
+    if (a.kind() == "integer") n_splits = std::string(a.text(text));
+    if (a.kind() == "keyword_argument" && a.field("name").text(text) == "n_splits")
+      n_splits = std::string(a.field("value").text(text));
+  }
+  Fix fix{"Cross-validate with TimeSeriesSplit (train on the past, test on the future)",
+          Applicability::Unsafe, {}};
+  const auto* bound = ctx.sem().lookup("TimeSeriesSplit", 0);
+  if (bound == nullptr || bound->qualified != "sklearn.model_selection.TimeSeriesSplit") {
+    uint32_t at = import_insertion_point(ctx.file().tree->root(), text);
+    fix.edits.push_back({at, at, "from sklearn.model_selection import TimeSeriesSplit\n"});
+  }
+  fix.edits.push_back({cv.start_byte(), cv.end_byte(), "TimeSeriesSplit(n_splits=" + n_splits + ")"});
+  return fix;
+}
+
 class ShuffledSplitOnTimeSeries final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -97,6 +125,7 @@ class ShuffledSplitOnTimeSeries final : public Rule {
                                         "and is tested on the past; split chronologically or "
                                         "use TimeSeriesSplit");
       if (s.kind == SplitKind::TrainTestSplit) f.fix = no_shuffle_fix(s.site, ctx.text());
+      else f.fix = time_series_cv_fix(ctx, s.site);
       ctx.report(std::move(f));
     }
   }

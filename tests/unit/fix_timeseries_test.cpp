@@ -125,3 +125,15 @@ print(reg.score(X_te, y_te))
   CHECK(parses(after));
   CHECK(mlroast::analyze_text("train.py", after, mlroast::RuleSelection{}).empty());
 }
+
+TEST_CASE("ML201 fix: a shuffling CV splitter becomes TimeSeriesSplit (unsafe)", "[fix]") {
+  const std::string before = kHeader + R"(from sklearn.model_selection import KFold, cross_val_score
+scores = cross_val_score(Ridge(), sales[["lag7", "price"]], sales["units"], cv=KFold(n_splits=4, shuffle=True, random_state=0))
+print(scores.mean())
+)";
+  const std::string after = fixed(before, true);
+  CHECK(after.rfind("from sklearn.model_selection import TimeSeriesSplit\nimport pandas as pd\n", 0) == 0);
+  CHECK(after.find("cv=TimeSeriesSplit(n_splits=4))") != std::string::npos);
+  CHECK(parses(after));
+  CHECK(mlroast::analyze_text("sales.py", after, mlroast::RuleSelection{}).empty());
+}
