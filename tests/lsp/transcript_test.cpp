@@ -475,3 +475,35 @@ TEST_CASE("lsp: code actions offer fixes first, then suppressions; fix-all appli
   client.notify("exit", nullptr);
   CHECK(client.wait_exit() == 0);
 }
+
+TEST_CASE("lsp: code actions use documentChanges with the version when the client supports them",
+          "[lsp]") {
+  LspClient client;
+  const int id = client.request(
+      "initialize",
+      {{"processId", nullptr},
+       {"rootUri", nullptr},
+       {"capabilities", {{"workspace", {{"workspaceEdit", {{"documentChanges", true}}}}}}}});
+  REQUIRE(client.response(id).contains("result"));
+  client.notify("initialized", json::object());
+  const std::string uri = "file:///tmp/mlroast-lsp/params.py";
+  open(client, uri, kFixable);
+  const json diagnostics =
+      client.notification("textDocument/publishDiagnostics")["params"]["diagnostics"];
+  const int ca = client.request(
+      "textDocument/codeAction",
+      {{"textDocument", {{"uri", uri}}},
+       {"range", range(3, 0, 3, 40)},
+       {"context", {{"diagnostics", json::array({find_code(diagnostics, "ML704")})}}}});
+  const json actions = client.response(ca)["result"];
+  REQUIRE(actions.size() == 2);
+  CHECK(actions[0]["isPreferred"] == true);  // the ML704 fix is safe
+  const json& change = actions[0]["edit"]["documentChanges"][0];
+  CHECK(change["textDocument"] == json{{"uri", uri}, {"version", 1}});
+  CHECK(change["edits"].size() == 2);
+  CHECK_FALSE(actions[0]["edit"].contains("changes"));
+  const int shutdown = client.request("shutdown", nullptr);
+  CHECK(client.response(shutdown).contains("result"));
+  client.notify("exit", nullptr);
+  CHECK(client.wait_exit() == 0);
+}
