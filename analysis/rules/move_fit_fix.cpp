@@ -87,6 +87,47 @@ std::optional<Fix> pipeline_for_cv(const RuleContext& ctx, const lineage::LearnE
   return fix;
 }
 
+// `X_r, y_r = SMOTE().fit_resample(X, y)` then `cross_val_score(model, X_r, y_r, ...)`: an
+// imbalanced-learn pipeline resamples the training folds only.
+std::optional<Fix> resampler_pipeline_for_cv(const RuleContext& ctx, Node call, Node stmt_a,
+                                             const std::vector<Node>& outs,
+                                             const std::vector<Node>& ins, Node cv) {
+  std::string_view text = ctx.text();
+  std::string callee = ctx.sem().callee(cv);
+  if (!callee.ends_with(".cross_val_score") && !callee.ends_with(".cross_validate") &&
+      !callee.ends_with(".cross_val_predict"))
+    return std::nullopt;
+  std::vector<Node> args = syntax::children(cv.field("arguments"));
+  if (args.size() < 3 || args[0].kind() == "keyword_argument" ||
+      args[1].text(text) != outs[0].text(text) || args[2].text(text) != outs[1].text(text))
+    return std::nullopt;
+  Node recv = call.field("function").field("object");
+  if (recv.kind() != "call") return std::nullopt;
+  bool other_use = false;
+  syntax::walk(ctx.file().tree->root(), [&](Node n) {
+    if (n.kind() != "identifier" || n == outs[0] || n == outs[1] || n == args[1] || n == args[2])
+      return true;
+    if (n.text(text) == outs[0].text(text) || n.text(text) == outs[1].text(text)) other_use = true;
+    return !other_use;
+  });
+  auto lines_a = own_lines(stmt_a, text);
+  if (other_use || !lines_a) return std::nullopt;
+  Fix fix{"Cross-validate an imblearn pipeline that resamples the training folds only",
+          Applicability::Safe, {}};
+  const auto* bound = ctx.sem().lookup("make_imb_pipeline", 0);
+  if (bound == nullptr || bound->qualified != "imblearn.pipeline.make_pipeline") {
+    uint32_t at = import_insertion_point(ctx.file().tree->root(), text);
+    fix.edits.push_back({at, at, "from imblearn.pipeline import make_pipeline as make_imb_pipeline\n"});
+  }
+  fix.edits.push_back({lines_a->first, lines_a->second, ""});
+  fix.edits.push_back({args[0].start_byte(), args[0].end_byte(),
+                       "make_imb_pipeline(" + std::string(recv.text(text)) + ", " +
+                           std::string(args[0].text(text)) + ")"});
+  fix.edits.push_back({args[1].start_byte(), args[1].end_byte(), std::string(ins[0].text(text))});
+  fix.edits.push_back({args[2].start_byte(), args[2].end_byte(), std::string(ins[1].text(text))});
+  return fix;
+}
+
 }  // namespace
 
 std::optional<Fix> move_fit_after_split(const RuleContext& ctx, const lineage::LearnEvent& e,
@@ -188,6 +229,7 @@ std::optional<Fix> resample_after_split(const RuleContext& ctx, const lineage::L
 
   if (leak.ends.empty()) return std::nullopt;
   Node split = leak.ends.front().site;
+  if (auto cv = resampler_pipeline_for_cv(ctx, call, stmt_a, outs, ins, split)) return cv;
   if (split.kind() != "call" || !ctx.sem().callee(split).ends_with(".train_test_split"))
     return std::nullopt;
   Node stmt_b = assignment_statement(split);

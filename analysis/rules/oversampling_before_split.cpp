@@ -38,8 +38,10 @@ A safe fix exists for the canonical shape `X_r, y_r = sampler.fit_resample(X, y)
 the same block, by `X_tr, X_te, y_tr, y_te = train_test_split(X_r, y_r, ...)`: the split takes
 `X, y` (a `stratify=y_r` becomes `stratify=y`) and `X_tr, y_tr = sampler.fit_resample(X_tr,
 y_tr)` follows it. Offered only when `X_r`/`y_r` are used nowhere else and both statements are on
-lines of their own. Resampling before cross-validation gets no fix yet (use imblearn's
-`make_pipeline(sampler, model)`).
+lines of their own. When the resampled data is cross-validated
+(`cross_val_score(model, X_r, y_r, ...)`) and the sampler is built inline, the fix cross-validates
+`make_imb_pipeline(SMOTE(...), model)` on `X, y` (imblearn's `make_pipeline`, imported under
+that name), which resamples the training folds only.
 
 ## References
 - imbalanced-learn User Guide, "Common pitfalls and recommended practices".

@@ -144,3 +144,32 @@ print(scores.mean())
 )");
   check_clean(after);
 }
+
+TEST_CASE("resample fix: SMOTE before cross_val_score joins an imblearn pipeline", "[fix]") {
+  const std::string before = R"(import pandas as pd
+from imblearn.over_sampling import SMOTE
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import cross_val_score
+
+df = pd.read_csv("data/fraud.csv")
+X = df.drop(columns=["is_fraud"])
+y = df["is_fraud"]
+X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
+scores = cross_val_score(RandomForestClassifier(random_state=0), X_res, y_res, cv=5, scoring="f1")
+print(scores.mean())
+)";
+  const std::string after = fix_all(before);
+  CHECK(after == R"(from imblearn.pipeline import make_pipeline as make_imb_pipeline
+import pandas as pd
+from imblearn.over_sampling import SMOTE
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import cross_val_score
+
+df = pd.read_csv("data/fraud.csv")
+X = df.drop(columns=["is_fraud"])
+y = df["is_fraud"]
+scores = cross_val_score(make_imb_pipeline(SMOTE(random_state=0), RandomForestClassifier(random_state=0)), X, y, cv=5, scoring="f1")
+print(scores.mean())
+)");
+  check_clean(after);
+}
