@@ -31,6 +31,30 @@ std::optional<std::pair<uint32_t, uint32_t>> own_lines(Node stmt, std::string_vi
   return std::make_pair(start, end < text.size() ? end + 1 : end);
 }
 
+// `lhs = recv.method(...)` on a statement of its own: that statement, else a null node.
+Node method_assignment(Node call, std::string_view text, std::string_view method) {
+  Node fn = call.field("function");
+  if (call.kind() != "call" || fn.kind() != "attribute" || fn.field("attribute").text(text) != method)
+    return Node();
+  return assignment_statement(call);
+}
+
+// The statement `... = train_test_split(...)` of `split`, in the same block after `stmt_a`.
+Node split_statement_after(const RuleContext& ctx, Node split, Node stmt_a) {
+  if (split.kind() != "call" || !ctx.sem().callee(split).ends_with(".train_test_split"))
+    return Node();
+  Node stmt_b = assignment_statement(split);
+  if (!stmt_b || stmt_b.parent() != stmt_a.parent() || stmt_b.start_byte() < stmt_a.end_byte())
+    return Node();
+  return stmt_b;
+}
+
+bool is_cv_call(const RuleContext& ctx, Node call) {
+  std::string callee = ctx.sem().callee(call);
+  return callee.ends_with(".cross_val_score") || callee.ends_with(".cross_validate") ||
+         callee.ends_with(".cross_val_predict");
+}
+
 std::string snake(std::string_view cls) {
   std::string out;
   for (size_t i = 0; i < cls.size(); ++i) {
@@ -52,10 +76,7 @@ std::optional<Fix> pipeline_for_cv(const RuleContext& ctx, const lineage::LearnE
                                    Node cv) {
   std::string_view text = ctx.text();
   const auto& sem = ctx.sem();
-  std::string callee = sem.callee(cv);
-  if (!callee.ends_with(".cross_val_score") && !callee.ends_with(".cross_validate") &&
-      !callee.ends_with(".cross_val_predict"))
-    return std::nullopt;
+  if (!is_cv_call(ctx, cv)) return std::nullopt;
   if (fit_args.size() != 1) return std::nullopt;  // unsupervised transformers only
   std::vector<Node> args = syntax::children(cv.field("arguments"));
   if (args.size() < 2 || args[0].kind() == "keyword_argument" || args[1].text(text) != z.text(text))
@@ -93,10 +114,7 @@ std::optional<Fix> resampler_pipeline_for_cv(const RuleContext& ctx, Node call, 
                                              const std::vector<Node>& outs,
                                              const std::vector<Node>& ins, Node cv) {
   std::string_view text = ctx.text();
-  std::string callee = ctx.sem().callee(cv);
-  if (!callee.ends_with(".cross_val_score") && !callee.ends_with(".cross_validate") &&
-      !callee.ends_with(".cross_val_predict"))
-    return std::nullopt;
+  if (!is_cv_call(ctx, cv)) return std::nullopt;
   std::vector<Node> args = syntax::children(cv.field("arguments"));
   if (args.size() < 3 || args[0].kind() == "keyword_argument" ||
       args[1].text(text) != outs[0].text(text) || args[2].text(text) != outs[1].text(text))
@@ -136,10 +154,7 @@ std::optional<Fix> move_fit_after_split(const RuleContext& ctx, const lineage::L
   const auto& sem = ctx.sem();
   Node call = e.site;
   Node fn = call.field("function");
-  if (call.kind() != "call" || fn.kind() != "attribute" ||
-      fn.field("attribute").text(text) != "fit_transform")
-    return std::nullopt;
-  Node stmt_a = assignment_statement(call);
+  Node stmt_a = method_assignment(call, text, "fit_transform");
   if (!stmt_a) return std::nullopt;
   Node z = stmt_a.named_child(0).field("left");
   std::vector<Node> fit_args = syntax::children(call.field("arguments"));
@@ -152,11 +167,8 @@ std::optional<Fix> move_fit_after_split(const RuleContext& ctx, const lineage::L
   if (leak.ends.empty()) return std::nullopt;
   Node split = leak.ends.front().site;
   if (auto cv = pipeline_for_cv(ctx, e, call, stmt_a, z, fit_args, split)) return cv;
-  if (split.kind() != "call" || !sem.callee(split).ends_with(".train_test_split"))
-    return std::nullopt;
-  Node stmt_b = assignment_statement(split);
-  if (!stmt_b || stmt_b.parent() != stmt_a.parent() || stmt_b.start_byte() < stmt_a.end_byte())
-    return std::nullopt;
+  Node stmt_b = split_statement_after(ctx, split, stmt_a);
+  if (!stmt_b) return std::nullopt;
   std::vector<Node> targets = syntax::children(stmt_b.named_child(0).field("left"));
   std::vector<Node> split_args = syntax::children(split.field("arguments"));
   if (targets.size() < 4 || split_args.empty() || split_args[0].text(text) != z_name)
@@ -216,10 +228,7 @@ std::optional<Fix> resample_after_split(const RuleContext& ctx, const lineage::L
   std::string_view text = ctx.text();
   Node call = e.site;
   Node fn = call.field("function");
-  if (call.kind() != "call" || fn.kind() != "attribute" ||
-      fn.field("attribute").text(text) != "fit_resample")
-    return std::nullopt;
-  Node stmt_a = assignment_statement(call);
+  Node stmt_a = method_assignment(call, text, "fit_resample");
   if (!stmt_a) return std::nullopt;
   std::vector<Node> outs = syntax::children(stmt_a.named_child(0).field("left"));
   std::vector<Node> ins = syntax::children(call.field("arguments"));
@@ -230,11 +239,8 @@ std::optional<Fix> resample_after_split(const RuleContext& ctx, const lineage::L
   if (leak.ends.empty()) return std::nullopt;
   Node split = leak.ends.front().site;
   if (auto cv = resampler_pipeline_for_cv(ctx, call, stmt_a, outs, ins, split)) return cv;
-  if (split.kind() != "call" || !ctx.sem().callee(split).ends_with(".train_test_split"))
-    return std::nullopt;
-  Node stmt_b = assignment_statement(split);
-  if (!stmt_b || stmt_b.parent() != stmt_a.parent() || stmt_b.start_byte() < stmt_a.end_byte())
-    return std::nullopt;
+  Node stmt_b = split_statement_after(ctx, split, stmt_a);
+  if (!stmt_b) return std::nullopt;
   std::vector<Node> targets = syntax::children(stmt_b.named_child(0).field("left"));
   std::vector<Node> split_args = syntax::children(split.field("arguments"));
   if (targets.size() != 4 || split_args.size() < 2 ||
