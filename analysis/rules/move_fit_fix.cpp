@@ -49,6 +49,33 @@ Node split_statement_after(const RuleContext& ctx, Node split, Node stmt_a) {
   return stmt_b;
 }
 
+// Start bytes of every occurrence of `name` as a whole word in `text`, attribute names
+// (`obj.name`) excepted. A text scan, not a tree walk: it runs once per fixable finding, and a
+// walk of the whole tree there made the analysis grow with findings x file size. Occurrences in
+// strings and comments count too, which only makes the fix more cautious.
+std::vector<uint32_t> uses_of(std::string_view text, std::string_view name) {
+  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  std::vector<uint32_t> out;
+  if (name.empty()) return out;
+  for (size_t at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
+    char before = at == 0 ? ' ' : text[at - 1];
+    size_t end = at + name.size();
+    if (ident(before) || before == '.' || (end < text.size() && ident(text[end]))) continue;
+    out.push_back(static_cast<uint32_t>(at));
+  }
+  return out;
+}
+
+// True when every use of `name` starts at one of `allowed`.
+bool only_uses(std::string_view text, std::string_view name, std::initializer_list<Node> allowed) {
+  for (uint32_t at : uses_of(text, name)) {
+    bool ok = false;
+    for (Node n : allowed) ok = ok || n.start_byte() == at;
+    if (!ok) return false;
+  }
+  return true;
+}
+
 bool is_cv_call(const RuleContext& ctx, Node call) {
   std::string callee = ctx.sem().callee(call);
   return callee.ends_with(".cross_val_score") || callee.ends_with(".cross_validate") ||
@@ -85,12 +112,7 @@ std::optional<Fix> pipeline_for_cv(const RuleContext& ctx, const lineage::LearnE
   // only here: the pipeline takes an unfitted copy either way.
   Node recv = call.field("function").field("object");
   if (recv.kind() != "call") return std::nullopt;  // a named transformer may be used later
-  bool other_use = false;
-  syntax::walk(ctx.file().tree->root(), [&](Node n) {
-    if (n.kind() == "identifier" && n.text(text) == z.text(text) && n != z && n != args[1])
-      other_use = true;
-    return !other_use;
-  });
+  bool other_use = !only_uses(text, z.text(text), {z, args[1]});
   auto lines_a = own_lines(stmt_a, text);
   if (other_use || !lines_a) return std::nullopt;
   Fix fix{"Cross-validate make_pipeline(" + e.what + ", model) on the raw data",
@@ -121,13 +143,8 @@ std::optional<Fix> resampler_pipeline_for_cv(const RuleContext& ctx, Node call, 
     return std::nullopt;
   Node recv = call.field("function").field("object");
   if (recv.kind() != "call") return std::nullopt;
-  bool other_use = false;
-  syntax::walk(ctx.file().tree->root(), [&](Node n) {
-    if (n.kind() != "identifier" || n == outs[0] || n == outs[1] || n == args[1] || n == args[2])
-      return true;
-    if (n.text(text) == outs[0].text(text) || n.text(text) == outs[1].text(text)) other_use = true;
-    return !other_use;
-  });
+  bool other_use = !only_uses(text, outs[0].text(text), {outs[0], args[1]}) ||
+                   !only_uses(text, outs[1].text(text), {outs[1], args[2]});
   auto lines_a = own_lines(stmt_a, text);
   if (other_use || !lines_a) return std::nullopt;
   Fix fix{"Cross-validate an imblearn pipeline that resamples the training folds only",
@@ -183,16 +200,17 @@ std::optional<Fix> move_fit_after_split(const RuleContext& ctx, const lineage::L
   }
 
   // Z is used nowhere else, and nothing in between reassigns X.
-  bool other_use = false, x_reassigned = false;
-  syntax::walk(ctx.file().tree->root(), [&](Node n) {
-    if (n.kind() == "identifier" && n.text(text) == z_name && n != z && n != split_args[0])
-      other_use = true;
-    if (n.kind() == "assignment" && n.start_byte() > stmt_a.end_byte() &&
-        n.end_byte() < stmt_b.start_byte() && n.field("left").text(text).find(x_name) != std::string_view::npos)
-      x_reassigned = true;
-    return !other_use;
-  });
-  if (other_use || x_reassigned) return std::nullopt;
+  if (!only_uses(text, z_name, {z, split_args[0]})) return std::nullopt;
+  for (uint32_t at : uses_of(text, x_name)) {
+    // a use of X between the two statements that stands before `=` (not `==`) reassigns it
+    if (at <= stmt_a.end_byte() || at >= stmt_b.start_byte()) continue;
+    size_t eq = text.find('=', at);
+    size_t nl = text.find('\n', at);
+    if (eq != std::string_view::npos && eq < nl && (eq + 1 >= text.size() || text[eq + 1] != '=') &&
+        (eq == 0 || (text[eq - 1] != '=' && text[eq - 1] != '!' && text[eq - 1] != '<' &&
+                     text[eq - 1] != '>')))
+      return std::nullopt;
+  }
 
   auto lines_a = own_lines(stmt_a, text), lines_b = own_lines(stmt_b, text);
   if (!lines_a || !lines_b) return std::nullopt;
@@ -251,19 +269,15 @@ std::optional<Fix> resample_after_split(const RuleContext& ctx, const lineage::L
     if (t.kind() != "identifier") return std::nullopt;
   // The resampled names are used nowhere else, except in the split's keyword arguments
   // (stratify=y_r), which must then refer to the original labels too.
-  bool other_use = false;
   std::vector<TextEdit> renames;
-  syntax::walk(ctx.file().tree->root(), [&](Node n) {
-    if (n.kind() != "identifier") return true;
-    for (int k = 0; k < 2; ++k) {
-      if (n.text(text) != outs[k].text(text) || n == outs[k]) continue;
-      bool in_split = n.start_byte() >= split.start_byte() && n.end_byte() <= split.end_byte();
-      if (!in_split) other_use = true;
-      else renames.push_back({n.start_byte(), n.end_byte(), std::string(ins[k].text(text))});
+  for (int k = 0; k < 2; ++k) {
+    std::string_view name = outs[k].text(text);
+    for (uint32_t at : uses_of(text, name)) {
+      if (at == outs[k].start_byte()) continue;
+      if (at < split.start_byte() || at >= split.end_byte()) return std::nullopt;
+      renames.push_back({at, static_cast<uint32_t>(at + name.size()), std::string(ins[k].text(text))});
     }
-    return !other_use;
-  });
-  if (other_use) return std::nullopt;
+  }
   auto lines_a = own_lines(stmt_a, text), lines_b = own_lines(stmt_b, text);
   if (!lines_a || !lines_b) return std::nullopt;
   std::string indent(text.substr(stmt_b.start_byte() - stmt_b.start_point().column,
