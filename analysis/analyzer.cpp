@@ -9,7 +9,8 @@
 
 namespace mlroast {
 
-std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& selection) {
+std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& selection,
+                             const AnalysisOptions& options) {
   std::vector<Finding> findings;
   if (file.tree == nullptr || !file.tree->valid()) return findings;
   syntax::Node root = file.tree->root();
@@ -26,7 +27,7 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
 
   semantic::SemanticModel sem(root, file.text);
   lineage::Program program(root, sem);
-  RuleContext ctx(file, sem, &program, findings);
+  RuleContext ctx(file, sem, &program, findings, options.fixes);
 
   // Fan-out table: grammar symbol -> rules that asked for that node kind.
   std::vector<std::vector<Rule*>> by_symbol(syntax::symbol_count());
@@ -55,6 +56,7 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
     if (noqa.suppresses(row, f.code)) continue;
     f.severity = selection.severity_of(f.code, f.severity);
     f.noqa_row = row;
+    if (!options.fixes) f.fix.reset();  // a rule that ignored fixes_wanted() still honours it
     kept.push_back(std::move(f));
   }
   std::stable_sort(kept.begin(), kept.end(), [](const Finding& a, const Finding& b) {

@@ -15,8 +15,15 @@
 
 namespace mlroast {
 
+struct AnalysisOptions {
+  // Build each finding's quick fix. The language server turns this off for the analysis it runs
+  // on every keystroke and computes fixes only when the client asks for code actions.
+  bool fixes = true;
+};
+
 // Analyses `file` (its tree must be set). Findings in `# noqa`-suppressed lines are dropped.
-std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& selection);
+std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& selection,
+                             const AnalysisOptions& options = {});
 
 // Parses `text` and analyses it; convenient for the CLI and tests.
 std::vector<Finding> analyze_text(std::string path, std::string_view text,

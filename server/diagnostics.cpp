@@ -21,13 +21,13 @@ constexpr int kServerCancelled = -32802;
 
 std::vector<protocol::Diagnostic> diagnose(const DocumentSnapshot& snapshot,
                                            const RuleSelection& selection,
-                                           protocol::PositionEncoding encoding) {
+                                           protocol::PositionEncoding encoding, bool fixes) {
   SourceFile file;
   file.path = snapshot.path;
   file.text = snapshot.text;
   file.tree = &snapshot.tree;
   file.is_test = is_test_path(snapshot.path);
-  const std::vector<Finding> findings = analyze(file, selection);
+  const std::vector<Finding> findings = analyze(file, selection, AnalysisOptions{fixes});
   const protocol::LineIndex index(snapshot.text);
   const ConversionContext context{snapshot.uri, snapshot.text, index, encoding};
   return to_lsp_diagnostics(context, findings);
@@ -74,7 +74,7 @@ Scheduler::Work DiagnosticsEngine::prepare(const std::string& uri) {
   auto shared = std::make_shared<const DocumentSnapshot>(std::move(*snapshot));
   return [this, shared, selection = selection_, encoding = documents_.encoding()] {
     try {
-      auto items = diagnose(*shared, selection, encoding);
+      auto items = diagnose(*shared, selection, encoding, /*fixes=*/false);
       return Scheduler::Continuation([this, shared, items = std::move(items)]() mutable {
         completed(shared->uri, shared->generation, shared->version, std::move(items));
       });
@@ -166,6 +166,19 @@ const std::vector<protocol::Diagnostic>* DiagnosticsEngine::current(const std::s
   if (doc == nullptr || found == states_.end() || found->second.analysed != doc->generation)
     return nullptr;
   return &found->second.items;
+}
+
+const std::vector<protocol::Diagnostic>* DiagnosticsEngine::with_fixes(const std::string& uri) {
+  const Document* doc = documents_.find(uri);
+  if (doc == nullptr || !doc->python) return nullptr;
+  auto& state = states_[uri];
+  if (state.fixed != doc->generation) {
+    auto snapshot = documents_.snapshot(uri);
+    if (!snapshot) return nullptr;
+    state.fixed_items = diagnose(*snapshot, selection_, documents_.encoding(), /*fixes=*/true);
+    state.fixed = doc->generation;
+  }
+  return &state.fixed_items;
 }
 
 }  // namespace mlroast::server

@@ -26,10 +26,11 @@
 
 namespace mlroast::server {
 
-// Analyses one snapshot and converts its findings to LSP diagnostics. Pure; any thread.
+// Analyses one snapshot and converts its findings to LSP diagnostics; with `fixes`, each fixable
+// diagnostic carries its fix in `data.fix`. Pure; any thread.
 std::vector<protocol::Diagnostic> diagnose(const DocumentSnapshot& snapshot,
                                            const RuleSelection& selection,
-                                           protocol::PositionEncoding encoding);
+                                           protocol::PositionEncoding encoding, bool fixes);
 
 // `{"kind": "full", "items": [...]}`, the answer to textDocument/diagnostic.
 protocol::json full_report(const std::vector<protocol::Diagnostic>& items);
@@ -64,6 +65,12 @@ class DiagnosticsEngine {
   // The diagnostics of the document's current text, or nullptr when its latest version has not
   // been analysed yet (a fix computed for an older text must not be applied to this one).
   const std::vector<protocol::Diagnostic>* current(const std::string& uri) const;
+  // The diagnostics of the document's current text WITH their fixes (`data.fix`), or nullptr
+  // when the document is not an open Python file. Fixes are not computed by the per-keystroke
+  // analysis (some cost more than the rest of the analysis); this analyses the current version
+  // again, on the calling (main) thread, the first time code actions are asked for it, and
+  // caches the result until the next edit.
+  const std::vector<protocol::Diagnostic>* with_fixes(const std::string& uri);
 
  private:
   struct State {
@@ -71,6 +78,8 @@ class DiagnosticsEngine {
     std::uint64_t scheduled = 0;  // generation of the latest snapshot sent to a worker
     std::vector<protocol::Diagnostic> items;
     std::vector<protocol::json> waiting;  // ids of pull requests for the current generation
+    std::uint64_t fixed = 0;  // generation of `fixed_items`; 0 = none
+    std::vector<protocol::Diagnostic> fixed_items;
   };
 
   void schedule(const std::string& uri, std::chrono::milliseconds delay);

@@ -84,7 +84,8 @@ class BareExcept final : public Rule {
     if (type.is_null()) {
       Finding f = finding(keyword, "Bare `except:` also catches KeyboardInterrupt and SystemExit "
                                    "and hides the real error; catch the specific exceptions");
-      f.fix = Fix{"Replace `except:` with `except Exception:`", Applicability::Unsafe,
+      if (ctx.fixes_wanted())
+        f.fix = Fix{"Replace `except:` with `except Exception:`", Applicability::Unsafe,
                   {TextEdit{keyword.end_byte(), keyword.end_byte(), " Exception"}}};
       ctx.report(std::move(f));
       return;

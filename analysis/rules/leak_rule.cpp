@@ -41,7 +41,8 @@ class LeakRule final : public Rule {
                         std::to_string(e.site.start_point().row + 1) + "); " +
                         leak.ends.front().message + ", so " + std::string(consequence_);
       Finding f = finding(e.site, std::move(msg));
-      if (family_ == lineage::LeakFamily::Preprocessing ||
+      if (!ctx.fixes_wanted()) {
+      } else if (family_ == lineage::LeakFamily::Preprocessing ||
           family_ == lineage::LeakFamily::Imputation || family_ == lineage::LeakFamily::Selection)
         f.fix = move_fit_after_split(ctx, e, leak);
       else if (family_ == lineage::LeakFamily::Oversampling)

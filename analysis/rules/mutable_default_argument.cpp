@@ -161,7 +161,7 @@ class MutableDefaultArgument final : public Rule {
       Finding f = finding(value, "Default " + kind + " of `" + std::string(n) +
                                      "` is created once and shared by every call; default to "
                                      "`None` and build it inside the function");
-      f.fix = make_fix(def, name, value, ctx);
+      if (ctx.fixes_wanted()) f.fix = make_fix(def, name, value, ctx);
       ctx.report(std::move(f));
     }
   }

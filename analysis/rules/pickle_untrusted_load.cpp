@@ -142,7 +142,7 @@ class PickleUntrustedLoad final : public Rule {
                                       " without `weights_only=True` can unpickle arbitrary "
                                       "objects (the default before PyTorch 2.6); pass "
                                       "`weights_only=True` and load a state_dict");
-        f.fix = add_weights_only(args, ctx);
+        if (ctx.fixes_wanted()) f.fix = add_weights_only(args, ctx);
         ctx.report(std::move(f));
       } else if (w.kind() == "false") {
         ctx.report(finding(call, "`" + shown + "(..., weights_only=False)`" + alias +

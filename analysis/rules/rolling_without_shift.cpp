@@ -69,7 +69,7 @@ class RollingWithoutShift final : public Rule {
       // SeriesGroupBy.shift(1) followed by rolling would let windows cross group boundaries.
       syntax::Node window_call = e.site.field("function").field("object");
       syntax::Node series = window_call.field("function").field("object");
-      if (window_call.kind() == "call" && series && p->value(e.data).group_keys.empty())
+      if (ctx.fixes_wanted() && window_call.kind() == "call" && series && p->value(e.data).group_keys.empty())
         f.fix = Fix{"Shift by one row before the window (`.shift(1)`)", Applicability::Safe,
                     {TextEdit{series.end_byte(), series.end_byte(), ".shift(1)"}}};
       ctx.report(std::move(f));

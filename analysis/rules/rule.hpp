@@ -48,8 +48,8 @@ struct RuleInfo {
 class RuleContext {
  public:
   RuleContext(const SourceFile& file, const semantic::SemanticModel& sem,
-              const lineage::Program* program, std::vector<Finding>& sink)
-      : file_(file), sem_(sem), program_(program), sink_(sink) {}
+              const lineage::Program* program, std::vector<Finding>& sink, bool fixes = true)
+      : file_(file), sem_(sem), program_(program), sink_(sink), fixes_(fixes) {}
   const SourceFile& file() const { return file_; }
   std::string_view text() const { return file_.text; }
   std::string_view text_of(syntax::Node n) const { return n.text(file_.text); }
@@ -57,12 +57,17 @@ class RuleContext {
   // The lineage engine's results for this file; may be null for rules that run without it.
   const lineage::Program* program() const { return program_; }
   void report(Finding f) { sink_.push_back(std::move(f)); }
+  // Whether findings should carry their fix. The server analyses every keystroke without fixes
+  // and computes them only when the client asks for code actions; rules skip the (sometimes
+  // costly) fix construction when this is false.
+  bool fixes_wanted() const { return fixes_; }
 
  private:
   const SourceFile& file_;
   const semantic::SemanticModel& sem_;
   const lineage::Program* program_;
   std::vector<Finding>& sink_;
+  bool fixes_;
 };
 
 class Rule {

@@ -124,7 +124,8 @@ class ShuffledSplitOnTimeSeries final : public Rule {
                                         "lagged or windowed): the model trains on the future "
                                         "and is tested on the past; split chronologically or "
                                         "use TimeSeriesSplit");
-      if (s.kind == SplitKind::TrainTestSplit) f.fix = no_shuffle_fix(s.site, ctx.text());
+      if (!ctx.fixes_wanted()) {
+      } else if (s.kind == SplitKind::TrainTestSplit) f.fix = no_shuffle_fix(s.site, ctx.text());
       else f.fix = time_series_cv_fix(ctx, s.site);
       ctx.report(std::move(f));
     }

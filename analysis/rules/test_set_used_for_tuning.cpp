@@ -159,7 +159,7 @@ class TestSetUsedForTuning final : public Rule {
                "Early stopping is judged on the test split (split at line " + line(split.site) +
                    "): the test rows choose when training stops, so the test score is "
                    "optimistic; stop on a validation split carved from the training data",
-               split.site, validation_split_fix(ctx, u));
+               split.site, ctx.fixes_wanted() ? validation_split_fix(ctx, u) : std::nullopt);
       } else if (u.kind == lineage::UseKind::CrossValidate && u.what == "search.fit") {
         report(ctx, u.site,
                "Hyperparameter search fitted on the test split (split at line " +

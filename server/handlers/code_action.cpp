@@ -1,6 +1,10 @@
-// textDocument/codeAction. For every mlroast diagnostic in the request's context: its fix (carried
-// in the diagnostic's `data`, so no re-analysis is needed) as a quickfix, preferred when safe,
-// then "Suppress CODE on this line", which adds `# noqa: CODE` or extends the line's noqa list.
+// textDocument/codeAction. For every mlroast diagnostic in the request's context: its fix as a
+// quickfix, preferred when safe, then "Suppress CODE on this line", which adds `# noqa: CODE` or
+// extends the line's noqa list. Fixes are not part of the published diagnostics (computing them
+// on every keystroke would double the analysis); they come from DiagnosticsEngine::with_fixes,
+// an analysis of the document's current text with fixes, made on the first code-action request
+// after an edit and cached. A context diagnostic is matched to it by code and range, so a fix is
+// only ever offered for the text it was computed on.
 // With `only` asking for source.fixAll(.mlroast): every safe fix of the document's current
 // analysis at once, non-overlapping, in document order. Edits use documentChanges with the
 // document's version when the client supports them. Main thread; never blocks.
@@ -85,13 +89,29 @@ bool wants(const json& only, std::string_view kind) {
   return false;
 }
 
+// The fix of the diagnostic with this code and range in `fixed`, if it has one.
+const json* fix_for(const std::vector<protocol::Diagnostic>& fixed, const std::string& code,
+                    const json& range) {
+  protocol::Range r;
+  try {
+    r = range.get<protocol::Range>();
+  } catch (const json::exception&) {
+    return nullptr;  // not a range: nothing to match
+  }
+  for (const auto& f : fixed) {
+    if (f.code != code || f.range != r || !f.data || !f.data->contains("fix")) continue;
+    return &(*f.data)["fix"];
+  }
+  return nullptr;
+}
+
 json fix_all(const Server& server, const Document& doc,
              const std::vector<protocol::Diagnostic>& diagnostics) {
   std::vector<json> edits;
   for (const auto& d : diagnostics) {
     if (!d.data || !d.data->contains("fix")) continue;
+    if ((*d.data)["fix"].value("applicability", "") != "safe") continue;
     const json& fix = (*d.data)["fix"];
-    if (fix.value("applicability", "") != "safe") continue;
     const json& fe = fix["edits"];
     bool clash = false;
     for (const auto& e : fe)
@@ -122,17 +142,21 @@ HandlerResult code_action(Server& server, const json& params, RequestContext&) {
   if (doc == nullptr) return actions;
 
   if (wants(only, "source.fixAll.mlroast")) {
-    if (const auto* current = server.diagnostics().current(uri)) actions.push_back(fix_all(server, *doc, *current));
+    if (const auto* fixed = server.diagnostics().with_fixes(uri))
+      actions.push_back(fix_all(server, *doc, *fixed));
     return actions;
   }
   if (!wants(only, "quickfix")) return actions;
+  const std::vector<protocol::Diagnostic>* fixed = nullptr;  // analysed on first need
 
   std::vector<json> fixes, suppressions;
   for (const auto& d : context.value("diagnostics", json::array())) {
     if (!d.is_object() || d.value("source", "") != "mlroast" || !d.contains("code")) continue;
     std::string code = d["code"].is_string() ? d["code"].get<std::string>() : d["code"].dump();
-    if (d.contains("data") && d["data"].is_object() && d["data"].contains("fix")) {
-      const json& fix = d["data"]["fix"];
+    if (fixed == nullptr) fixed = server.diagnostics().with_fixes(uri);
+    const json* found = fixed == nullptr ? nullptr : fix_for(*fixed, code, d["range"]);
+    if (found != nullptr) {
+      const json& fix = *found;
       fixes.push_back({{"title", fix.value("title", "Fix " + code)},
                        {"kind", "quickfix"},
                        {"diagnostics", json::array({d})},
