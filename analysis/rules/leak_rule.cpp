@@ -47,6 +47,8 @@ class LeakRule final : public Rule {
         f.fix = move_fit_after_split(ctx, e, leak);
       else if (family_ == lineage::LeakFamily::Oversampling)
         f.fix = resample_after_split(ctx, e, leak);
+      else if (family_ == lineage::LeakFamily::Normalization)
+        f.fix = normalize_after_split(ctx, e, leak);
       for (const auto& end : leak.ends) f.related.push_back({TextRange::of(end.site), end.message});
       ctx.report(std::move(f));
     }

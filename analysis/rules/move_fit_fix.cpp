@@ -2,6 +2,7 @@
 
 #include "analysis/fix/imports.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 
@@ -74,6 +75,21 @@ bool only_uses(std::string_view text, std::string_view name, std::initializer_li
     if (!ok) return false;
   }
   return true;
+}
+
+// True when a use of `name` between `from` and `to` (bytes) stands before `=` (not `==`, `!=`,
+// `<=`, `>=`) on its line: a reassignment.
+bool reassigned_between(std::string_view text, std::string_view name, uint32_t from, uint32_t to) {
+  for (uint32_t at : uses_of(text, name)) {
+    if (at <= from || at >= to) continue;
+    size_t eq = text.find('=', at);
+    size_t nl = text.find('\n', at);
+    if (eq != std::string_view::npos && eq < nl && (eq + 1 >= text.size() || text[eq + 1] != '=') &&
+        (eq == 0 || (text[eq - 1] != '=' && text[eq - 1] != '!' && text[eq - 1] != '<' &&
+                     text[eq - 1] != '>')))
+      return true;
+  }
+  return false;
 }
 
 bool is_cv_call(const RuleContext& ctx, Node call) {
@@ -201,16 +217,7 @@ std::optional<Fix> move_fit_after_split(const RuleContext& ctx, const lineage::L
 
   // Z is used nowhere else, and nothing in between reassigns X.
   if (!only_uses(text, z_name, {z, split_args[0]})) return std::nullopt;
-  for (uint32_t at : uses_of(text, x_name)) {
-    // a use of X between the two statements that stands before `=` (not `==`) reassigns it
-    if (at <= stmt_a.end_byte() || at >= stmt_b.start_byte()) continue;
-    size_t eq = text.find('=', at);
-    size_t nl = text.find('\n', at);
-    if (eq != std::string_view::npos && eq < nl && (eq + 1 >= text.size() || text[eq + 1] != '=') &&
-        (eq == 0 || (text[eq - 1] != '=' && text[eq - 1] != '!' && text[eq - 1] != '<' &&
-                     text[eq - 1] != '>')))
-      return std::nullopt;
-  }
+  if (reassigned_between(text, x_name, stmt_a.end_byte(), stmt_b.start_byte())) return std::nullopt;
 
   auto lines_a = own_lines(stmt_a, text), lines_b = own_lines(stmt_b, text);
   if (!lines_a || !lines_b) return std::nullopt;
@@ -291,6 +298,127 @@ std::optional<Fix> resample_after_split(const RuleContext& ctx, const lineage::L
                        "\n" + indent + x_tr + ", " + y_tr + " = " +
                            std::string(fn.field("object").text(text)) + ".fit_resample(" + x_tr +
                            ", " + y_tr + ")"});
+  return fix;
+}
+
+namespace {
+
+bool is_statistic_method(std::string_view m) {
+  return m == "mean" || m == "std" || m == "var" || m == "min" || m == "max" || m == "median" ||
+         m == "quantile" || m == "sum";
+}
+
+// The occurrences of identifier `x` in `expr`, split into statistic receivers (`x.mean(...)`) and
+// data; false when some `x` is anything else (an argument of a call, another attribute, inside
+// a lambda or comprehension) or a statistic is taken of something other than `x`.
+bool classify_uses(Node expr, std::string_view text, std::string_view x, std::vector<Node>& stats,
+                   std::vector<Node>& data) {
+  bool ok = true;
+  syntax::walk(expr, [&](Node n) {
+    if (!ok) return false;
+    std::string_view k = n.kind();
+    if (k == "lambda" || k == "list_comprehension" || k == "generator_expression" ||
+        k == "dictionary_comprehension" || k == "set_comprehension") {
+      ok = false;
+      return false;
+    }
+    if (k == "attribute") {
+      Node parent = n.parent();
+      bool stat_call = parent.kind() == "call" && parent.field("function") == n &&
+                       is_statistic_method(n.field("attribute").text(text));
+      Node obj = n.field("object");
+      if (stat_call && (obj.kind() != "identifier" || obj.text(text) != x)) ok = false;
+      if (!stat_call && obj.kind() == "identifier" && obj.text(text) == x) ok = false;
+      if (stat_call && ok) stats.push_back(obj);
+      return ok;
+    }
+    if (k == "identifier" && n.text(text) == x) {
+      Node parent = n.parent();
+      if (parent.kind() == "attribute") return true;  // judged at the attribute
+      if (parent.kind() == "argument_list" || parent.kind() == "keyword_argument") ok = false;
+      else data.push_back(n);
+    }
+    return ok;
+  });
+  return ok && !stats.empty() && !data.empty();
+}
+
+// `expr`'s text with every node in `a` replaced by `a_name` and every node in `b` by `b_name`.
+std::string rewrite(Node expr, std::string_view text, const std::vector<Node>& a,
+                    std::string_view a_name, const std::vector<Node>& b, std::string_view b_name) {
+  std::vector<std::pair<Node, std::string_view>> all;
+  for (Node n : a) all.emplace_back(n, a_name);
+  for (Node n : b) all.emplace_back(n, b_name);
+  std::sort(all.begin(), all.end(),
+            [](const auto& l, const auto& r) { return l.first.start_byte() < r.first.start_byte(); });
+  std::string out;
+  uint32_t at = expr.start_byte();
+  for (const auto& [n, name] : all) {
+    out.append(text.substr(at, n.start_byte() - at));
+    out.append(name);
+    at = n.end_byte();
+  }
+  out.append(text.substr(at, expr.end_byte() - at));
+  return out;
+}
+
+}  // namespace
+
+std::optional<Fix> normalize_after_split(const RuleContext& ctx, const lineage::LearnEvent& e,
+                                         const lineage::Leak& leak) {
+  std::string_view text = ctx.text();
+  // The statement `Z = <expr>` that contains the statistic.
+  Node expr = e.site;
+  while (expr && !assignment_statement(expr)) {
+    std::string_view k = expr.kind();
+    if (k == "expression_statement" || k == "block" || k == "module" || k == "assignment")
+      return std::nullopt;
+    expr = expr.parent();
+  }
+  if (!expr) return std::nullopt;
+  Node stmt_a = assignment_statement(expr);
+  Node z = stmt_a.named_child(0).field("left");
+  Node stat_call = e.site.kind() == "call" ? e.site : Node();
+  Node recv = stat_call ? stat_call.field("function").field("object") : Node();
+  if (z.kind() != "identifier" || recv.kind() != "identifier") return std::nullopt;
+  std::string_view z_name = z.text(text), x_name = recv.text(text);
+  std::vector<Node> stats, data;
+  if (!classify_uses(expr, text, x_name, stats, data)) return std::nullopt;
+
+  if (leak.ends.empty()) return std::nullopt;
+  Node split = leak.ends.front().site;
+  Node stmt_b = split_statement_after(ctx, split, stmt_a);
+  if (!stmt_b) return std::nullopt;
+  std::vector<Node> targets = syntax::children(stmt_b.named_child(0).field("left"));
+  std::vector<Node> split_args = syntax::children(split.field("arguments"));
+  if (targets.size() < 2 || split_args.empty() || split_args[0].text(text) != z_name)
+    return std::nullopt;
+  for (Node t : targets)
+    if (t.kind() != "identifier") return std::nullopt;
+
+  // Z is used nowhere else (when Z is X itself, nowhere after this statement), and nothing in
+  // between reassigns X.
+  for (uint32_t at : uses_of(text, z_name)) {
+    bool before = z_name == x_name && at < stmt_a.start_byte();
+    bool inside = at >= stmt_a.start_byte() && at < stmt_a.end_byte();
+    if (!before && !inside && at != split_args[0].start_byte()) return std::nullopt;
+  }
+  if (z_name != x_name && reassigned_between(text, x_name, stmt_a.end_byte(), stmt_b.start_byte()))
+    return std::nullopt;
+  auto lines_a = own_lines(stmt_a, text), lines_b = own_lines(stmt_b, text);
+  if (!lines_a || !lines_b) return std::nullopt;
+
+  std::string indent(text.substr(stmt_b.start_byte() - stmt_b.start_point().column,
+                                 stmt_b.start_point().column));
+  std::string z_tr(targets[0].text(text)), z_te(targets[1].text(text));
+  std::string added = "\n" + indent + z_te + " = " + rewrite(expr, text, stats, z_tr, data, z_te) +
+                      "\n" + indent + z_tr + " = " + rewrite(expr, text, stats, z_tr, data, z_tr);
+  Fix fix{"Compute the statistics on " + z_tr + " only and apply them to " + z_te,
+          Applicability::Safe, {}};
+  fix.edits.push_back({lines_a->first, lines_a->second, ""});
+  if (z_name != x_name)
+    fix.edits.push_back({split_args[0].start_byte(), split_args[0].end_byte(), std::string(x_name)});
+  fix.edits.push_back({stmt_b.end_byte(), stmt_b.end_byte(), added});
   return fix;
 }
 

@@ -25,4 +25,13 @@ std::optional<Fix> move_fit_after_split(const RuleContext& ctx, const lineage::L
 std::optional<Fix> resample_after_split(const RuleContext& ctx, const lineage::LearnEvent& e,
                                         const lineage::Leak& leak);
 
+// ML106: `Z = (X - X.mean()) / X.std()` (any expression whose statistics are method calls on X)
+// then `Z_tr, Z_te, ... = train_test_split(Z, ...)` becomes the split of X followed by
+// `Z_te = (Z_te - Z_tr.mean()) / Z_tr.std()` and `Z_tr = (Z_tr - Z_tr.mean()) / Z_tr.std()`
+// (test side first, so it reads the training statistics before Z_tr is rescaled). Offered under
+// the same conditions as move_fit_after_split, and only when every X in the expression is either
+// the receiver of a statistic method or plain data (no X inside other calls or lambdas).
+std::optional<Fix> normalize_after_split(const RuleContext& ctx, const lineage::LearnEvent& e,
+                                         const lineage::Leak& leak);
+
 }  // namespace mlroast::rules

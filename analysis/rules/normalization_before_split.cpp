@@ -33,14 +33,29 @@ X_test["income"] = (X_test["income"] - mu) / sd
 ```
 
 ## Fix safety
-No automatic fix yet.
+For the canonical shape, a statement of its own whose statistics are method calls on one array
+(`Z = (X - X.mean()) / X.std()`, `X = X / X.max()`, min-max scaling) followed in the same block by
+`Z_tr, Z_te, ... = train_test_split(Z, ...)`, a safe fix splits the raw `X` and then applies the
+expression to both sides with the training side's statistics, test side first:
+
+```python
+X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.2, random_state=0)
+X_te = (X_te - X_tr.mean()) / X_tr.std()
+X_tr = (X_tr - X_tr.mean()) / X_tr.std()
+```
+
+It is offered only when the rewrite is equivalent apart from the leak: `Z` is used nowhere else,
+`X` is not reassigned in between, no `X` sits inside another call (`np.log1p(X).max()`), a lambda
+or a comprehension, and no comment shares the statement's line. Column loops
+(`for c in cols: df[c] = ...`) and `.apply(lambda s: ...)` get no fix: the statistics would have
+to be computed on the training rows of a frame that is only split later.
 
 ## References
 - scikit-learn User Guide, "Common pitfalls: Data leakage".
 )md";
 
 constexpr RuleInfo kInfo{"ML106", "normalization-before-split", Category::Leakage,
-                         Severity::Error, FixAvailability::None,
+                         Severity::Error, FixAvailability::Sometimes,
                          "Columns normalised with statistics of rows that become test rows",
                          kDoc};
 

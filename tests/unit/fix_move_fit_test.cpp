@@ -173,3 +173,68 @@ print(scores.mean())
 )");
   check_clean(after);
 }
+
+TEST_CASE("normalisation fix: z-score written back to X, statistics from the training side",
+          "[fix]") {
+  const std::string before = kHeader + R"(X = (X - X.mean()) / (X.std() + 1e-8)
+X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.25, random_state=7)
+)" + kTail;
+  const std::string after = fix_all(before);
+  CHECK(after == kHeader + R"(X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.25, random_state=7)
+X_te = (X_te - X_tr.mean()) / (X_tr.std() + 1e-8)
+X_tr = (X_tr - X_tr.mean()) / (X_tr.std() + 1e-8)
+)" + kTail);
+  check_clean(after);
+}
+
+TEST_CASE("normalisation fix: min-max into a new name inside a function keeps the indentation",
+          "[fix]") {
+  const std::string before = kHeader + R"(
+
+def train(path):
+    frame = pd.read_csv(path)
+    X, y = frame.drop(columns=["churn"]), frame["churn"]
+    X_mm = (X - X.min()) / (X.max() - X.min())
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        X_mm, y, stratify=y, random_state=7
+    )
+    model = LogisticRegression(max_iter=1000).fit(X_tr, y_tr)
+    return model.score(X_te, y_te)
+)";
+  const std::string after = fix_all(before);
+  CHECK(after == kHeader + R"(
+
+def train(path):
+    frame = pd.read_csv(path)
+    X, y = frame.drop(columns=["churn"]), frame["churn"]
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        X, y, stratify=y, random_state=7
+    )
+    X_te = (X_te - X_tr.min()) / (X_tr.max() - X_tr.min())
+    X_tr = (X_tr - X_tr.min()) / (X_tr.max() - X_tr.min())
+    model = LogisticRegression(max_iter=1000).fit(X_tr, y_tr)
+    return model.score(X_te, y_te)
+)");
+  check_clean(after);
+}
+
+TEST_CASE("normalisation fix: not offered when equivalence is not provable", "[fix]") {
+  // X inside another call: which X would become the test side is not a text substitution.
+  const std::string in_call = kHeader + R"(import numpy as np
+X_l = np.log1p(X) / np.log1p(X).max()
+X_tr, X_te, y_tr, y_te = train_test_split(X_l, y, random_state=7)
+)" + kTail;
+  CHECK(fix_all(in_call) == in_call);
+  // The normalised matrix is used again after the split.
+  const std::string reused = kHeader + R"(X_n = (X - X.mean()) / X.std()
+X_tr, X_te, y_tr, y_te = train_test_split(X_n, y, random_state=7)
+print(X_n.describe())
+)" + kTail;
+  CHECK(fix_all(reused) == reused);
+  // A column loop: the frame is split later, under another name.
+  const std::string loop = kHeader + R"(for col in ["tenure", "charges"]:
+    X[col] = (X[col] - X[col].mean()) / X[col].std()
+X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=7)
+)" + kTail;
+  CHECK(fix_all(loop) == loop);
+}
