@@ -14,6 +14,7 @@ packages=(
   libtree-sitter-dev nlohmann-json3-dev libboost-dev libspdlog-dev catch2
   libtomlplusplus-dev libcli11-dev
 )
+packages+=(neovim emacs-nox elpa-eglot)  # the editor-client tests (tests/editors)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -70,6 +71,17 @@ fetch_grammar() {
   rm -rf "$tmp"
 }
 
+# `npm ci` for the VS Code extension and its protocol tests (tests/editors), only when
+# package-lock.json changed since the last run.
+install_node_modules() {
+  local dir="$root/editors/vscode" want
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$dir/node_modules/.mlroast-lock" 2>/dev/null)" = "$want" ]; then return 0; fi
+  log "npm ci in editors/vscode"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  echo "$want" > "$dir/node_modules/.mlroast-lock"
+}
+
 build() {
   local dir=${BUILD_DIR:-build} type=${BUILD_TYPE:-Release}
   # shellcheck disable=SC2086
@@ -79,5 +91,6 @@ build() {
 
 install_packages "${packages[@]}" xxd
 fetch_grammar
+install_node_modules
 build
 log "ready: ${BUILD_DIR:-build}/mlroast"
