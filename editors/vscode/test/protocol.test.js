@@ -137,3 +137,34 @@ test('settings: workspace/didChangeConfiguration in the extension\'s shape is ac
   const { diagnostics } = await s.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);
   assert.ok(diagnostics.some((d) => d.code === 'ML101'));
 });
+
+// A notebook cell as vscode-languageclient syncs it for the {notebook: 'jupyter-notebook',
+// language: 'python'} selector when the server has no notebookDocumentSync: a text document
+// with a vscode-notebook-cell: URI.
+const CELL = `import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import MinMaxScaler
+
+df = pd.read_csv("data/telco_churn.csv")
+X = df[["tenure", "MonthlyCharges"]]
+y = (df["Churn"] == "Yes").astype(int)
+
+X_scaled = MinMaxScaler().fit_transform(X)
+X_train, X_test, y_train, y_test = train_test_split(X_scaled, y, test_size=0.25, random_state=0)
+clf = LogisticRegression(max_iter=500).fit(X_train, y_train)
+print(clf.score(X_test, y_test))
+`;
+
+test('notebook cells: a Python cell (vscode-notebook-cell: URI) gets its diagnostics', async (t) => {
+  const s = await Session.start({ initializationOptions: config.serverSettings(settings) });
+  t.after(() => s.close());
+  const uri = `vscode-notebook-cell:${s.uri('notebooks/explore.ipynb').slice('file:'.length)}#W0sZmlsZQ%3D%3D`;
+  await s.conn.sendNotification(lsp.DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'python', version: 1, text: CELL },
+  });
+  const { diagnostics } = await s.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);
+  const leak = diagnostics.find((d) => d.code === 'ML101');
+  assert.ok(leak, `ML101 in the cell; got ${diagnostics.map((d) => d.code).join(' ')}`);
+  assert.deepEqual(leak.range.start, position(CELL, 'MinMaxScaler().fit_transform(X)'));
+});
