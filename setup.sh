@@ -2,6 +2,7 @@
 # Set up mlroast on a fresh Debian 12 machine (run as root, or with sudo available):
 #   1. installs the Debian packages the build and tests need, when any is missing;
 #   2. fetches the pinned Python grammar from the npm registry and checks its integrity hash;
+#      then `npm ci` in editors/vscode (the editor-client tests) when its lock file changed;
 #   3. configures and builds (Release, -j2) into build/.
 # Idempotent: a second run only rebuilds what changed.
 # Environment: BUILD_DIR (default build), BUILD_TYPE (default Release), CMAKE_ARGS (extra flags).
