@@ -2,6 +2,7 @@
 # Set up mlroast on a fresh Debian 12 machine (run as root, or with sudo available):
 #   1. installs the Debian packages the build and tests need, when any is missing;
 #   2. fetches the pinned Python grammar from the npm registry and checks its integrity hash;
+#      then `npm ci` in editors/vscode (the editor-client tests) when its lock file changed;
 #   3. configures and builds (Release, -j2) into build/.
 # Idempotent: a second run only rebuilds what changed.
 # Environment: BUILD_DIR (default build), BUILD_TYPE (default Release), CMAKE_ARGS (extra flags).
@@ -14,6 +15,7 @@ packages=(
   libtree-sitter-dev nlohmann-json3-dev libboost-dev libspdlog-dev catch2
   libtomlplusplus-dev libcli11-dev
 )
+packages+=(neovim emacs-nox elpa-eglot)  # the editor-client tests (tests/editors)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -70,6 +72,17 @@ fetch_grammar() {
   rm -rf "$tmp"
 }
 
+# `npm ci` for the VS Code extension and its protocol tests (tests/editors), only when
+# package-lock.json changed since the last run.
+install_node_modules() {
+  local dir="$root/editors/vscode" want
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$dir/node_modules/.mlroast-lock" 2>/dev/null)" = "$want" ]; then return 0; fi
+  log "npm ci in editors/vscode"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  echo "$want" > "$dir/node_modules/.mlroast-lock"
+}
+
 build() {
   local dir=${BUILD_DIR:-build} type=${BUILD_TYPE:-Release}
   # shellcheck disable=SC2086
@@ -79,5 +92,6 @@ build() {
 
 install_packages "${packages[@]}" xxd
 fetch_grammar
+install_node_modules
 build
 log "ready: ${BUILD_DIR:-build}/mlroast"
