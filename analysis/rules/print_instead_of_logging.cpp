@@ -20,9 +20,11 @@ Not reported, because there `print` is the program's output rather than diagnost
 - scripts: a file with an `if __name__ == "__main__":` block, a `__main__.py`, or a file whose
   top level does work (calls, loops, `with` blocks at module level);
 - functions that are command-line entry points (`main`, `cli`, or decorated with a `click` /
-  `typer` command) and functions whose job is console output (`print_*`, `show*`, `display*`,
-  `report*`, `__repr__`, `__str__`);
-- `print(..., file=...)`, which writes to a chosen stream or file on purpose.
+  `typer` command) and functions whose job is console output (a name containing `print`, or
+  starting with `show`, `display`, `report`; `__repr__`, `__str__`);
+- `print(..., file=...)`, which writes to a chosen stream or file on purpose;
+- prints under a verbosity switch (`if verbose:`, `if self.verbose > 1:`, the scikit-learn
+  convention): the caller asked for console output.
 
 ## Why it matters
 A feature or training module is imported by a scheduler, a web service or a notebook. Its
@@ -114,7 +116,8 @@ bool is_script(const RuleContext& ctx) {
 }
 
 bool console_function(std::string_view name) {
-  for (std::string_view p : {"print", "show", "display", "report", "pprint", "_print", "_show"})
+  if (name.find("print") != std::string_view::npos) return true;  // print_report, pretty_print
+  for (std::string_view p : {"show", "display", "report", "_show", "_display"})
     if (name.substr(0, p.size()) == p) return true;
   return name == "main" || name == "cli" || name == "__repr__" || name == "__str__";
 }
@@ -134,6 +137,18 @@ bool cli_decorated(syntax::Node fn, const RuleContext& ctx) {
       std::string_view a = ctx.text_of(e.field("attribute"));
       if (a == "command" || a == "callback") return true;
     }
+  }
+  return false;
+}
+
+// Inside `if <something about verbose>:` within the function.
+bool under_verbosity_switch(syntax::Node n, syntax::Node fn, const RuleContext& ctx) {
+  for (syntax::Node p = n.parent(); p && p != fn; p = p.parent()) {
+    if (p.kind() != "if_statement" && p.kind() != "elif_clause") continue;
+    std::string_view cond = ctx.text_of(p.field("condition"));
+    if (cond.find("verbose") != std::string_view::npos ||
+        cond.find("verbosity") != std::string_view::npos)
+      return true;
   }
   return false;
 }
@@ -168,7 +183,8 @@ class PrintInsteadOfLogging final : public Rule {
       syntax::Node fn = enclosing_function(n);
       if (!fn) return true;
       std::string_view name = ctx.text_of(fn.field("name"));
-      if (console_function(name) || cli_decorated(fn, ctx)) return true;
+      if (console_function(name) || cli_decorated(fn, ctx) || under_verbosity_switch(n, fn, ctx))
+        return true;
       PerFunction& pf = by_function[fn.start_byte()];
       if (pf.count++ == 0) pf.first = n;
       return true;
