@@ -31,6 +31,24 @@ std::unique_ptr<Rule> make_mutable_default_argument();
 std::unique_ptr<Rule> make_hardcoded_absolute_path();
 std::unique_ptr<Rule> make_pickle_untrusted_load();
 std::unique_ptr<Rule> make_hardcoded_secret();
+std::unique_ptr<Rule> make_print_instead_of_logging();
+std::unique_ptr<Rule> make_accuracy_on_imbalanced();
+std::unique_ptr<Rule> make_hardcoded_threshold();
+std::unique_ptr<Rule> make_no_baseline();
+std::unique_ptr<Rule> make_single_split_no_cv();
+std::unique_ptr<Rule> make_roc_auc_without_pr_auc();
+std::unique_ptr<Rule> make_rmse_only();
+std::unique_ptr<Rule> make_missing_class_weight();
+std::unique_ptr<Rule> make_default_hyperparameters();
+std::unique_ptr<Rule> make_no_early_stopping();
+std::unique_ptr<Rule> make_sys_path_hack();
+std::unique_ptr<Rule> make_debug_server_exposed();
+std::unique_ptr<Rule> make_chained_assignment();
+std::unique_ptr<Rule> make_uncalibrated_probabilities();
+std::unique_ptr<Rule> make_unsafe_model_serialization();
+std::unique_ptr<Rule> make_unvalidated_serving_input();
+std::unique_ptr<Rule> make_god_function();
+std::unique_ptr<Rule> make_global_state_mutation();
 }  // namespace rules
 
 namespace {
@@ -56,6 +74,24 @@ constexpr Factory kFactories[] = {
     rules::make_hardcoded_absolute_path,
     rules::make_pickle_untrusted_load,
     rules::make_hardcoded_secret,
+    rules::make_print_instead_of_logging,
+    rules::make_accuracy_on_imbalanced,
+    rules::make_hardcoded_threshold,
+    rules::make_no_baseline,
+    rules::make_single_split_no_cv,
+    rules::make_roc_auc_without_pr_auc,
+    rules::make_rmse_only,
+    rules::make_missing_class_weight,
+    rules::make_default_hyperparameters,
+    rules::make_no_early_stopping,
+    rules::make_sys_path_hack,
+    rules::make_debug_server_exposed,
+    rules::make_chained_assignment,
+    rules::make_uncalibrated_probabilities,
+    rules::make_unsafe_model_serialization,
+    rules::make_unvalidated_serving_input,
+    rules::make_god_function,
+    rules::make_global_state_mutation,
 };
 }  // namespace
 

@@ -13,7 +13,8 @@ constexpr std::string_view kDoc = R"md(# ML111 multi-test-evaluation
 Two or more distinct models (different estimator classes, or a loop over a list/dict of
 models) scored on the same test split in one file. Reported once, at the second evaluation,
 with the first as related information. Refitting one model with different hyperparameters and
-keeping the best is ML107; scoring one final model on the test split once is silent.
+keeping the best is ML107; scoring one final model on the test split once is silent, and so is
+scoring a `sklearn.dummy` baseline next to it (a reference point, not a candidate).
 
 ## Why it matters
 When several models are scored on the test split and the best one is reported, the test set has
@@ -65,6 +66,7 @@ class MultiTestEvaluation final : public Rule {
       const Value& X = p->value(u.X);
       const Value& m = p->value(u.model);
       if (X.part != Part::Test || X.split < 0 || m.kind != Kind::Estimator) continue;
+      if (m.cls.rfind("sklearn.dummy.", 0) == 0) continue;  // a baseline, not a candidate
       if (std::find(reported.begin(), reported.end(), X.split) != reported.end()) continue;
       const UseEvent* prior = nullptr;
       for (auto& [split, use] : first)

@@ -20,6 +20,7 @@ namespace {
 const std::string kUri = "file:///tmp/mlroast-lsp/churn.py";
 
 // ML101 (scaler fitted before the split) on line 9, ML703 (bare except) on line 16 (0-based).
+// The target is a neutral `label`: with a churn target, `.score` (accuracy) would also be ML401.
 const std::string kLeaky =
     "import pandas as pd\n"
     "from sklearn.linear_model import LogisticRegression\n"
@@ -27,8 +28,8 @@ const std::string kLeaky =
     "from sklearn.preprocessing import StandardScaler\n"
     "\n"
     "df = pd.read_csv(\"churn.csv\")\n"
-    "X = df.drop(columns=[\"churn\"])\n"
-    "y = df[\"churn\"]\n"
+    "X = df.drop(columns=[\"label\"])\n"
+    "y = df[\"label\"]\n"
     "scaler = StandardScaler()\n"
     "X_scaled = scaler.fit_transform(X)\n"
     "X_train, X_test, y_train, y_test = train_test_split(X_scaled, y, random_state=0)\n"
@@ -397,7 +398,8 @@ TEST_CASE("lsp: the example project's training script shows its leaks", "[lsp]")
   std::set<std::string> codes;
   for (const auto& d : published["diagnostics"]) codes.insert(d["code"].get<std::string>());
   INFO(published.dump(2));
-  for (const char* code : {"ML101", "ML102", "ML103", "ML107", "ML111", "ML703", "ML705"})
+  for (const char* code : {"ML101", "ML102", "ML103", "ML107", "ML111", "ML703", "ML705", "ML401",
+                           "ML404", "ML406", "ML706", "ML711"})
     CHECK(codes.count(code) == 1);
   const json leak = find_code(published["diagnostics"], "ML101");
   CHECK(leak["range"]["start"]["line"] == 63);  // train.py:64, `scaler.fit_transform(X)`

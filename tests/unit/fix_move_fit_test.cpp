@@ -29,10 +29,14 @@ std::string fix_all(const std::string& text) {
   return mlroast::fix_text("train.py", text, mlroast::RuleSelection{}, false).text;
 }
 
+// No leakage or time-series finding is left (evaluation rules such as ML401 may still have
+// something to say about `.score` on a churn target; that is not what these fixes claim).
 void check_clean(const std::string& text) {
   mlroast::syntax::Parser p;
   CHECK_FALSE(p.parse(text).root().has_error());
-  auto findings = mlroast::analyze_text("train.py", text, mlroast::RuleSelection{});
+  mlroast::RuleSelection leakage;
+  leakage.select = {"ML1", "ML2"};
+  auto findings = mlroast::analyze_text("train.py", text, leakage);
   INFO(text);
   CHECK(findings.empty());
 }
