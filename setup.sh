@@ -70,6 +70,17 @@ fetch_grammar() {
   rm -rf "$tmp"
 }
 
+# The SARIF schema test's npm packages (tests/sarif: ajv and the SARIF 2.1.0 schema), installed
+# exactly as locked; skipped when the installed tree matches the lockfile already.
+install_test_packages() {
+  local dir="$root/tests/sarif" stamp="$root/tests/sarif/node_modules/.mlroast-lock"
+  local want; want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  log "installing the SARIF schema test's npm packages (npm ci in tests/sarif)"
+  (cd "$dir" && npm ci --no-audit --no-fund --silent >&2)
+  echo "$want" > "$stamp"
+}
+
 build() {
   local dir=${BUILD_DIR:-build} type=${BUILD_TYPE:-Release}
   # shellcheck disable=SC2086
@@ -79,5 +90,6 @@ build() {
 
 install_packages "${packages[@]}" xxd
 fetch_grammar
+install_test_packages
 build
 log "ready: ${BUILD_DIR:-build}/mlroast"
