@@ -31,6 +31,18 @@ std::unique_ptr<Rule> make_mutable_default_argument();
 std::unique_ptr<Rule> make_hardcoded_absolute_path();
 std::unique_ptr<Rule> make_pickle_untrusted_load();
 std::unique_ptr<Rule> make_hardcoded_secret();
+// Project rules P01-P11 (analysis/review/project_rules.cpp).
+std::unique_ptr<Rule> make_unpinned_dependencies();
+std::unique_ptr<Rule> make_python_version_unspecified();
+std::unique_ptr<Rule> make_no_experiment_tracking();
+std::unique_ptr<Rule> make_no_data_versioning();
+std::unique_ptr<Rule> make_no_data_validation();
+std::unique_ptr<Rule> make_no_tests();
+std::unique_ptr<Rule> make_no_orchestration();
+std::unique_ptr<Rule> make_no_model_metadata();
+std::unique_ptr<Rule> make_no_monitoring();
+std::unique_ptr<Rule> make_train_serve_skew();
+std::unique_ptr<Rule> make_notebook_as_production();
 }  // namespace rules
 
 namespace {
@@ -56,6 +68,17 @@ constexpr Factory kFactories[] = {
     rules::make_hardcoded_absolute_path,
     rules::make_pickle_untrusted_load,
     rules::make_hardcoded_secret,
+    rules::make_unpinned_dependencies,
+    rules::make_python_version_unspecified,
+    rules::make_no_experiment_tracking,
+    rules::make_no_data_versioning,
+    rules::make_no_data_validation,
+    rules::make_no_tests,
+    rules::make_no_orchestration,
+    rules::make_no_model_metadata,
+    rules::make_no_monitoring,
+    rules::make_train_serve_skew,
+    rules::make_notebook_as_production,
 };
 }  // namespace
 
