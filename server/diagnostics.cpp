@@ -52,6 +52,16 @@ void DiagnosticsEngine::document_opened(const std::string& uri) {
 
 void DiagnosticsEngine::document_changed(const std::string& uri) { schedule(uri, debounce_); }
 
+void DiagnosticsEngine::reanalyse_all() {
+  std::vector<std::string> uris;
+  for (auto& [uri, state] : states_) {
+    state.analysed = 0;
+    state.scheduled = 0;
+    uris.push_back(uri);
+  }
+  for (const std::string& uri : uris) schedule(uri, std::chrono::milliseconds::zero());
+}
+
 void DiagnosticsEngine::document_saved(const std::string& uri) {
   schedule(uri, std::chrono::milliseconds::zero());
 }
@@ -72,7 +82,8 @@ Scheduler::Work DiagnosticsEngine::prepare(const std::string& uri) {
   }
   state.scheduled = snapshot->generation;
   auto shared = std::make_shared<const DocumentSnapshot>(std::move(*snapshot));
-  return [this, shared, selection = selection_, encoding = documents_.encoding()] {
+  RuleSelection selection = selection_for_ ? selection_for_(shared->path) : selection_;
+  return [this, shared, selection = std::move(selection), encoding = documents_.encoding()] {
     try {
       auto items = diagnose(*shared, selection, encoding);
       return Scheduler::Continuation([this, shared, items = std::move(items)]() mutable {
