@@ -32,6 +32,10 @@ void group_markdown(std::string& out, const IssueGroup& g) {
   std::size_t shown = std::min<std::size_t>(3, g.items.size());
   for (std::size_t i = 0; i < shown; ++i) out += (i ? ", " : "") + g.items[i].where();
   if (g.items.size() > shown) out += " and " + std::to_string(g.items.size() - shown) + " more";
+  // The chain behind the first location ("fitted here" -> "split here"), as the rule reports it.
+  const Located& first = g.items.front();
+  for (const RelatedLocation& rel : first.finding.related)
+    out += "; " + inline_text(rel.message) + " (" + first.path + ":" + std::to_string(rel.range.start.row + 1) + ")";
   out += "\n\n**The Problem:**";
   if (shown == 1) {
     out += " " + inline_text(g.items[0].finding.message) + "\n";
@@ -57,6 +61,10 @@ nlohmann::json located_json(const Located& l) {
                       {"severity", to_string(l.finding.severity)}, {"code", l.finding.code}};
   j["line"] = l.row == 0 ? nlohmann::json(nullptr) : nlohmann::json(l.row);
   j["fix"] = l.finding.fix ? nlohmann::json(l.finding.fix->title) : nlohmann::json(nullptr);
+  nlohmann::json related = nlohmann::json::array();
+  for (const RelatedLocation& rel : l.finding.related)
+    related.push_back({{"message", rel.message}, {"line", rel.range.start.row + 1}});
+  j["related"] = related;
   return j;
 }
 
