@@ -180,3 +180,28 @@ TEST_CASE("lsp: settings and config files re-analyse open documents; hover on no
   int h2 = client.request("textDocument/hover", {{"textDocument", {{"uri", uri}}}, {"position", {{"line", 5}, {"character", 6}}}});
   CHECK(client.response(h2)["result"].is_null());
 }
+
+TEST_CASE("lsp: the server asks to watch its config files when the client can register watchers",
+          "[lsp][review]") {
+  LspClient client;
+  int id = client.request("initialize",
+                          {{"processId", nullptr},
+                           {"capabilities", {{"workspace", {{"didChangeWatchedFiles", {{"dynamicRegistration", true}}}}}}}});
+  client.response(id);
+  client.notify("initialized", json::object());
+  json reg = client.read("client/registerCapability");
+  REQUIRE(reg["method"] == "client/registerCapability");
+  const json& r = reg["params"]["registrations"][0];
+  CHECK(r["method"] == "workspace/didChangeWatchedFiles");
+  CHECK(r["registerOptions"]["watchers"] ==
+        json::array({{{"globPattern", "**/pyproject.toml"}}, {{"globPattern", "**/mlroast.toml"}}}));
+  client.send({{"jsonrpc", "2.0"}, {"id", reg["id"]}, {"result", nullptr}});
+  // Without the capability nothing is registered: the next message is the reply to a request.
+  LspClient plain;
+  plain.initialize();
+  int hover = plain.request("textDocument/hover", {{"textDocument", {{"uri", "file:///nowhere.py"}}},
+                                                  {"position", {{"line", 0}, {"character", 0}}}});
+  json next = plain.read("the hover reply");
+  CHECK(next["id"] == hover);
+  CHECK(next["result"].is_null());
+}
