@@ -72,15 +72,19 @@ fetch_grammar() {
   rm -rf "$tmp"
 }
 
-# `npm ci` for the VS Code extension and its protocol tests (tests/editors), only when
-# package-lock.json changed since the last run.
+# `npm ci` in each folder with a package-lock.json that the tests use (the VS Code extension and
+# its protocol tests in editors/vscode; the SARIF schema test's ajv + schema in tests/sarif),
+# exactly as locked, and only when the lock file changed since the last run.
 install_node_modules() {
-  local dir="$root/editors/vscode" want
-  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
-  if [ "$(cat "$dir/node_modules/.mlroast-lock" 2>/dev/null)" = "$want" ]; then return 0; fi
-  log "npm ci in editors/vscode"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
-  echo "$want" > "$dir/node_modules/.mlroast-lock"
+  local dir want stamp
+  for dir in "$root/editors/vscode" "$root/tests/sarif"; do
+    want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+    stamp="$dir/node_modules/.mlroast-lock"
+    if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then continue; fi
+    log "npm ci in ${dir#"$root"/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    echo "$want" > "$stamp"
+  done
 }
 
 build() {

@@ -1,4 +1,5 @@
-// `mlroast check PATH...`: resolve the rule selection, discover files, read and analyse them on
+// `mlroast check PATH...`: discover files, resolve each one's rule selection (config files +
+// flags, analysis/config/resolver.hpp), read and analyse them on
 // a few worker threads (analyze_text is safe to call concurrently), then print the report in the
 // chosen format. Problems with single files are reported on stderr and make the exit code 2, but
 // never stop the run: every other file is still analysed and reported.
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include "analysis/analyzer.hpp"
+#include "analysis/config/resolver.hpp"
 #include "analysis/config/selection.hpp"
 #include "analysis/fix/apply.hpp"
 #include "cli/commands.hpp"
@@ -103,13 +105,13 @@ std::optional<std::string> build_selection(const CheckOptions& o, RuleSelection&
          ": it matches no rule code (see `mlroast rules`)";
 }
 
-void analyse_all(const std::vector<SourcePath>& files, const RuleSelection& selection,
+void analyse_all(const std::vector<SourcePath>& files, const std::vector<RuleSelection>& selections,
                  unsigned threads, std::vector<FileResult>& results) {
   results.resize(files.size());
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i = next++; i < files.size(); i = next++)
-      analyse_one(files[i], selection, results[i]);
+      analyse_one(files[i], selections[i], results[i]);
   };
   unsigned n = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
   n = static_cast<unsigned>(std::min<std::size_t>(n, files.size()));
@@ -121,12 +123,13 @@ void analyse_all(const std::vector<SourcePath>& files, const RuleSelection& sele
 
 // Applies the fixes of every file with fixable findings, writes it back, and re-analyses it so
 // the report shows what remains. Returns the number of fixes applied.
-size_t fix_files(const std::vector<SourcePath>& files, const RuleSelection& selection,
+size_t fix_files(const std::vector<SourcePath>& files, const std::vector<RuleSelection>& selections,
                  const CheckOptions& options, std::vector<FileResult>& results, std::ostream& out,
                  std::ostream& err, bool& failed) {
   size_t fixed = 0;
   for (std::size_t i = 0; i < files.size(); ++i) {
     FileResult& r = results[i];
+    const RuleSelection& selection = selections[i];
     bool fixable = false;
     for (const Finding& f : r.findings)
       fixable = fixable || (f.fix && (options.unsafe_fixes || f.fix->applicability == Applicability::Safe));
@@ -177,11 +180,30 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   if (found.files.empty() && !failed && found.warnings.empty())
     err << "warning: no Python files found under the given paths\n";
 
+  // Configuration files: the closest one to each file (docs/configuration.md); flags override.
+  SelectionOverrides overrides;
+  if (options.select) overrides.select = selection.select;
+  overrides.extend_select = selection.extend_select;
+  overrides.ignore = selection.ignore;
+  ConfigResolver resolver(std::move(overrides));
+  std::vector<SourcePath> files;
+  std::vector<RuleSelection> selections;
+  for (const SourcePath& f : found.files) {
+    if (resolver.excluded(f.absolute)) continue;
+    selections.push_back(resolver.selection_for(f.absolute));
+    files.push_back(f);
+  }
+  if (!resolver.errors().empty()) {
+    for (const auto& e : resolver.errors()) err << "error: " << e << "\n";
+    return kExitError;
+  }
+  found.files = std::move(files);
+
   std::vector<FileResult> results;
-  analyse_all(found.files, selection, options.threads, results);
+  analyse_all(found.files, selections, options.threads, results);
   size_t fixed = 0;
   if (options.fix || options.diff)
-    fixed = fix_files(found.files, selection, options, results, out, err, failed);
+    fixed = fix_files(found.files, selections, options, results, out, err, failed);
   if (options.diff) {
     // --diff shows what --fix would change and writes nothing; the exit code says whether any
     // fix would apply, like ruff.
@@ -204,8 +226,12 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   }
   spdlog::debug("checked {} files, {} findings", report.files_checked, report.finding_count());
 
-  write_report(out, report, options.format);
-  if (options.fix && options.format != OutputFormat::Json)
+  if (options.statistics)
+    write_statistics(out, report, options.format == OutputFormat::Json);
+  else
+    write_report(out, report, options.format);
+  const bool machine = options.format != OutputFormat::Full && options.format != OutputFormat::Concise;
+  if (options.fix && !machine && !options.statistics)
     out << "Fixed " << fixed << (fixed == 1 ? " finding" : " findings") << ", "
         << report.finding_count() << " remaining.\n";
   out.flush();

@@ -36,10 +36,23 @@ struct CheckOptions {
   bool fix = false;
   bool unsafe_fixes = false;
   bool diff = false;  // with --fix: print a unified diff of the fixes instead of writing files
+  bool statistics = false;  // print the count per rule instead of the findings
 };
 
 // `mlroast check`: discovers files, analyses them, writes the report.
 int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err);
+
+struct ReviewOptions {
+  std::string path = ".";  // the project folder
+  bool json = false;       // --format json (default Markdown)
+  std::string output;      // -o FILE; empty = stdout
+  std::optional<std::vector<std::string>> select;
+  std::vector<std::string> extend_select;
+  std::vector<std::string> ignore;
+};
+
+// `mlroast review`: the workspace review report (cli/review.cpp).
+int run_review(const ReviewOptions& options, std::ostream& out, std::ostream& err);
 
 enum class ListFormat { Text, Json };
 

@@ -51,7 +51,8 @@ void add_check(CLI::App& app, CheckFlags& flags) {
       ->allow_extra_args(false);
   check->add_option("--threads", flags.options.threads,
                     "Analysis threads (default 0: one per CPU)");
-  // Room for later flags: --statistics, --fix, notebooks.
+  check->add_flag("--statistics", flags.options.statistics,
+                  "Print the number of findings per rule instead of the findings");
 }
 
 int dispatch_check(CheckFlags& flags) {
@@ -70,6 +71,25 @@ int main(int argc, char** argv) {
 
   CheckFlags check_flags;
   add_check(app, check_flags);
+
+  cli::ReviewOptions review_options;
+  std::string review_format = "markdown";
+  std::vector<std::string> review_select;
+  auto* review = app.add_subcommand("review", "Review a whole project: the roast report (Markdown or JSON)");
+  review->add_option("path", review_options.path, "The project folder (default: .)");
+  review->add_option("--format,--output-format", review_format, "markdown or json")
+      ->check(CLI::IsMember({"markdown", "json"}))
+      ->capture_default_str();
+  review->add_option("-o,--output", review_options.output, "Write the report to FILE instead of stdout");
+  auto* review_select_option = review->add_option("--select", review_select, "Rule codes or prefixes to enable")
+                                   ->delimiter(',')
+                                   ->allow_extra_args(false);
+  review->add_option("--extend-select", review_options.extend_select, "Rule codes or prefixes to add")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  review->add_option("--ignore", review_options.ignore, "Rule codes or prefixes to disable")
+      ->delimiter(',')
+      ->allow_extra_args(false);
 
   std::string rule_code;
   auto* rule = app.add_subcommand("rule", "Print the documentation of a rule");
@@ -112,6 +132,11 @@ int main(int argc, char** argv) {
 
   try {
     if (app.got_subcommand("check")) return dispatch_check(check_flags);
+    if (review->parsed()) {
+      review_options.json = review_format == "json";
+      if (review_select_option->count() > 0) review_options.select = review_select;
+      return cli::run_review(review_options, std::cout, std::cerr);
+    }
     if (rule->parsed()) return cli::run_rule(rule_code, std::cout, std::cerr);
     if (rules->parsed()) {
       if (!write_docs_dir.empty()) return cli::run_write_docs(write_docs_dir, std::cout, std::cerr);

@@ -3,7 +3,8 @@
 // lines; positions are converted from bytes to 1-based rows and code-point columns here, at the
 // edge). One writer per output format, each in its own file: output_full.cpp (ruff-like code
 // frames), output_concise.cpp (one line per finding; also the header line and summary shared
-// with `full`), output_json.cpp (ruff's JSON schema). Writers only write to the stream they are
+// with `full`), output_json.cpp (ruff's JSON schema), output_sarif.cpp (SARIF 2.1.0 for code
+// scanning), output_github.cpp (Actions annotations), output_junit.cpp (JUnit XML). Writers only write to the stream they are
 // given (stdout in practice); they never log and never throw on odd bytes: invalid UTF-8 and
 // control characters are replaced for terminals, and JSON is always valid UTF-8.
 #pragma once
@@ -21,9 +22,9 @@
 
 namespace mlroast::cli {
 
-enum class OutputFormat { Full, Concise, Json };
+enum class OutputFormat { Full, Concise, Json, Sarif, Github, Junit };
 
-// "full", "concise" or "json"; nullopt for anything else.
+// "full", "concise", "json", "sarif", "github" or "junit"; nullopt for anything else.
 std::optional<OutputFormat> parse_output_format(std::string_view name);
 // The accepted names, in the order shown in help.
 const std::vector<std::string>& output_format_names();
@@ -45,6 +46,11 @@ struct CheckReport {
 void write_full(std::ostream& out, const CheckReport& report);
 void write_concise(std::ostream& out, const CheckReport& report);
 void write_json(std::ostream& out, const CheckReport& report);
+void write_sarif(std::ostream& out, const CheckReport& report);   // output_sarif.cpp
+void write_github(std::ostream& out, const CheckReport& report);  // output_github.cpp
+void write_junit(std::ostream& out, const CheckReport& report);   // output_junit.cpp
+// `--statistics`: findings counted per rule (output_statistics.cpp); JSON when `as_json`.
+void write_statistics(std::ostream& out, const CheckReport& report, bool as_json);
 // Dispatches on `format`.
 void write_report(std::ostream& out, const CheckReport& report, OutputFormat format);
 

@@ -12,10 +12,13 @@ struct FormatName {
   std::string_view name;
   OutputFormat format;
 };
-constexpr std::array<FormatName, 3> kFormats = {{
+constexpr std::array<FormatName, 6> kFormats = {{
     {"full", OutputFormat::Full},
     {"concise", OutputFormat::Concise},
     {"json", OutputFormat::Json},
+    {"sarif", OutputFormat::Sarif},
+    {"github", OutputFormat::Github},
+    {"junit", OutputFormat::Junit},
 }};
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
@@ -100,6 +103,15 @@ void write_report(std::ostream& out, const CheckReport& report, OutputFormat for
       return;
     case OutputFormat::Json:
       write_json(out, report);
+      return;
+    case OutputFormat::Sarif:
+      write_sarif(out, report);
+      return;
+    case OutputFormat::Github:
+      write_github(out, report);
+      return;
+    case OutputFormat::Junit:
+      write_junit(out, report);
       return;
   }
 }

@@ -52,6 +52,21 @@ void DiagnosticsEngine::document_opened(const std::string& uri) {
 
 void DiagnosticsEngine::document_changed(const std::string& uri) { schedule(uri, debounce_); }
 
+RuleSelection DiagnosticsEngine::selection_of(const std::string& path) const {
+  return selection_for_ ? selection_for_(path) : selection_;
+}
+
+void DiagnosticsEngine::reanalyse_all() {
+  std::vector<std::string> uris;
+  for (auto& [uri, state] : states_) {
+    state.analysed = 0;
+    state.scheduled = 0;
+    state.fixed = 0;  // fixes were computed under the old selection
+    uris.push_back(uri);
+  }
+  for (const std::string& uri : uris) schedule(uri, std::chrono::milliseconds::zero());
+}
+
 void DiagnosticsEngine::document_saved(const std::string& uri) {
   schedule(uri, std::chrono::milliseconds::zero());
 }
@@ -72,7 +87,8 @@ Scheduler::Work DiagnosticsEngine::prepare(const std::string& uri) {
   }
   state.scheduled = snapshot->generation;
   auto shared = std::make_shared<const DocumentSnapshot>(std::move(*snapshot));
-  return [this, shared, selection = selection_, encoding = documents_.encoding()] {
+  RuleSelection selection = selection_of(shared->path);
+  return [this, shared, selection = std::move(selection), encoding = documents_.encoding()] {
     try {
       auto items = diagnose(*shared, selection, encoding, /*fixes=*/false);
       return Scheduler::Continuation([this, shared, items = std::move(items)]() mutable {
@@ -175,7 +191,8 @@ const std::vector<protocol::Diagnostic>* DiagnosticsEngine::with_fixes(const std
   if (state.fixed != doc->generation) {
     auto snapshot = documents_.snapshot(uri);
     if (!snapshot) return nullptr;
-    state.fixed_items = diagnose(*snapshot, selection_, documents_.encoding(), /*fixes=*/true);
+    state.fixed_items =
+        diagnose(*snapshot, selection_of(snapshot->path), documents_.encoding(), /*fixes=*/true);
     state.fixed = doc->generation;
   }
   return &state.fixed_items;

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -43,6 +44,15 @@ class DiagnosticsEngine {
                     std::chrono::milliseconds debounce);
   DiagnosticsEngine(const DiagnosticsEngine&) = delete;
   DiagnosticsEngine& operator=(const DiagnosticsEngine&) = delete;
+
+  // Where each document's rule selection comes from (the server's configuration resolver); main
+  // thread, called with the document's path when its analysis is prepared. Without a provider
+  // the selection given at construction is used.
+  void set_selection_provider(std::function<RuleSelection(const std::string& path)> provider) {
+    selection_for_ = std::move(provider);
+  }
+  // The configuration changed: every open document is analysed again (and republished).
+  void reanalyse_all();
 
   void document_opened(const std::string& uri);   // analyse now
   void document_changed(const std::string& uri);  // analyse after the debounce
@@ -91,7 +101,10 @@ class DiagnosticsEngine {
   DocumentStore& documents_;
   Scheduler& scheduler_;
   protocol::Dispatcher& dispatcher_;
+  RuleSelection selection_of(const std::string& path) const;
+
   RuleSelection selection_;
+  std::function<RuleSelection(const std::string& path)> selection_for_;
   std::chrono::milliseconds debounce_;
   std::unordered_map<std::string, State> states_;
   bool shut_down_ = false;

@@ -5,6 +5,7 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 #include <csignal>
 #include <string_view>
 #include <system_error>
@@ -62,7 +63,45 @@ Server::Server(boost::asio::io_context& io, const ServerOptions& options, int in
       scheduler_(io, options.synchronous, options.workers),
       diagnostics_(documents_, scheduler_, dispatcher_, RuleSelection{}, options.debounce),
       input_(io, duplicate(input_fd)) {
+  diagnostics_.set_selection_provider([this](const std::string& path) { return selection_for(path); });
   register_handlers();
+}
+
+RuleSelection Server::selection_for(const std::string& path) {
+  std::filesystem::path p(path);
+  if (!p.is_absolute()) return combine(nullptr, settings_.overrides(), path);  // untitled: documents
+  if (resolver_.excluded(p)) {
+    RuleSelection none;
+    none.select.clear();
+    return none;
+  }
+  std::size_t known = resolver_.errors().size();
+  RuleSelection s = resolver_.selection_for(p);
+  for (std::size_t i = known; i < resolver_.errors().size(); ++i) {
+    spdlog::error("configuration: {}", resolver_.errors()[i]);
+    dispatcher_.send_notification("window/showMessage",
+                                  {{"type", 1}, {"message", "mlroast: " + resolver_.errors()[i]}});
+  }
+  return s;
+}
+
+void Server::set_settings(ServerSettings settings) {
+  settings_ = std::move(settings);
+  resolver_.set_overrides(settings_.overrides());
+  reload_configuration();
+}
+
+void Server::reload_configuration() {
+  resolver_.clear();
+  diagnostics_.reanalyse_all();
+}
+
+void Server::on_main_thread(std::function<void()> f) {
+  if (std::this_thread::get_id() == main_thread_) {
+    f();
+    return;
+  }
+  boost::asio::post(io_, std::move(f));
 }
 
 void Server::register_handlers() {
@@ -97,7 +136,16 @@ void Server::register_handlers() {
   notification("textDocument/didSave", handlers::did_save);
   request("textDocument/diagnostic", handlers::document_diagnostic);
   request("textDocument/codeAction", handlers::code_action);
-  dispatcher_.on_cancel([this](const protocol::json& id) { diagnostics_.cancelled(id); });
+  request("textDocument/hover", handlers::hover);
+  request("workspace/executeCommand", handlers::execute_command);
+  notification("workspace/didChangeConfiguration", handlers::did_change_configuration);
+  notification("workspace/didChangeWatchedFiles", handlers::did_change_watched_files);
+  notification("window/workDoneProgress/cancel", handlers::work_done_progress_cancel);
+  dispatcher_.on_cancel([this](const protocol::json& id) {
+    diagnostics_.cancelled(id);
+    // A cancelled workspace review stops before its next file.
+    if (auto found = reviews_.find("request:" + id.dump()); found != reviews_.end()) found->second->store(true);
+  });
 }
 
 int Server::run() {
@@ -141,6 +189,7 @@ void Server::on_input(const boost::system::error_code& error, std::size_t bytes)
 
 void Server::request_shutdown() {
   shutdown_requested_ = true;
+  for (auto& [key, cancelled] : reviews_) cancelled->store(true);  // reviews stop at the next file
   diagnostics_.shutdown();
   scheduler_.stop();
 }
@@ -151,6 +200,7 @@ void Server::finish(int exit_code) {
   if (finished_) return;
   finished_ = true;
   exit_code_ = exit_code;
+  for (auto& [key, cancelled] : reviews_) cancelled->store(true);
   boost::system::error_code ignored;
   input_.close(ignored);
   diagnostics_.shutdown();

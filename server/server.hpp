@@ -13,8 +13,17 @@
 #include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
+
+#include "analysis/config/resolver.hpp"
 
 #include "protocol/framing.hpp"
 #include "protocol/jsonrpc.hpp"
@@ -22,6 +31,7 @@
 #include "server/diagnostics.hpp"
 #include "server/document_store.hpp"
 #include "server/scheduler.hpp"
+#include "server/settings.hpp"
 #include "server/transport.hpp"
 
 namespace mlroast::server {
@@ -66,6 +76,29 @@ class Server {
     documents_.set_encoding(encoding);
   }
   bool shutdown_requested() const noexcept { return shutdown_requested_; }
+  Scheduler& scheduler() noexcept { return scheduler_; }
+
+  // --- configuration (main thread): config files + client settings, one resolver ------------
+  const ServerSettings& settings() const noexcept { return settings_; }
+  // New client settings: the overrides change, config files are read again, open documents are
+  // re-analysed.
+  void set_settings(ServerSettings settings);
+  // A config file (pyproject.toml / mlroast.toml) changed: read them again, re-analyse.
+  void reload_configuration();
+  // The rule selection of the file at `path` (an excluded file gets an empty selection).
+  RuleSelection selection_for(const std::string& path);
+  const std::vector<std::filesystem::path>& workspace_roots() const noexcept { return roots_; }
+  void set_workspace_roots(std::vector<std::filesystem::path> roots) { roots_ = std::move(roots); }
+  bool work_done_progress() const noexcept { return work_done_progress_; }
+  void set_work_done_progress(bool on) noexcept { work_done_progress_ = on; }
+  bool watch_registration() const noexcept { return watch_registration_; }
+  void set_watch_registration(bool on) noexcept { watch_registration_ = on; }
+  // Runs `f` on the main thread: at once when called from it, else posted to the event loop.
+  // Worker threads use it to send notifications (the dispatcher is single-threaded).
+  void on_main_thread(std::function<void()> f);
+  // Workspace reviews in flight, by progress token: window/workDoneProgress/cancel sets the flag.
+  std::map<std::string, std::shared_ptr<std::atomic<bool>>>& reviews() noexcept { return reviews_; }
+  std::uint64_t next_review_id() noexcept { return ++review_ids_; }
   // `shutdown`: stop publishing, answer waiting requests, refuse further requests.
   void request_shutdown();
   // `exit`: stop reading and end run() with 0 after shutdown, 1 without.
@@ -89,6 +122,14 @@ class Server {
   protocol::MessageReader reader_;
   std::array<char, 64 * 1024> buffer_{};
   bool shutdown_requested_ = false;
+  ServerSettings settings_;
+  ConfigResolver resolver_;
+  std::vector<std::filesystem::path> roots_;
+  bool work_done_progress_ = false;
+  bool watch_registration_ = false;
+  std::thread::id main_thread_ = std::this_thread::get_id();
+  std::map<std::string, std::shared_ptr<std::atomic<bool>>> reviews_;
+  std::uint64_t review_ids_ = 0;
   bool finished_ = false;
   int exit_code_ = 1;
 };

@@ -1,5 +1,6 @@
 #include "analysis/config/selection.hpp"
 
+#include <cctype>
 #include <cstdio>
 
 #include "analysis/rules/rule.hpp"
@@ -22,6 +23,7 @@ int best_match(const std::vector<std::string>& list, std::string_view code) {
 }  // namespace
 
 bool RuleSelection::enabled(std::string_view code) const {
+  if (best_match(file_ignore, code) >= 0) return false;
   int sel = std::max(best_match(select, code), best_match(extend_select, code));
   int ign = best_match(ignore, code);
   if (sel < 0) return false;
@@ -52,18 +54,30 @@ bool catalogue_code(std::string_view selector) {
     }
   return false;
 }
+// "ML101" or "P01": a whole code, not a prefix.
+bool full_code(std::string_view s) {
+  auto digits = [&](std::size_t from, std::size_t n) {
+    if (s.size() != from + n) return false;
+    for (std::size_t i = from; i < s.size(); ++i)
+      if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    return true;
+  };
+  return (s.substr(0, 2) == "ML" && digits(2, 3)) || (s.substr(0, 1) == "P" && digits(1, 2));
+}
 }  // namespace
 
+bool known_selector(std::string_view s) {
+  for (const RuleInfo* info : all_rule_infos())
+    if (selector_matches(s, info->code)) return true;
+  return catalogue_code(s);
+}
+
 std::optional<std::string> RuleSelection::first_unknown_selector() const {
-  for (const auto* list : {&select, &extend_select, &ignore}) {
-    for (const auto& s : *list) {
-      bool any = false;
-      for (const RuleInfo* info : all_rule_infos()) any = any || selector_matches(s, info->code);
-      if (!any && !catalogue_code(s)) return s;
-    }
-  }
+  for (const auto* list : {&select, &extend_select, &ignore, &file_ignore})
+    for (const auto& s : *list)
+      if (!known_selector(s)) return s;
   for (const auto& [code, sev] : severity)
-    if (!find_rule(code)) return code;
+    if (!find_rule(code) && !(catalogue_code(code) && full_code(code))) return code;
   return std::nullopt;
 }
 

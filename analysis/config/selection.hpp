@@ -16,6 +16,9 @@ struct RuleSelection {
   std::vector<std::string> select{"ALL"};
   std::vector<std::string> extend_select;
   std::vector<std::string> ignore;
+  // Per-file ignores (from a config file's `per-file-ignores`): absolute, a code matching one
+  // is off whatever `select` says.
+  std::vector<std::string> file_ignore;
   std::map<std::string, Severity> severity;  // per code
 
   bool enabled(std::string_view code) const;
@@ -23,6 +26,10 @@ struct RuleSelection {
   // A selector that matches no rule ("ML99", "FOO"): returns it, for a clear error.
   std::optional<std::string> first_unknown_selector() const;
 };
+
+// True when `selector` names at least one code of the rule catalogue (registered or planned in
+// RULES.md): "ALL", "ML1", "ML703", "P0". False for typos ("ML99", "FOO").
+bool known_selector(std::string_view selector);
 
 // True when `selector` ("ALL", a code, or a prefix of codes) matches `code`.
 bool selector_matches(std::string_view selector, std::string_view code);

@@ -49,6 +49,18 @@ std::unique_ptr<Rule> make_unsafe_model_serialization();
 std::unique_ptr<Rule> make_unvalidated_serving_input();
 std::unique_ptr<Rule> make_god_function();
 std::unique_ptr<Rule> make_global_state_mutation();
+// Project rules P01-P11 (analysis/review/project_rules.cpp).
+std::unique_ptr<Rule> make_unpinned_dependencies();
+std::unique_ptr<Rule> make_python_version_unspecified();
+std::unique_ptr<Rule> make_no_experiment_tracking();
+std::unique_ptr<Rule> make_no_data_versioning();
+std::unique_ptr<Rule> make_no_data_validation();
+std::unique_ptr<Rule> make_no_tests();
+std::unique_ptr<Rule> make_no_orchestration();
+std::unique_ptr<Rule> make_no_model_metadata();
+std::unique_ptr<Rule> make_no_monitoring();
+std::unique_ptr<Rule> make_train_serve_skew();
+std::unique_ptr<Rule> make_notebook_as_production();
 }  // namespace rules
 
 namespace {
@@ -92,6 +104,17 @@ constexpr Factory kFactories[] = {
     rules::make_unvalidated_serving_input,
     rules::make_god_function,
     rules::make_global_state_mutation,
+    rules::make_unpinned_dependencies,
+    rules::make_python_version_unspecified,
+    rules::make_no_experiment_tracking,
+    rules::make_no_data_versioning,
+    rules::make_no_data_validation,
+    rules::make_no_tests,
+    rules::make_no_orchestration,
+    rules::make_no_model_metadata,
+    rules::make_no_monitoring,
+    rules::make_train_serve_skew,
+    rules::make_notebook_as_production,
 };
 }  // namespace
 

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <stdexcept>
+#include <unordered_map>
 
 extern "C" const TSLanguage* tree_sitter_python(void);
 
@@ -19,9 +20,29 @@ bool Node::is_error() const { return !is_null() && kind() == "ERROR"; }
 Point Node::start_point() const { return is_null() ? Point{} : to_point(ts_node_start_point(n_)); }
 Point Node::end_point() const { return is_null() ? Point{} : to_point(ts_node_end_point(n_)); }
 
+namespace {
+// Field name -> id, built once. ts_node_child_by_field_name looks the name up with a linear
+// strncmp scan over every field of the grammar on each call, which was 5% of the analysis.
+TSFieldId field_id(std::string_view name) {
+  static const std::unordered_map<std::string_view, TSFieldId> ids = [] {
+    std::unordered_map<std::string_view, TSFieldId> m;
+    const TSLanguage* lang = tree_sitter_python();
+    const uint32_t count = ts_language_field_count(lang);
+    for (uint32_t id = 1; id <= count; ++id) {
+      const char* n = ts_language_field_name_for_id(lang, static_cast<TSFieldId>(id));
+      if (n != nullptr) m.emplace(n, static_cast<TSFieldId>(id));
+    }
+    return m;
+  }();
+  auto it = ids.find(name);
+  return it == ids.end() ? 0 : it->second;
+}
+}  // namespace
+
 Node Node::field(std::string_view name) const {
   if (is_null()) return Node();
-  return Node(ts_node_child_by_field_name(n_, name.data(), static_cast<uint32_t>(name.size())));
+  const TSFieldId id = field_id(name);
+  return id == 0 ? Node() : Node(ts_node_child_by_field_id(n_, id));
 }
 
 std::string_view Node::field_name_of_child(uint32_t i) const {

@@ -37,5 +37,15 @@ HandlerResult document_diagnostic(Server& server, const json& params, RequestCon
 // "suppress on this line" action per diagnostic, and source.fixAll.mlroast.
 HandlerResult code_action(Server& server, const json& params, RequestContext& context);
 
+// Hover (textDocument/hover): the documentation of a rule code inside a `# noqa:` comment.
+HandlerResult hover(Server& server, const json& params, RequestContext& context);
+
+// Workspace: the `mlroast.reviewWorkspace` command, settings and config-file changes.
+HandlerResult execute_command(Server& server, const json& params, RequestContext& context);
+void did_change_configuration(Server& server, const json& params);
+void did_change_watched_files(Server& server, const json& params);
+// window/workDoneProgress/cancel: the user cancelled a review from its progress UI.
+void work_done_progress_cancel(Server& server, const json& params);
+
 }  // namespace handlers
 }  // namespace mlroast::server

@@ -176,7 +176,8 @@ TEST_CASE("rule fixtures: every registered rule has a firing case", "[rules]") {
       expected.insert(codes.begin(), codes.end());
   std::string missing;
   for (const mlroast::RuleInfo* info : mlroast::all_rule_infos())
-    if (!expected.count(std::string(info->code))) missing += std::string(info->code) + " ";
+    if (info->code[0] != 'P' && !expected.count(std::string(info->code)))  // P: review_posture_test
+      missing += std::string(info->code) + " ";
   INFO("rules without a firing fixture case: " << missing);
   CHECK(missing.empty());
 }

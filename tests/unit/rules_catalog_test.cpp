@@ -62,9 +62,11 @@ TEST_CASE("rule catalog: every rule documents itself with the fixed headings", "
           doc.substr(body, next == std::string_view::npos ? next : next - body);
       CHECK(section.find_first_not_of(" \n") != std::string_view::npos);
     }
-    // The Example and Use instead sections carry code.
-    CHECK(doc.find("```python", doc.find("## Example")) < doc.find("## Use instead"));
-    CHECK(doc.find("```python", doc.find("## Use instead")) < doc.find("## Fix safety"));
+    // The Example and Use instead sections carry code (project rules: the project file's own
+    // language, requirements.txt or TOML, so any fenced block).
+    std::string_view fence = info->code[0] == 'P' ? "```" : "```python";
+    CHECK(doc.find(fence, doc.find("## Example")) < doc.find("## Use instead"));
+    CHECK(doc.find(fence, doc.find("## Use instead")) < doc.find("## Fix safety"));
   }
 }
 
