@@ -1,0 +1,206 @@
+// ML505 missing-eval-mode: evaluation/inference without model.eval() or torch.no_grad().
+#include <string>
+#include <unordered_set>
+
+#include "analysis/rules/rule.hpp"
+#include "analysis/torch/model_facts.hpp"
+
+namespace mlroast::rules {
+namespace {
+
+constexpr std::string_view kDoc = R"md(# ML505 missing-eval-mode
+
+## What it finds
+A PyTorch model run for evaluation or inference, i.e. a forward call (`model(x)`,
+`model.forward(x)`) of an `nn.Module` (a subclass defined in the file, an `nn.Sequential`, a
+torchvision/timm/transformers model) outside training code (training code is the innermost loop
+around a `backward()` call, or the function around it when it is in no loop), where
+- autograd is still on: no enclosing `with torch.no_grad()` / `torch.inference_mode()` /
+  `torch.set_grad_enabled(False)`, no such decorator, and not every caller of the function runs it
+  under one of them; or
+- the model was not switched to evaluation mode: no `model.eval()` (or `model.train(False)`) on
+  the same model object before the call in the same function, or anywhere in another function
+  (a caller that switches before calling an `evaluate(model, ...)` helper).
+
+Reported once per function (or module) and model, on the first such call; the message says which
+of the two is missing. Models are identified by data flow (the constructor they come from),
+not by their names.
+
+Not reported: forward calls inside a training loop (including micro-batch loops nested in it),
+inside
+`nn.Module`/LightningModule classes (Lightning switches modes itself), a missing `eval()` for a
+model class defined in the file that has no dropout or batch-norm layer (eval() changes nothing
+there), and objects that are not known to be modules.
+
+## Why it matters
+In training mode, dropout drops activations at random and batch-norm normalises with the
+statistics of the evaluation batch and updates its running averages: validation scores are noisy,
+depend on batch size and order, and the running statistics drift towards the validation data.
+Without `no_grad()`, every evaluation batch records an autograd graph: memory and time for
+nothing, and out-of-memory errors on large validation sets.
+
+## Example
+```python
+def evaluate(model, loader):
+    correct = 0
+    for xb, yb in loader:
+        correct += (model(xb).argmax(1) == yb).sum().item()
+    return correct / len(loader.dataset)
+```
+
+## Use instead
+```python
+@torch.no_grad()
+def evaluate(model, loader):
+    model.eval()
+    correct = 0
+    for xb, yb in loader:
+        correct += (model(xb).argmax(1) == yb).sum().item()
+    return correct / len(loader.dataset)
+```
+
+## Fix safety
+No fix is offered: where `eval()` and `no_grad()` belong (and where `train()` must be restored
+before the next epoch) depends on the structure of the script.
+
+## References
+- PyTorch docs, `torch.nn.Module.eval`, `torch.no_grad`, `torch.inference_mode`.
+- PyTorch tutorial "Saving and Loading Models" ("call model.eval() to set dropout and batch
+  normalization layers to evaluation mode before running inference").
+)md";
+
+constexpr RuleInfo kInfo{"ML505",
+                         "missing-eval-mode",
+                         Category::DeepLearning,
+                         Severity::Warning,
+                         FixAvailability::None,
+                         "Evaluation/inference without model.eval() or torch.no_grad()",
+                         kDoc};
+
+using syntax::Node;
+
+// True when the model class has layers whose behaviour depends on train/eval mode.
+bool mode_dependent(const torchfacts::ModuleClass& m, const torchfacts::TorchFacts& facts) {
+  std::string_view body = facts.text_of(m.cls);
+  for (std::string_view s : {"Dropout", "dropout", "BatchNorm", "batch_norm", "InstanceNorm",
+                             "RReLU", "AlphaDropout"})
+    if (body.find(s) != std::string_view::npos) return true;
+  // A local module may contain another local module or a library model.
+  for (const auto& other : facts.module_classes())
+    if (other.name != m.name && body.find(other.name) != std::string_view::npos &&
+        mode_dependent(other, facts))
+      return true;
+  return body.find("torchvision") != std::string_view::npos ||
+         body.find("models.") != std::string_view::npos;
+}
+
+class MissingEvalMode final : public Rule {
+ public:
+  const RuleInfo& info() const override { return kInfo; }
+
+  void finish(RuleContext& ctx) override {
+    if (!ctx.sem().imports("torch")) return;
+    torchfacts::TorchFacts facts(ctx.file().tree->root(), ctx.sem());
+    // Calls that switch a model to evaluation mode, and back to training mode.
+    std::vector<std::pair<Node, Node>> evals, trains;  // (call, constructor of the model)
+    for (Node c : facts.calls()) {
+      std::string_view m = facts.method_name(c);
+      if (m != "eval" && m != "train") continue;
+      Node recv = c.field("function").field("object");
+      Node ctor = facts.constructor(recv);
+      if (!ctor) continue;
+      std::vector<Node> args = syntax::children(c.field("arguments"));
+      bool to_eval = m == "eval" || (args.size() == 1 && args[0].kind() == "false");
+      (to_eval ? evals : trains).push_back({c, ctor});
+    }
+    std::vector<Node> training_scopes;
+    for (Node b : facts.calls()) {
+      if (facts.method_name(b) != "backward") continue;
+      Node scope;
+      for (Node p = b.parent(); p; p = p.parent()) {
+        if (p.kind() == "for_statement" || p.kind() == "while_statement" ||
+            p.kind() == "function_definition") {
+          scope = p;
+          break;
+        }
+      }
+      if (scope) training_scopes.push_back(scope);
+    }
+    std::unordered_set<std::string> reported;
+    for (Node c : facts.calls()) {
+      if (!facts.is_module_call(c) || facts.inside_module_class(c)) continue;
+      Node f = c.field("function");
+      if (f.kind() == "attribute" && ctx.text_of(f.field("attribute")) == "forward")
+        f = f.field("object");
+      Node ctor = facts.constructor(f);
+      if (!ctor) continue;
+      // Training: the call runs inside the innermost loop (or loop-less function) of a backward()
+      // call. An evaluation loop that merely shares the epoch loop with training is not.
+      bool training = false;
+      for (Node t : training_scopes)
+        if (c.start_byte() >= t.start_byte() && c.end_byte() <= t.end_byte()) training = true;
+      if (training) continue;
+      Node fn = torchfacts::TorchFacts::enclosing_function(c);
+      // Only the first call per (function, model).
+      std::string key = std::to_string(fn ? fn.start_byte() : 0) + ":" +
+                        std::to_string(ctor.start_byte());
+      if (reported.count(key)) continue;
+
+      bool no_grad = facts.grad_disabled_at(c);
+      bool eval = switched_to_eval(c, fn, ctor, evals, trains);
+      std::string type = facts.object_type(f);
+      if (type.rfind("local:", 0) == 0) {
+        const torchfacts::ModuleClass* mc = facts.module_class(type.substr(6));
+        if (mc && !mode_dependent(*mc, facts)) eval = true;
+      }
+      if (no_grad && eval) continue;
+      reported.insert(key);
+      std::string model(ctx.text_of(f));
+      std::string msg;
+      if (!no_grad && !eval)
+        msg = "`" + model + "` is evaluated in training mode and with autograd on: call `" +
+              model + ".eval()` and wrap the loop in `torch.no_grad()`";
+      else if (!eval)
+        msg = "`" + model + "` is evaluated in training mode (dropout/batch-norm active): call `" +
+              model + ".eval()` before evaluating";
+      else
+        msg = "Evaluation of `" + model + "` records autograd graphs it never uses: wrap it in "
+              "`torch.no_grad()` or `torch.inference_mode()`";
+      ctx.report(finding(c, msg));
+    }
+  }
+
+ private:
+  static bool switched_to_eval(Node call, Node fn, Node ctor,
+                               const std::vector<std::pair<Node, Node>>& evals,
+                               const std::vector<std::pair<Node, Node>>& trains) {
+    // The last mode switch on this model above the call in the same function decides; a switch
+    // to eval in another function (a caller) counts too.
+    Node last_same;
+    bool last_is_eval = false;
+    bool elsewhere = false;
+    auto consider = [&](const std::pair<Node, Node>& s, bool is_eval) {
+      if (s.second != ctor) return;
+      Node sfn = torchfacts::TorchFacts::enclosing_function(s.first);
+      if (sfn == fn) {
+        if (s.first.start_byte() < call.start_byte() &&
+            (!last_same || s.first.start_byte() > last_same.start_byte())) {
+          last_same = s.first;
+          last_is_eval = is_eval;
+        }
+      } else if (is_eval) {
+        elsewhere = true;
+      }
+    };
+    for (const auto& e : evals) consider(e, true);
+    for (const auto& t : trains) consider(t, false);
+    if (last_same) return last_is_eval;
+    return elsewhere;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_missing_eval_mode() { return std::make_unique<MissingEvalMode>(); }
+
+}  // namespace mlroast::rules
