@@ -1,5 +1,6 @@
 // ML503 loss-tensor-accumulation: a loss/output tensor summed or appended across iterations.
 #include <string>
+#include <unordered_map>
 
 #include "analysis/rules/rule.hpp"
 #include "analysis/torch/model_facts.hpp"
@@ -90,10 +91,13 @@ class LossTensorAccumulation final : public Rule {
       return true;
     });
     facts_ = nullptr;
+    uses_memo_.clear();
   }
 
  private:
   const torchfacts::TorchFacts* facts_ = nullptr;
+  // (scope start, accumulator) -> (reaches backward(), used as a tensor)
+  std::unordered_map<std::string, std::pair<bool, bool>> uses_memo_;
 
   // What tensor an expression holds (a loss with its graph, a model output, or neither).
   Kind kind_of(Node e, int depth = 0) const {
@@ -143,8 +147,8 @@ class LossTensorAccumulation final : public Rule {
   }
 
   // The scope to search for later uses of an accumulator: its function, or the module.
-  static Node scope_of(Node n) {
-    Node f = torchfacts::TorchFacts::enclosing_function(n);
+  Node scope_of(Node n) const {
+    Node f = facts_->enclosing_function(n);
     if (f) return f;
     while (n.parent()) n = n.parent();
     return n;
@@ -152,8 +156,14 @@ class LossTensorAccumulation final : public Rule {
 
   // True when the accumulator reaches backward() (deliberate accumulation for one backward) or
   // is used as a tensor (`acc.<attr>`) in its scope.
-  static void uses(Node scope, std::string_view name, const RuleContext& ctx, bool& backward,
-                   bool& tensor_use) {
+  void uses(Node scope, std::string_view name, const RuleContext& ctx, bool& backward,
+            bool& tensor_use) {
+    std::string key = std::to_string(scope.start_byte()) + ":" + std::string(name);
+    if (auto it = uses_memo_.find(key); it != uses_memo_.end()) {
+      backward = it->second.first;
+      tensor_use = it->second.second;
+      return;
+    }
     syntax::walk(scope, [&](Node x) {
       if (x.kind() == "attribute" && ctx.text_of(x.field("object")) == name) {
         tensor_use = true;
@@ -168,9 +178,10 @@ class LossTensorAccumulation final : public Rule {
       }
       return true;
     });
+    uses_memo_[key] = {backward, tensor_use};
   }
 
-  bool eligible(Node site, std::string_view acc, const RuleContext& ctx, Node& loop) const {
+  bool eligible(Node site, std::string_view acc, const RuleContext& ctx, Node& loop) {
     loop = loop_of(site);
     if (!loop) return false;
     if (facts_->grad_disabled_at(site)) return false;

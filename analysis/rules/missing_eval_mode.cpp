@@ -26,8 +26,8 @@ Reported once per function (or module) and model, on the first such call; the me
 of the two is missing. Models are identified by data flow (the constructor they come from),
 not by their names.
 
-Not reported: forward calls inside a training loop (including micro-batch loops nested in it),
-inside
+Not reported: forward calls inside a training loop (including micro-batch loops nested in it,
+and helpers such as `compute_loss(model, batch)` or `self._step(batch)` called from it), inside
 `nn.Module`/LightningModule classes (Lightning switches modes itself), a missing `eval()` for a
 model class defined in the file that has no dropout or batch-norm layer (eval() changes nothing
 there), and objects that are not known to be modules.
@@ -114,8 +114,7 @@ class MissingEvalMode final : public Rule {
       (to_eval ? evals : trains).push_back({c, ctor});
     }
     std::vector<Node> training_scopes;
-    for (Node b : facts.calls()) {
-      if (facts.method_name(b) != "backward") continue;
+    for (Node b : facts.backward_calls()) {
       Node scope;
       for (Node p = b.parent(); p; p = p.parent()) {
         if (p.kind() == "for_statement" || p.kind() == "while_statement" ||
@@ -136,18 +135,15 @@ class MissingEvalMode final : public Rule {
       if (!ctor) continue;
       // Training: the call runs inside the innermost loop (or loop-less function) of a backward()
       // call. An evaluation loop that merely shares the epoch loop with training is not.
-      bool training = false;
-      for (Node t : training_scopes)
-        if (c.start_byte() >= t.start_byte() && c.end_byte() <= t.end_byte()) training = true;
-      if (training) continue;
-      Node fn = torchfacts::TorchFacts::enclosing_function(c);
+      if (in_training(c, training_scopes, facts, 0)) continue;
+      Node fn = facts.enclosing_function(c);
       // Only the first call per (function, model).
       std::string key = std::to_string(fn ? fn.start_byte() : 0) + ":" +
                         std::to_string(ctor.start_byte());
       if (reported.count(key)) continue;
 
       bool no_grad = facts.grad_disabled_at(c);
-      bool eval = switched_to_eval(c, fn, ctor, evals, trains);
+      bool eval = switched_to_eval(c, fn, ctor, evals, trains, facts);
       std::string type = facts.object_type(f);
       if (type.rfind("local:", 0) == 0) {
         const torchfacts::ModuleClass* mc = facts.module_class(type.substr(6));
@@ -171,9 +167,28 @@ class MissingEvalMode final : public Rule {
   }
 
  private:
+  // True when `n` runs inside a training scope, directly or through a helper: a function (or a
+  // method called as `self.name(...)`) whose call sites lie in a training scope, two levels deep.
+  static bool in_training(Node n, const std::vector<Node>& scopes,
+                          const torchfacts::TorchFacts& facts, int depth) {
+    for (Node t : scopes)
+      if (n.start_byte() >= t.start_byte() && n.end_byte() <= t.end_byte()) return true;
+    Node fn = facts.enclosing_function(n);
+    if (!fn || depth >= 2) return false;
+    std::string_view name = facts.text_of(fn.field("name"));
+    Node cls = facts.enclosing_class(fn);
+    for (Node c : cls ? facts.self_calls_named(name) : facts.calls_named(name)) {
+      if (c.start_byte() >= fn.start_byte() && c.end_byte() <= fn.end_byte()) continue;
+      if (cls && facts.enclosing_class(c) != cls) continue;
+      if (in_training(c, scopes, facts, depth + 1)) return true;
+    }
+    return false;
+  }
+
   static bool switched_to_eval(Node call, Node fn, Node ctor,
                                const std::vector<std::pair<Node, Node>>& evals,
-                               const std::vector<std::pair<Node, Node>>& trains) {
+                               const std::vector<std::pair<Node, Node>>& trains,
+                               const torchfacts::TorchFacts& facts) {
     // The last mode switch on this model above the call in the same function decides; a switch
     // to eval in another function (a caller) counts too.
     Node last_same;
@@ -181,7 +196,7 @@ class MissingEvalMode final : public Rule {
     bool elsewhere = false;
     auto consider = [&](const std::pair<Node, Node>& s, bool is_eval) {
       if (s.second != ctor) return;
-      Node sfn = torchfacts::TorchFacts::enclosing_function(s.first);
+      Node sfn = facts.enclosing_function(s.first);
       if (sfn == fn) {
         if (s.first.start_byte() < call.start_byte() &&
             (!last_same || s.first.start_byte() > last_same.start_byte())) {

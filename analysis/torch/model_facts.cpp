@@ -131,17 +131,24 @@ TorchFacts::TorchFacts(Node root, const semantic::SemanticModel& sem) : sem_(sem
   collect_loops();
 }
 
-Node TorchFacts::enclosing_function(Node n) {
-  for (Node p = n.parent(); p; p = p.parent())
-    if (p.kind() == "function_definition") return p;
+namespace {
+// The innermost of `defs` (pre-order) that strictly contains `n`.
+Node innermost(const std::vector<Node>& defs, Node n) {
+  uint32_t start = n.start_byte(), end = n.end_byte();
+  auto it = std::upper_bound(defs.begin(), defs.end(), start,
+                             [](uint32_t b, const Node& d) { return b < d.start_byte(); });
+  while (it != defs.begin()) {
+    --it;
+    if (*it == n) continue;
+    if (it->end_byte() >= end) return *it;
+  }
   return Node();
 }
+}  // namespace
 
-Node TorchFacts::enclosing_class(Node n) {
-  for (Node p = n.parent(); p; p = p.parent())
-    if (p.kind() == "class_definition") return p;
-  return Node();
-}
+Node TorchFacts::enclosing_function(Node n) const { return innermost(function_nodes_, n); }
+
+Node TorchFacts::enclosing_class(Node n) const { return innermost(class_nodes_, n); }
 
 std::string_view TorchFacts::method_name(Node call) const {
   Node f = call.field("function");
@@ -155,33 +162,65 @@ Node TorchFacts::function_def(std::string_view name) const {
 }
 
 void TorchFacts::collect(Node root) {
+  std::vector<Node> assignments;
   syntax::walk(root, [&](Node n) {
     auto k = n.kind();
-    if (k == "call") calls_.push_back(n);
-    else if (k == "for_statement" || k == "while_statement") loop_nodes_.push_back(n);
-    else if (k == "with_statement") with_nodes_.push_back(n);
-    else if (k == "function_definition") {
+    if (k == "call") {
+      calls_.push_back(n);
+      Node f = n.field("function");
+      if (f.kind() == "identifier") {
+        calls_by_name_[std::string(text_of(f))].push_back(n);
+      } else if (f.kind() == "attribute") {
+        std::string_view attr = text_of(f.field("attribute"));
+        if (attr == "backward") backward_calls_.push_back(n);
+        Node obj = f.field("object");
+        if (obj.kind() == "identifier" && text_of(obj) == "self")
+          self_calls_by_name_[std::string(attr)].push_back(n);
+      }
+    } else if (k == "for_statement" || k == "while_statement") {
+      loop_nodes_.push_back(n);
+    } else if (k == "with_statement") {
+      with_nodes_.push_back(n);
+    } else if (k == "class_definition") {
+      class_nodes_.push_back(n);
+    } else if (k == "function_definition") {
+      function_nodes_.push_back(n);
       Node p = n.parent();
       if (p.kind() == "decorated_definition") p = p.parent();
       if (p.kind() == "module") functions_[std::string(text_of(n.field("name")))] = n;
     } else if (k == "assignment") {
-      Node left = n.field("left");
-      Node right = n.field("right");
-      if (!right || right.kind() == "assignment") return true;
-      Node fn = enclosing_function(n);
-      uint32_t scope = fn ? fn.start_byte() : 0;
-      if (left.kind() == "identifier") {
-        assigns_[key(scope, text_of(left))].push_back({n.end_byte(), right});
-      } else if (left.kind() == "attribute" && left.field("object").kind() == "identifier" &&
-                 text_of(left.field("object")) == "self") {
-        Node cls = enclosing_class(n);
-        if (cls)
-          self_assigns_[key(cls.start_byte(), text_of(left.field("attribute")))].push_back(
-              {n.start_byte(), right});
-      }
+      assignments.push_back(n);
     }
     return true;
   });
+  for (Node n : assignments) {
+    Node left = n.field("left");
+    Node right = n.field("right");
+    if (!right || right.kind() == "assignment") continue;
+    Node fn = enclosing_function(n);
+    uint32_t scope = fn ? fn.start_byte() : 0;
+    if (left.kind() == "identifier") {
+      assigns_[key(scope, text_of(left))].push_back({n.end_byte(), right});
+    } else if (left.kind() == "attribute" && left.field("object").kind() == "identifier" &&
+               text_of(left.field("object")) == "self") {
+      Node cls = enclosing_class(n);
+      if (cls)
+        self_assigns_[key(cls.start_byte(), text_of(left.field("attribute")))].push_back(
+            {n.end_byte(), right});
+    }
+  }
+}
+
+const std::vector<Node>& TorchFacts::calls_named(std::string_view name) const {
+  static const std::vector<Node> kNone;
+  auto it = calls_by_name_.find(std::string(name));
+  return it == calls_by_name_.end() ? kNone : it->second;
+}
+
+const std::vector<Node>& TorchFacts::self_calls_named(std::string_view name) const {
+  static const std::vector<Node> kNone;
+  auto it = self_calls_by_name_.find(std::string(name));
+  return it == self_calls_by_name_.end() ? kNone : it->second;
 }
 
 const ModuleClass* TorchFacts::module_class(std::string_view name) const {
@@ -249,12 +288,13 @@ Node TorchFacts::resolve_parameter(Node fn, std::string_view name, int depth) co
     ++i;
   }
   if (index < 0) return Node();
+  std::string memo_key = key(fn.start_byte(), name);
+  if (auto m = parameter_memo_.find(memo_key); m != parameter_memo_.end()) return m->second;
+  parameter_memo_[memo_key] = Node();  // a recursive call through the same parameter: unknown
   Node found;
   std::string found_text;
   bool any = false;
-  for (Node c : calls_) {
-    Node f = c.field("function");
-    if (f.kind() != "identifier" || text_of(f) != fname) continue;
+  for (Node c : calls_named(fname)) {
     Node arg;
     std::vector<Node> pos = positional_args(c);
     if (index < static_cast<int>(pos.size())) arg = pos[index];
@@ -269,6 +309,7 @@ Node TorchFacts::resolve_parameter(Node fn, std::string_view name, int depth) co
     found = r;
     found_text = t;
   }
+  parameter_memo_[memo_key] = found;
   return found;
 }
 
@@ -475,9 +516,8 @@ bool TorchFacts::is_module_call(Node call) const {
 }
 
 const LossCall* TorchFacts::loss_call(Node call) const {
-  for (const auto& l : losses_)
-    if (l.call == call) return &l;
-  return nullptr;
+  auto it = loss_index_.find(call.id());
+  return it == loss_index_.end() ? nullptr : &losses_[it->second];
 }
 
 bool TorchFacts::inside_module_class(Node n) const {
@@ -517,6 +557,7 @@ void TorchFacts::collect_losses() {
       if (n == "input") l.input = a.field("value");
       if (n == "target") l.target = a.field("value");
     }
+    loss_index_[c.id()] = losses_.size();
     losses_.push_back(l);
   }
 }
@@ -552,9 +593,8 @@ void TorchFacts::collect_loops() {
     if (known) continue;
     // The backward() that feeds this step: the last one above it in the loop, else the first.
     Node backward, first;
-    for (Node b : calls_) {
+    for (Node b : backward_calls_) {
       if (b.start_byte() < loop.start_byte() || b.end_byte() > loop.end_byte()) continue;
-      if (method_name(b) != "backward") continue;
       if (!first) first = b;
       if (b.start_byte() < c.start_byte()) backward = b;
     }
@@ -604,9 +644,7 @@ bool TorchFacts::grad_disabled_at(Node node) const {
       if (enclosing_function(p) || enclosing_class(p)) return false;
       std::string_view name = text_of(p.field("name"));
       bool any = false, all = true;
-      for (Node c : calls_) {
-        Node f = c.field("function");
-        if (f.kind() != "identifier" || text_of(f) != name) continue;
+      for (Node c : calls_named(name)) {
         any = true;
         if (c.start_byte() >= p.start_byte() && c.end_byte() <= p.end_byte()) return false;
         if (!grad_disabled_at(c)) all = false;

@@ -99,15 +99,21 @@ class TorchFacts {
   const std::vector<TrainingLoop>& training_loops() const { return loops_; }
   // Every call in the file, in source order.
   const std::vector<syntax::Node>& calls() const { return calls_; }
+  // Calls of a plain name (`train(...)`), in source order.
+  const std::vector<syntax::Node>& calls_named(std::string_view name) const;
+  // Calls of a method on self (`self._step(...)`), in source order.
+  const std::vector<syntax::Node>& self_calls_named(std::string_view name) const;
+  // Every `.backward()` call, in source order.
+  const std::vector<syntax::Node>& backward_calls() const { return backward_calls_; }
 
   // True when `node` runs with autograd disabled: inside `with torch.no_grad()` /
   // `torch.inference_mode()` / `torch.set_grad_enabled(False)`, or in a function decorated with
   // one of them.
   bool grad_disabled_at(syntax::Node node) const;
   // The innermost enclosing function_definition (null at module level).
-  static syntax::Node enclosing_function(syntax::Node n);
+  syntax::Node enclosing_function(syntax::Node n) const;
   // The innermost enclosing class_definition of a function (null when none).
-  static syntax::Node enclosing_class(syntax::Node n);
+  syntax::Node enclosing_class(syntax::Node n) const;
   // The attribute name of a method call `x.name(...)` ("" when the call is not a method call).
   std::string_view method_name(syntax::Node call) const;
   // Calls to functions defined in the file (by name) at module level: name -> definitions.
@@ -137,6 +143,13 @@ class TorchFacts {
   std::unordered_map<std::string, std::vector<Assign>> self_assigns_;
   std::unordered_map<std::string, syntax::Node> functions_;  // module-level defs by name
   std::vector<syntax::Node> calls_;
+  // Definitions in pre-order (sorted by start byte): enclosing_* search them instead of walking
+  // parents, which tree-sitter 0.20 answers by descending from the root each time.
+  std::vector<syntax::Node> function_nodes_, class_nodes_;
+  std::vector<syntax::Node> backward_calls_;
+  std::unordered_map<std::string, std::vector<syntax::Node>> calls_by_name_, self_calls_by_name_;
+  std::unordered_map<const void*, size_t> loss_index_;  // call id -> index in losses_
+  mutable std::unordered_map<std::string, syntax::Node> parameter_memo_;
   std::vector<syntax::Node> loop_nodes_;
   std::vector<syntax::Node> with_nodes_;
   std::vector<ModuleClass> modules_;
