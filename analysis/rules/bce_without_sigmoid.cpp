@@ -3,6 +3,7 @@
 #include <string>
 
 #include "analysis/rules/rule.hpp"
+#include "analysis/torch/keras_model.hpp"
 #include "analysis/torch/model_facts.hpp"
 
 namespace mlroast::rules {
@@ -16,6 +17,12 @@ the output of a `Linear`/`Conv` layer, of an `nn.Sequential` that ends in one, o
 `nn.Module` defined in the file whose `forward()` returns such an output on every path. The output
 is traced through names, `forward()`, `self(x)` and function parameters whose call sites agree,
 with any import alias.
+
+Keras has the same mistake: `compile(loss="binary_crossentropy")` (or `BinaryCrossentropy()`,
+default `from_logits=False`) for a model whose last layer is a `Dense`/`Conv` layer with no or
+`"linear"` activation. Keras then treats the raw outputs as probabilities and clips them to
+[eps, 1 - eps], so gradients vanish for every output outside that range: training runs without an
+error and learns little. It is reported on the loss argument.
 
 Not reported: outputs that went through `torch.sigmoid`, `F.sigmoid`, `x.sigmoid()`,
 `nn.Sigmoid()` (in `forward()` or in a Sequential); `nn.BCEWithLogitsLoss`; outputs whose origin
@@ -85,8 +92,11 @@ class BceWithoutSigmoid final : public Rule {
   const RuleInfo& info() const override { return kInfo; }
 
   void finish(RuleContext& ctx) override {
-    if (!ctx.sem().imports("torch")) return;
+    if (!ctx.sem().imports("torch") && !ctx.sem().imports("keras") &&
+        !ctx.sem().imports("tensorflow"))
+      return;
     torchfacts::TorchFacts facts(ctx.file().tree->root(), ctx.sem());
+    if (facts.uses_keras()) check_keras(facts, ctx);
     std::set<const void*> fixed;
     for (const auto& loss : facts.loss_calls()) {
       if (loss.type != "torch.nn.BCELoss" || !loss.input) continue;
@@ -103,6 +113,22 @@ class BceWithoutSigmoid final : public Rule {
   }
 
  private:
+  // Keras: binary cross-entropy on probabilities (the default from_logits=False) for a model
+  // whose last layer outputs raw values.
+  void check_keras(const torchfacts::TorchFacts& facts, RuleContext& ctx) const {
+    for (const auto& c : torchfacts::keras_cross_entropy_compiles(facts)) {
+      if (c.kind != torchfacts::KerasLossKind::Binary || c.from_logits) continue;
+      torchfacts::ActivationSite a = torchfacts::keras_output_activation(facts, c.model);
+      if (a.kind != Activation::Raw) continue;
+      Finding f = finding(c.loss, "Binary cross-entropy expects probabilities, but the last layer "
+                                  "(line " + std::to_string(a.where.start_point().row + 1) +
+                                  ") has no sigmoid: Keras clips the raw outputs to [eps, 1-eps]; "
+                                  "add activation=\"sigmoid\" or use from_logits=True");
+      f.related.push_back({TextRange::of(a.where), "raw output layer"});
+      ctx.report(std::move(f));
+    }
+  }
+
   std::optional<Fix> rename_fix(syntax::Node call, bool ctor, const RuleContext& ctx) const {
     syntax::Node fn = call.field("function");
     if (fn.kind() != "attribute") return std::nullopt;  // imported name: the import changes too

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "analysis/rules/rule.hpp"
+#include "analysis/torch/keras_model.hpp"
 #include "analysis/torch/model_facts.hpp"
 
 namespace mlroast::rules {
@@ -20,7 +21,13 @@ through function parameters when every call site passes the same model/criterion
 alias is understood (`import torch.nn as nn`, `from torch import nn`,
 `import torch.nn.functional as F`, `torch.softmax`, `x.softmax(dim=1)`).
 
-Not reported: `nn.NLLLoss` after `log_softmax` (the correct pairing); a `forward()` that returns
+Keras has the same mistake: a `CategoricalCrossentropy` / `SparseCategoricalCrossentropy` built
+with `from_logits=True` in `compile()` for a model whose last layer applies softmax
+(`Dense(n, activation="softmax")`, `Softmax()`, `Activation("softmax")`; Sequential list, `.add()`
+calls or the functional API's output layer). It is reported on the loss argument.
+
+Not reported: `nn.NLLLoss` after `log_softmax` (the correct pairing); Keras softmax outputs with
+the default `from_logits=False`; a `forward()` that returns
 logits while training and probabilities otherwise (`if self.training: return logits`: the returns
 disagree, so the output is unknown); a softmax used only for reporting (`probs = logits.softmax(1)`
 next to `criterion(logits, y)`); models from libraries whose `forward()` is not in the file.
@@ -103,9 +110,12 @@ class SoftmaxBeforeCrossEntropy final : public Rule {
   const RuleInfo& info() const override { return kInfo; }
 
   void finish(RuleContext& ctx) override {
-    if (!ctx.sem().imports("torch")) return;
+    if (!ctx.sem().imports("torch") && !ctx.sem().imports("keras") &&
+        !ctx.sem().imports("tensorflow"))
+      return;
     syntax::Node root = ctx.file().tree->root();
     torchfacts::TorchFacts facts(root, ctx.sem());
+    if (facts.uses_keras()) check_keras(facts, ctx);
     // A criterion object shared by several calls gets the fix once, and only when every call
     // scores log-probabilities.
     std::map<const void*, bool> all_log;
@@ -141,6 +151,22 @@ class SoftmaxBeforeCrossEntropy final : public Rule {
   }
 
  private:
+  // Keras: a categorical cross-entropy told it receives logits (`from_logits=True`) on a model
+  // whose last layer applies softmax.
+  void check_keras(const torchfacts::TorchFacts& facts, RuleContext& ctx) const {
+    for (const auto& c : torchfacts::keras_cross_entropy_compiles(facts)) {
+      if (c.kind != torchfacts::KerasLossKind::Categorical || !c.from_logits) continue;
+      torchfacts::ActivationSite a = torchfacts::keras_output_activation(facts, c.model);
+      if (a.kind != Activation::Softmax) continue;
+      Finding f = finding(c.loss, "Cross-entropy with from_logits=True on a model whose last layer "
+                                  "applies softmax (line " + line_of(a.where) +
+                                  "): the probabilities go through softmax again; output logits "
+                                  "or set from_logits=False");
+      f.related.push_back({TextRange::of(a.where), "softmax applied here"});
+      ctx.report(std::move(f));
+    }
+  }
+
   std::optional<Fix> nll_fix(const torchfacts::LossCall& loss, const RuleContext& ctx) const {
     syntax::Node call = loss.ctor ? loss.ctor : loss.call;
     syntax::Node fn = call.field("function");
