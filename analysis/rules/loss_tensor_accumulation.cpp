@@ -25,7 +25,9 @@ Not reported: `.item()`, `.detach()`, `.tolist()` before accumulating; accumulat
 `torch.no_grad()` / `torch.inference_mode()` (no graph is recorded; also when every caller of
 the function runs it under `no_grad`); adding a second loss term inside one iteration
 (`loss = ce; loss += 0.1 * reg`); deliberate accumulation for one backward pass, i.e. an
-accumulator that later reaches `.backward()` (`total += loss` ... `total.backward()`).
+accumulator that later reaches `.backward()` directly or through a value computed from it
+(`total += loss` ... `total.backward()`; `losses.append(...)` ... `sum(losses).backward()` or
+`total = sum(losses); total.backward()`).
 
 ## Why it matters
 A loss tensor carries the whole autograd graph of the batch that produced it: activations of
@@ -164,20 +166,32 @@ class LossTensorAccumulation final : public Rule {
       tensor_use = it->second.second;
       return;
     }
+    // Names computed from the accumulator (`total = sum(losses)`): reaching backward() through
+    // one of them is deliberate accumulation too.
+    std::vector<std::string_view> derived{name};
+    std::vector<std::string_view> receivers;
     syntax::walk(scope, [&](Node x) {
-      if (x.kind() == "attribute" && ctx.text_of(x.field("object")) == name) {
-        tensor_use = true;
-        if (ctx.text_of(x.field("attribute")) == "backward") backward = true;
+      if (x.kind() == "attribute" && ctx.text_of(x.field("object")) == name) tensor_use = true;
+      if (x.kind() == "assignment" && x.field("left").kind() == "identifier") {
+        bool mentions = false;
+        syntax::walk(x.field("right"), [&](Node i) {
+          if (i.kind() == "identifier" && ctx.text_of(i) == name) mentions = true;
+          return !mentions;
+        });
+        if (mentions) derived.push_back(ctx.text_of(x.field("left")));
       }
       if (x.kind() == "call") {
         Node f = x.field("function");
-        if (f.kind() == "attribute" && ctx.text_of(f.field("attribute")) == "backward") {
-          std::string_view recv = ctx.text_of(f.field("object"));
-          if (recv.find(name) != std::string_view::npos) backward = true;
-        }
+        if (f.kind() == "attribute" && ctx.text_of(f.field("attribute")) == "backward")
+          receivers.push_back(ctx.text_of(f.field("object")));
       }
       return true;
     });
+    for (std::string_view recv : receivers)
+      for (std::string_view d : derived)
+        if (recv == d || recv.find(std::string(d) + ".") == 0 ||
+            recv.find("(" + std::string(d)) != std::string_view::npos)
+          backward = true;
     uses_memo_[key] = {backward, tensor_use};
   }
 
