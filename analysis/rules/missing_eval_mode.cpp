@@ -30,7 +30,8 @@ Not reported: forward calls inside a training loop (including micro-batch loops 
 and helpers such as `compute_loss(model, batch)` or `self._step(batch)` called from it), inside
 `nn.Module`/LightningModule classes (Lightning switches modes itself), a missing `eval()` for a
 model class defined in the file that has no dropout or batch-norm layer (eval() changes nothing
-there), and objects that are not known to be modules.
+there), a missing `eval()` for a `transformers` model loaded with `from_pretrained()` and never
+switched to `train()` (it is loaded in eval mode), and objects that are not known to be modules.
 
 ## Why it matters
 In training mode, dropout drops activations at random and batch-norm normalises with the
@@ -148,6 +149,14 @@ class MissingEvalMode final : public Rule {
       if (type.rfind("local:", 0) == 0) {
         const torchfacts::ModuleClass* mc = facts.module_class(type.substr(6));
         if (mc && !mode_dependent(*mc, facts)) eval = true;
+      }
+      // transformers' from_pretrained() returns the model in eval mode; only a later train()
+      // on it makes eval() necessary again.
+      if (type.rfind("transformers.", 0) == 0) {
+        bool retrained = false;
+        for (const auto& t : trains)
+          if (t.second == ctor) retrained = true;
+        if (!retrained) eval = true;
       }
       if (no_grad && eval) continue;
       reported.insert(key);

@@ -417,7 +417,18 @@ bool TorchFacts::is_module_type(std::string_view t) const {
            last[0] <= 'Z' && !ends_with(last, "Loss") && last != "Parameter";
   }
   if (starts_with(t, "torchvision.models.") || t == "timm.create_model") return true;
-  if (starts_with(t, "transformers.") && ends_with(t, ".from_pretrained")) return true;
+  if (starts_with(t, "transformers.") && ends_with(t, ".from_pretrained")) {
+    // Models (AutoModel, AutoModelForX, BertForX, GPT2LMHeadModel), not tokenizers, processors
+    // or configs.
+    std::string_view cls = t.substr(0, t.size() - std::string_view(".from_pretrained").size());
+    cls = cls.substr(cls.rfind('.') + 1);
+    if (cls.find("Tokenizer") != std::string_view::npos ||
+        cls.find("Processor") != std::string_view::npos ||
+        cls.find("Config") != std::string_view::npos ||
+        cls.find("FeatureExtractor") != std::string_view::npos)
+      return false;
+    return cls.find("Model") != std::string_view::npos || cls.find("For") != std::string_view::npos;
+  }
   return false;
 }
 
