@@ -80,19 +80,31 @@ constexpr RuleInfo kInfo{"ML505",
 
 using syntax::Node;
 
-// True when the model class has layers whose behaviour depends on train/eval mode.
-bool mode_dependent(const torchfacts::ModuleClass& m, const torchfacts::TorchFacts& facts) {
-  std::string_view body = facts.text_of(m.cls);
-  for (std::string_view s : {"Dropout", "dropout", "BatchNorm", "batch_norm", "InstanceNorm",
-                             "RReLU", "AlphaDropout"})
-    if (body.find(s) != std::string_view::npos) return true;
-  // A local module may contain another local module or a library model.
-  for (const auto& other : facts.module_classes())
-    if (other.name != m.name && body.find(other.name) != std::string_view::npos &&
-        mode_dependent(other, facts))
-      return true;
-  return body.find("torchvision") != std::string_view::npos ||
-         body.find("models.") != std::string_view::npos;
+// The local module classes whose behaviour depends on train/eval mode: they hold dropout or
+// normalisation layers, a library model, or another such local class (a fixed point, so classes
+// that mention each other terminate).
+std::unordered_set<std::string> mode_dependent_classes(const torchfacts::TorchFacts& facts) {
+  std::unordered_set<std::string> out;
+  for (const auto& m : facts.module_classes()) {
+    std::string_view body = facts.text_of(m.cls);
+    for (std::string_view s : {"Dropout", "dropout", "BatchNorm", "batch_norm", "InstanceNorm",
+                               "RReLU", "torchvision", "models."})
+      if (body.find(s) != std::string_view::npos) out.insert(m.name);
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const auto& m : facts.module_classes()) {
+      if (out.count(m.name)) continue;
+      std::string_view body = facts.text_of(m.cls);
+      for (const auto& other : out)
+        if (body.find(other) != std::string_view::npos) {
+          out.insert(m.name);
+          changed = true;
+          break;
+        }
+    }
+  }
+  return out;
 }
 
 class MissingEvalMode final : public Rule {
@@ -127,6 +139,7 @@ class MissingEvalMode final : public Rule {
       if (scope) training_scopes.push_back(scope);
     }
     std::unordered_set<std::string> reported;
+    const std::unordered_set<std::string> mode_dependent = mode_dependent_classes(facts);
     for (Node c : facts.calls()) {
       if (!facts.is_module_call(c) || facts.inside_module_class(c)) continue;
       Node f = c.field("function");
@@ -148,7 +161,7 @@ class MissingEvalMode final : public Rule {
       std::string type = facts.object_type(f);
       if (type.rfind("local:", 0) == 0) {
         const torchfacts::ModuleClass* mc = facts.module_class(type.substr(6));
-        if (mc && !mode_dependent(*mc, facts)) eval = true;
+        if (mc && !mode_dependent.count(mc->name)) eval = true;
       }
       // transformers' from_pretrained() returns the model in eval mode; only a later train()
       // on it makes eval() necessary again.
