@@ -183,3 +183,32 @@ TEST_CASE("ML504 fix: zero_grad inserted before backward (unsafe)", "[rules][fix
   CHECK(parses_cleanly(after));
   CHECK(run("ML504", after).empty());
 }
+
+TEST_CASE("ML503 fix: appended losses become .item(), outputs .detach() (unsafe)", "[rules][fix]") {
+  const std::string head =
+      "import torch\n"
+      "import torch.nn as nn\n"
+      "model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 1))\n"
+      "criterion = nn.MSELoss()\n"
+      "optimizer = torch.optim.Adam(model.parameters())\n"
+      "history, outputs = [], []\n"
+      "for xb, yb in loader:\n"
+      "    optimizer.zero_grad()\n"
+      "    out = model(xb)\n"
+      "    loss = criterion(out, yb)\n"
+      "    loss.backward()\n"
+      "    optimizer.step()\n";
+  const std::string before = head + "    history.append(loss)\n"
+                                    "    outputs.append(out)\n";
+  auto findings = run("ML503", before);
+  REQUIRE(findings.size() == 2);
+  REQUIRE(findings[0].fix.has_value());
+  REQUIRE(findings[1].fix.has_value());
+  CHECK(findings[0].fix->applicability == mlroast::Applicability::Unsafe);
+  CHECK(findings[1].fix->applicability == mlroast::Applicability::Unsafe);
+  std::string after = apply_fix(apply_fix(before, *findings[1].fix), *findings[0].fix);
+  CHECK(after == head + "    history.append(loss.item())\n"
+                        "    outputs.append(out.detach())\n");
+  CHECK(parses_cleanly(after));
+  CHECK(run("ML503", after).empty());
+}
