@@ -16,7 +16,8 @@ function parameters whose call sites pass the optimizer) and a `.backward()`, in
 are never reset: no `zero_grad()` on that optimizer (or on the model whose parameters it was
 built from), no `p.grad = None` or `p.grad.zero_()` anywhere in the loop, including in functions
 defined in the file that the loop calls. Each optimizer is judged on its own: a GAN loop that
-zeroes the generator's optimizer but not the discriminator's is reported. A `zero_grad()` only in an outer loop (once per epoch) still leaves gradients summed over
+zeroes the generator's optimizer but not the discriminator's is reported. The finding is on the
+`backward()` call that feeds the un-reset step, with the step as related location. A `zero_grad()` only in an outer loop (once per epoch) still leaves gradients summed over
 every batch of the epoch and is reported.
 
 Not reported: gradient accumulation that resets every k steps

@@ -23,7 +23,9 @@ The target is traced by data flow from the loss call's second argument: through 
 variable of a `for x, y in loader` loop to the `TensorDataset(...)` behind the `DataLoader`, and
 `torch.tensor(...)` / `torch.from_numpy(...)` / `.to_numpy()` / `.values` / `.float()` to the
 `df["col"]` it was built from. What the column is comes from how it was computed, never from its
-name: a column called `n_visits` read from a CSV is not reported.
+name: a column called `n_visits` read from a CSV is not reported. The computation is matched by
+column name within the file (the count may be computed on one frame and the tensor built from a
+frame derived from it), so two unrelated frames that reuse a column name could be confused.
 
 Not reported: targets whose origin is not in the file, counts that were log-transformed before the
 loss (`np.log1p(df["col"])`: the author chose a transformed regression), unordered categoricals.
