@@ -27,7 +27,7 @@ error and learns little. It is reported on the loss argument.
 Not reported: outputs that went through `torch.sigmoid`, `F.sigmoid`, `x.sigmoid()`,
 `nn.Sigmoid()` (in `forward()` or in a Sequential); `nn.BCEWithLogitsLoss`; outputs whose origin
 the analysis cannot see (a library model, a tensor expression such as `x @ w + b`, a `forward()`
-whose returns disagree). Unknown is treated as correct.
+whose returns disagree, an `nn.Sequential` that gets layers added with `add_module`/`append`). Unknown is treated as correct.
 
 ## Why it matters
 `BCELoss` expects probabilities in [0, 1] and takes their logarithm. A linear layer's outputs are

@@ -31,7 +31,9 @@ and helpers such as `compute_loss(model, batch)` or `self._step(batch)` called f
 `nn.Module`/LightningModule classes (Lightning switches modes itself), a missing `eval()` for a
 model class defined in the file that has no dropout or batch-norm layer (eval() changes nothing
 there), a missing `eval()` for a `transformers` model loaded with `from_pretrained()` and never
-switched to `train()` (it is loaded in eval mode), and objects that are not known to be modules.
+switched to `train()` (it is loaded in eval mode), objects that are not known to be modules, and
+any file whose `backward()` sits at module level outside every loop (a one-step demonstration:
+which calls are evaluation is unclear).
 
 ## Why it matters
 In training mode, dropout drops activations at random and batch-norm normalises with the
@@ -136,7 +138,10 @@ class MissingEvalMode final : public Rule {
           break;
         }
       }
-      if (scope) training_scopes.push_back(scope);
+      // A backward() outside any loop or function (a one-step demo at module level): intent is
+      // unclear, so the whole file counts as training code.
+      if (!scope) scope = ctx.file().tree->root();
+      training_scopes.push_back(scope);
     }
     std::unordered_set<std::string> reported;
     const std::unordered_set<std::string> mode_dependent = mode_dependent_classes(facts);

@@ -499,6 +499,17 @@ ActivationSite TorchFacts::activation_of(Node expr, int depth) const {
     return {a, a == Activation::Raw ? expr : constructor(f, depth + 1)};
   if (t == "torch.nn.Sequential") {
     Node ctor = constructor(f, depth + 1);
+    // Layers added after construction (`seq.add_module("act", nn.Sigmoid())`): unknown.
+    if (!grown_computed_) {
+      grown_computed_ = true;
+      for (Node c : calls_) {
+        std::string_view m = method_name(c);
+        if (m == "add_module" || m == "append" || m == "extend" || m == "insert")
+          if (Node g = constructor(c.field("function").field("object")))
+            grown_containers_.insert(g.id());
+      }
+    }
+    if (grown_containers_.count(ctor.id())) return {};
     std::vector<Node> layers = positional_args(ctor);
     if (layers.empty()) return {};
     Node last = strip_parens(layers.back());

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "analysis/semantic/model.hpp"
@@ -150,6 +151,9 @@ class TorchFacts {
   std::unordered_map<std::string, std::vector<syntax::Node>> calls_by_name_, self_calls_by_name_;
   std::unordered_map<const void*, size_t> loss_index_;  // call id -> index in losses_
   mutable std::unordered_map<std::string, syntax::Node> parameter_memo_;
+  // Constructors of containers that get layers added later (computed on first use).
+  mutable bool grown_computed_ = false;
+  mutable std::unordered_set<const void*> grown_containers_;
   std::vector<syntax::Node> loop_nodes_;
   std::vector<syntax::Node> with_nodes_;
   std::vector<ModuleClass> modules_;
