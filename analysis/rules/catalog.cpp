@@ -61,6 +61,15 @@ std::unique_ptr<Rule> make_no_model_metadata();
 std::unique_ptr<Rule> make_no_monitoring();
 std::unique_ptr<Rule> make_train_serve_skew();
 std::unique_ptr<Rule> make_notebook_as_production();
+std::unique_ptr<Rule> make_softmax_before_cross_entropy();
+std::unique_ptr<Rule> make_loss_tensor_accumulation();
+std::unique_ptr<Rule> make_missing_zero_grad();
+std::unique_ptr<Rule> make_missing_eval_mode();
+std::unique_ptr<Rule> make_bce_without_sigmoid();
+std::unique_ptr<Rule> make_constant_learning_rate();
+std::unique_ptr<Rule> make_no_gradient_clipping();
+std::unique_ptr<Rule> make_dataloader_single_worker();
+std::unique_ptr<Rule> make_wrong_loss_for_target();
 }  // namespace rules
 
 namespace {
@@ -115,6 +124,15 @@ constexpr Factory kFactories[] = {
     rules::make_no_monitoring,
     rules::make_train_serve_skew,
     rules::make_notebook_as_production,
+    rules::make_softmax_before_cross_entropy,
+    rules::make_loss_tensor_accumulation,
+    rules::make_missing_zero_grad,
+    rules::make_missing_eval_mode,
+    rules::make_bce_without_sigmoid,
+    rules::make_constant_learning_rate,
+    rules::make_no_gradient_clipping,
+    rules::make_dataloader_single_worker,
+    rules::make_wrong_loss_for_target,
 };
 }  // namespace
 
