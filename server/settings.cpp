@@ -38,10 +38,13 @@ ServerSettings parse_settings(const protocol::json& value, std::vector<std::stri
   const protocol::json& v = value.contains("mlroast") && value["mlroast"].is_object() ? value["mlroast"] : value;
   for (const auto& [key, item] : v.items()) {
     if (key != "select" && key != "ignore" && key != "extendSelect" && key != "reviewOutput" &&
-        key != "mlroast")
+        key != "logLevel" && key != "mlroast")
       problems.push_back("unknown setting mlroast." + key);
   }
   s.select = codes(v, "select", problems);
+  // An editor's empty list is its default ("nothing chosen"), not "select no rule": the
+  // configuration files decide then, as when the key is absent.
+  if (s.select && s.select->empty()) s.select.reset();
   if (auto i = codes(v, "ignore", problems)) s.ignore = *i;
   if (auto e = codes(v, "extendSelect", problems)) s.extend_select = *e;
   if (v.contains("reviewOutput") && !v["reviewOutput"].is_null()) {

@@ -1,8 +1,9 @@
 // The client's settings for mlroast, from `initializationOptions` and from
 // `workspace/didChangeConfiguration` (params.settings): either nested under "mlroast" or given
-// directly. Keys: `select`, `ignore`, `extendSelect` (arrays of rule codes or prefixes) and
-// `reviewOutput` (where mlroast.reviewWorkspace writes its report; relative to the workspace
-// root). They override the configuration files, as command-line flags do. Values of the wrong
+// directly. Keys: `select`, `ignore`, `extendSelect` (arrays of rule codes or prefixes; an empty
+// `select` counts as unset, since editors send their empty default), `reviewOutput` (where
+// mlroast.reviewWorkspace writes its report; relative to the workspace root) and `logLevel`
+// (accepted; the clients pass it as --log-level). They override the configuration files, as command-line flags do. Values of the wrong
 // type, unknown selectors and unknown keys are reported in `problems` and otherwise ignored: a
 // bad setting never stops the server. Pure functions.
 #pragma once

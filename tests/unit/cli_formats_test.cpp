@@ -19,8 +19,8 @@ from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 
 df = pd.read_csv("data/loans.csv")
-X = df.drop(columns=["default"])
-y = df["default"]
+X = df.drop(columns=["label"])
+y = df["label"]
 X = SimpleImputer(strategy="median").fit_transform(X)
 X = StandardScaler().fit_transform(X)
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=7)
