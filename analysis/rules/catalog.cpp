@@ -31,6 +31,7 @@ std::unique_ptr<Rule> make_mutable_default_argument();
 std::unique_ptr<Rule> make_hardcoded_absolute_path();
 std::unique_ptr<Rule> make_pickle_untrusted_load();
 std::unique_ptr<Rule> make_hardcoded_secret();
+std::unique_ptr<Rule> make_notebook_out_of_order();
 }  // namespace rules
 
 namespace {
@@ -56,6 +57,7 @@ constexpr Factory kFactories[] = {
     rules::make_hardcoded_absolute_path,
     rules::make_pickle_untrusted_load,
     rules::make_hardcoded_secret,
+    rules::make_notebook_out_of_order,
 };
 }  // namespace
 
