@@ -1,7 +1,7 @@
 // `initialize`: negotiates the position encoding (UTF-8 when the client offers it, else UTF-16),
 // opens the dispatcher's initialization gate and answers with the capabilities mlroast actually
-// implements: open/close and incremental change sync, save notifications without text, and pull
-// diagnostics for single documents. A second `initialize` is an InvalidRequest error.
+// implements: open/close and incremental change sync, save notifications without text, pull
+// diagnostics for single documents, and notebook sync for Jupyter notebooks' Python cells. A second `initialize` is an InvalidRequest error.
 #include <spdlog/spdlog.h>
 
 #include "server/handlers/handlers.hpp"
@@ -21,6 +21,12 @@ json server_capabilities(protocol::PositionEncoding encoding) {
         {"save", {{"includeText", false}}}}},
       {"diagnosticProvider", {{"interFileDependencies", false}, {"workspaceDiagnostics", false}}},
       {"codeActionProvider", {{"codeActionKinds", {"quickfix", "source.fixAll.mlroast"}}}},
+      // Jupyter notebooks: Python cells are synced as a notebook and analysed together.
+      {"notebookDocumentSync",
+       {{"notebookSelector",
+         json::array({{{"notebook", {{"notebookType", "jupyter-notebook"}}},
+                       {"cells", json::array({{{"language", "python"}}})}}})},
+        {"save", true}}},
   };
 }
 
