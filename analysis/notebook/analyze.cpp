@@ -40,12 +40,10 @@ std::string cell_lines(const VirtualProgram& program, const std::string& message
 
 std::vector<Finding> analyze_program(const std::string& path, const VirtualProgram& program,
                                      const RuleSelection& selection) {
-  thread_local syntax::Parser parser;
-  syntax::Tree tree = parser.parse(program.text());
   SourceFile file;
   file.path = path;
   file.text = program.text();
-  file.tree = &tree;
+  file.tree = &program.tree();
   file.is_notebook = true;
   file.notebook = &program;
   file.is_test = is_test_path(path);

@@ -9,7 +9,12 @@ namespace mlroast::notebook {
 
 VirtualProgram::VirtualProgram(const Notebook& notebook) {
   thread_local syntax::Parser parser;
-  std::uint32_t row = 0;
+  struct Candidate {
+    std::uint32_t cell = 0;
+    MaskedCell masked;
+    bool broken = false;
+  };
+  std::vector<Candidate> candidates;
   for (std::uint32_t i = 0; i < notebook.cells.size(); ++i) {
     const Cell& cell = notebook.cells[i];
     sources_.push_back(cell.source);
@@ -23,22 +28,42 @@ VirtualProgram::VirtualProgram(const Notebook& notebook) {
       skipped_.push_back({i, masked.skip_reason});
       continue;
     }
-    if (parser.parse(masked.text).root().has_error()) {
-      skipped_.push_back({i, "syntax error"});
-      continue;
+    candidates.push_back(Candidate{i, std::move(masked), false});
+  }
+  auto build = [&] {
+    text_.clear();
+    segments_.clear();
+    std::uint32_t row = 0;
+    for (const Candidate& c : candidates) {
+      if (c.broken) continue;
+      Segment seg;
+      seg.cell = c.cell;
+      seg.start = static_cast<std::uint32_t>(text_.size());
+      seg.length = static_cast<std::uint32_t>(c.masked.text.size());
+      seg.first_row = row;
+      seg.execution_count = notebook.cells[c.cell].execution_count;
+      seg.binds = c.masked.binds;
+      seg.binds_unknown = c.masked.binds_unknown;
+      text_ += c.masked.text;
+      text_ += '\n';
+      row += static_cast<std::uint32_t>(std::count(c.masked.text.begin(), c.masked.text.end(), '\n')) + 1;
+      segments_.push_back(std::move(seg));
     }
-    Segment seg;
-    seg.cell = i;
-    seg.start = static_cast<std::uint32_t>(text_.size());
-    seg.length = static_cast<std::uint32_t>(masked.text.size());
-    seg.first_row = row;
-    seg.execution_count = cell.execution_count;
-    seg.binds = std::move(masked.binds);
-    seg.binds_unknown = masked.binds_unknown;
-    text_ += masked.text;
-    text_ += '\n';
-    row += static_cast<std::uint32_t>(std::count(masked.text.begin(), masked.text.end(), '\n')) + 1;
-    segments_.push_back(std::move(seg));
+    tree_ = parser.parse(text_);
+  };
+  build();
+  // Only when the joined program has an error are the cells parsed one by one, to leave out
+  // those that are broken on their own (one parse of the whole program in the common case).
+  if (tree_.root().has_error()) {
+    bool any = false;
+    for (Candidate& c : candidates)
+      if (parser.parse(c.masked.text).root().has_error()) {
+        c.broken = any = true;
+        skipped_.push_back({c.cell, "syntax error"});
+      }
+    if (any) build();
+    std::sort(skipped_.begin(), skipped_.end(),
+              [](const SkippedCell& a, const SkippedCell& b) { return a.cell < b.cell; });
   }
 }
 

@@ -5,8 +5,8 @@
 // (cell, line, column) and a cell position into the program are both exact and total. Cells that
 // are not analysed are left out entirely: markdown and raw cells, code cells in another language,
 // cell magics whose body is not Python (%%bash, %%sql, %%writefile, ...), and cells that do not
-// parse on their own (a syntax error in one cell must not swallow the cells after it). Built
-// from a Notebook; immutable afterwards and safe to read from several threads.
+// parse on their own when the joined program does not parse (a syntax error in one cell must not
+// swallow the cells after it). Built from a Notebook with its syntax tree; immutable afterwards.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "analysis/notebook/reader.hpp"
+#include "analysis/syntax/tree.hpp"
 
 namespace mlroast::notebook {
 
@@ -48,6 +49,8 @@ class VirtualProgram {
   explicit VirtualProgram(const Notebook& notebook);
 
   const std::string& text() const { return text_; }
+  // The syntax tree of text(), parsed once when the program was built.
+  const syntax::Tree& tree() const { return tree_; }
   const std::vector<Segment>& segments() const { return segments_; }
   // Code cells that were left out, with why (markdown and raw cells are not listed).
   const std::vector<SkippedCell>& skipped() const { return skipped_; }
@@ -73,6 +76,7 @@ class VirtualProgram {
   std::vector<Segment> segments_;
   std::vector<SkippedCell> skipped_;
   std::vector<std::string> sources_;  // every cell's original source, by cell index
+  syntax::Tree tree_;
 };
 
 // (line, byte column) of `offset` in `text`; only '\n' breaks lines, as tree-sitter counts.
