@@ -52,9 +52,11 @@ VirtualProgram::VirtualProgram(const Notebook& notebook) {
     tree_ = parser.parse(text_);
   };
   build();
-  // Only when the joined program has an error are the cells parsed one by one, to leave out
-  // those that are broken on their own (one parse of the whole program in the common case).
-  if (tree_.root().has_error()) {
+  // A syntax error that stays inside its cell is analysed like an error in a .py file (tree-sitter
+  // recovers around it). One that swallows what follows (an unclosed bracket or string makes a
+  // top-level node run past its cell's end) is not: the cells are then parsed one by one and
+  // those broken on their own are left out. One parse of the whole program in the common case.
+  if (tree_.root().has_error() && swallows_cells()) {
     bool any = false;
     for (Candidate& c : candidates)
       if (parser.parse(c.masked.text).root().has_error()) {
@@ -65,6 +67,14 @@ VirtualProgram::VirtualProgram(const Notebook& notebook) {
     std::sort(skipped_.begin(), skipped_.end(),
               [](const SkippedCell& a, const SkippedCell& b) { return a.cell < b.cell; });
   }
+}
+
+bool VirtualProgram::swallows_cells() const {
+  for (syntax::Node n : syntax::children(tree_.root(), false)) {
+    const Segment* s = segment_at(n.start_byte());
+    if (s == nullptr || n.end_byte() > s->start + s->length + 1) return true;
+  }
+  return false;
 }
 
 std::string_view VirtualProgram::cell_source(std::uint32_t cell) const {

@@ -4,9 +4,10 @@
 // inside a cell are the cell's own offsets shifted by the cell's start: mapping a finding back to
 // (cell, line, column) and a cell position into the program are both exact and total. Cells that
 // are not analysed are left out entirely: markdown and raw cells, code cells in another language,
-// cell magics whose body is not Python (%%bash, %%sql, %%writefile, ...), and cells that do not
-// parse on their own when the joined program does not parse (a syntax error in one cell must not
-// swallow the cells after it). Built from a Notebook with its syntax tree; immutable afterwards.
+// cell magics whose body is not Python (%%bash, %%sql, %%writefile, ...), and, when a syntax
+// error would swallow the cells after it (an unclosed bracket), the cells that do not parse on
+// their own. An error that stays inside its cell is analysed like one in a .py file. Built from a
+// Notebook with its syntax tree; immutable afterwards.
 #pragma once
 
 #include <cstdint>
@@ -75,6 +76,9 @@ class VirtualProgram {
   std::string text_;
   std::vector<Segment> segments_;
   std::vector<SkippedCell> skipped_;
+  // True when a top-level node of the tree runs from one cell into the next.
+  bool swallows_cells() const;
+
   std::vector<std::string> sources_;  // every cell's original source, by cell index
   syntax::Tree tree_;
 };

@@ -31,7 +31,7 @@ TEST_CASE("the virtual program joins code cells and maps every byte back", "[not
   Notebook nb;
   nb.cells = {markdown("# Churn model\n"), code("%matplotlib inline\nimport pandas as pd", 1),
               code("%%bash\nls data\n", 2), code("df = pd.read_csv('c.csv')\ndf.head()\n", 3),
-              code("model.fit(X_train y_train)\n", 4), code("print(df.shape)", 5)};
+              code("model.fit(X_train, y_train\n", 4), code("print(df.shape)", 5)};
   VirtualProgram p(nb);
   CHECK(p.text() ==
         "                  \nimport pandas as pd\n"
@@ -47,7 +47,7 @@ TEST_CASE("the virtual program joins code cells and maps every byte back", "[not
   CHECK(p.skipped()[0].cell == 2);
   CHECK(p.skipped()[0].reason == "%%bash cell");
   CHECK(p.skipped()[1].cell == 4);
-  CHECK(p.skipped()[1].reason == "syntax error");
+  CHECK(p.skipped()[1].reason == "syntax error");  // its unclosed `(` would swallow cell 6
 
   // Every byte of every segment maps to its cell and back.
   for (const Segment& s : p.segments()) {
@@ -73,6 +73,17 @@ TEST_CASE("the virtual program joins code cells and maps every byte back", "[not
   CHECK_FALSE(p.locate(static_cast<std::uint32_t>(p.text().size()) + 1));
   CHECK_FALSE(p.to_program(2, 0, 0));  // the %%bash cell is not in the program
   CHECK(p.to_program(3, 9, 9) == p.segments()[1].start + p.segments()[1].length);  // clamps
+}
+
+TEST_CASE("a syntax error that stays inside its cell keeps the cell in the program",
+          "[notebook][program]") {
+  Notebook nb;
+  nb.cells = {code("import pandas as pd\n"), code("df = pd.read_csv('a.csv')\nthreshold = = 0.5\n"),
+              code("X = df.drop(columns=['y'])\n")};
+  VirtualProgram p(nb);
+  CHECK(p.skipped().empty());
+  CHECK(p.segments().size() == 3);
+  CHECK(p.tree().root().has_error());
 }
 
 TEST_CASE("cells in other languages are left out of the program", "[notebook][program]") {
