@@ -53,6 +53,21 @@ bool is_identifier(std::string_view w) {
   return true;
 }
 
+// Automagic (IPython's default): `pip install x`, `conda install y`, `cd data` without the `%`.
+// Two words in a row are never Python, so only these well-known magics followed by a word or an
+// option are taken.
+bool is_automagic(std::string_view rest) {
+  for (std::string_view m : {"pip", "pip3", "conda", "mamba", "micromamba", "cd"}) {
+    if (!rest.starts_with(m) || rest.size() < m.size() + 2 || !is_blank(rest[m.size()])) continue;
+    std::size_t i = m.size();
+    while (i < rest.size() && is_blank(rest[i])) ++i;
+    if (i < rest.size() && (std::isalpha(static_cast<unsigned char>(rest[i])) || rest[i] == '-' ||
+                            rest[i] == '/' || rest[i] == '~' || rest[i] == '.'))
+      return !(rest[i] == '.' && m != "cd");  // `pip .x` is not a command
+  }
+  return false;
+}
+
 // `name?`, `name??`, `?name`, `??name`, `%magic?`, with name a dotted path (IPython's help
 // syntax). `rest` is the line without its indentation.
 bool is_help(std::string_view rest) {
@@ -207,7 +222,7 @@ MaskedCell mask_ipython(std::string_view source) {
           out.binds_unknown = true;
         blank(out.text, i, e, indented);
         masked = true;
-      } else if (is_help(rest)) {
+      } else if (is_help(rest) || is_automagic(rest)) {
         blank(out.text, i, e, indented);
         masked = true;
       } else if (std::size_t at = assigned_escape(rest); at != std::string_view::npos) {

@@ -1,6 +1,7 @@
 // IPython syntax in a code cell, made harmless for a Python parser without moving a byte: line
 // magics (`%matplotlib inline`), shell escapes (`!pip install x`), assignments from them
-// (`files = !ls`, `t = %timeit -o f()`) and help (`df.merge?`, `??np.where`) are overwritten in
+// (`files = !ls`, `t = %timeit -o f()`), help (`df.merge?`, `??np.where`) and automagic
+// (`pip install x`, `conda install y`, `cd data` written without `%`) are overwritten in
 // place, so every byte offset, row and column of the masked text is the original's. A masked
 // statement becomes blanks, or `0` followed by blanks when it is indented (a block must keep a
 // statement) or is the right-hand side of an assignment. Cell magics: `%%time`, `%%timeit`,

@@ -151,6 +151,26 @@ TEST_CASE("mask_ipython blanks help syntax but not question marks in strings or 
   CHECK(parses(m.text));
 }
 
+TEST_CASE("mask_ipython blanks automagic pip/conda/cd lines but not Python using those names",
+          "[notebook][mask]") {
+  const std::string src =
+      "pip install pandas scikit-learn\n"
+      "conda install -y lightgbm\n"
+      "cd ~/data\n"
+      "pip = 3\n"
+      "cd = pip + 1\n"
+      "print(cd)\n";
+  MaskedCell m = mask_ipython(src);
+  CHECK(m.text ==
+        "                               \n"
+        "                         \n"
+        "         \n"
+        "pip = 3\n"
+        "cd = pip + 1\n"
+        "print(cd)\n");
+  CHECK(parses(m.text));
+}
+
 TEST_CASE("mask_ipython keeps the Python body of %%time and %%capture", "[notebook][mask]") {
   MaskedCell t = mask_ipython("%%time\nmodel.fit(X_train, y_train)\n");
   CHECK_FALSE(t.skipped);
