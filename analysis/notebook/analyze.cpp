@@ -65,6 +65,23 @@ std::optional<std::vector<CellEdit>> cell_edits(const VirtualProgram& program, c
     // The replaced bytes must be the cell's own: masked magics are not Python to rewrite.
     if (program.text().compare(e.start_byte, n, program.cell_source(s->cell), b, n) != 0)
       return std::nullopt;
+    // Nor may an insertion split a masked line, or go above a cell magic (`%%time` must stay
+    // the cell's first line).
+    std::string_view src = program.cell_source(s->cell);
+    std::size_t line_start = 0;
+    if (b > 0) {
+      std::size_t nl = src.rfind('\n', b - 1);
+      line_start = nl == std::string_view::npos ? 0 : nl + 1;
+    }
+    std::size_t line_end = src.find('\n', b);
+    if (line_end == std::string_view::npos) line_end = src.size();
+    std::string_view shown = std::string_view(program.text()).substr(s->start + line_start, line_end - line_start);
+    std::string_view original = src.substr(line_start, line_end - line_start);
+    if (shown != original) {
+      std::size_t first = original.find_first_not_of(" \t");
+      bool cell_magic = first != std::string_view::npos && original.substr(first, 2) == "%%";
+      if (b != line_start || cell_magic) return std::nullopt;
+    }
     // An insertion at the very end of a cell that does not end with a newline goes after its
     // last line; the separator newline the program adds is not in the cell.
     out.push_back(CellEdit{s->cell, b, b + n, e.replacement});

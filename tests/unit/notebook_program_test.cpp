@@ -2,6 +2,7 @@
 // are not analysed left out (and said why), and fixed sources spliced back into the JSON text.
 #include <catch2/catch.hpp>
 
+#include "analysis/notebook/analyze.hpp"
 #include "analysis/notebook/reader.hpp"
 #include "analysis/notebook/virtual_program.hpp"
 #include "analysis/notebook/writer.hpp"
@@ -172,6 +173,28 @@ TEST_CASE("replace_sources splices new cell sources into the JSON text", "[noteb
   CHECK(again.notebook->cells[0].source ==
         "import json\ndef f(x=None):\n    \"\"\"Doc.\"\"\"\n    return x");
   CHECK(again.notebook->cells[1].source_is_string);
+}
+
+TEST_CASE("cell_edits maps fixes into cells and refuses those that would break IPython syntax",
+          "[notebook][program]") {
+  Notebook nb;
+  nb.cells = {code("%%time\nx = 1\n"), code("%matplotlib inline\ny = 2\n")};
+  VirtualProgram p(nb);
+  const std::uint32_t c2 = p.segments()[1].start;
+  auto edits = [&](std::uint32_t b, std::uint32_t e, std::string r) {
+    return cell_edits(p, mlroast::Fix{"t", mlroast::Applicability::Safe, {{b, e, std::move(r)}}});
+  };
+  auto ok = edits(7, 8, "z");  // `x` in cell 1
+  REQUIRE(ok);
+  CHECK(ok->at(0).cell == 0);
+  CHECK(ok->at(0).start == 7);
+  CHECK(ok->at(0).end == 8);
+  CHECK(edits(7, 7, "import numpy as np\n"));   // below the cell magic: fine
+  CHECK_FALSE(edits(0, 0, "import numpy as np\n"));  // above %%time: the magic would break
+  CHECK(edits(c2, c2, "import numpy as np\n"));      // above a line magic: fine
+  CHECK_FALSE(edits(c2 + 3, c2 + 3, "x"));             // inside the masked line
+  CHECK_FALSE(edits(c2 + 1, c2 + 5, ""));              // replaces masked bytes
+  CHECK_FALSE(edits(9, c2 + 2, ""));                   // crosses from cell 1 into cell 2
 }
 
 TEST_CASE("split_lines keeps each line's newline", "[notebook][writer]") {
