@@ -52,7 +52,14 @@ void DiagnosticsEngine::document_opened(const std::string& uri) {
   schedule(uri, std::chrono::milliseconds::zero());
 }
 
-void DiagnosticsEngine::document_changed(const std::string& uri) { schedule(uri, debounce_); }
+void DiagnosticsEngine::document_changed(const std::string& uri) {
+  const Document* doc = documents_.find(uri);
+  if (doc != nullptr && !doc->notebook.empty() && notebooks_.touch_cell(uri)) {
+    schedule_notebook(doc->notebook, debounce_);  // a cell edited as a plain text document
+    return;
+  }
+  schedule(uri, debounce_);
+}
 
 void DiagnosticsEngine::document_saved(const std::string& uri) {
   schedule(uri, std::chrono::milliseconds::zero());

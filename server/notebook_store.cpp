@@ -95,6 +95,15 @@ std::optional<std::vector<std::string>> NotebookStore::change(const protocol::js
   return closed;
 }
 
+bool NotebookStore::touch_cell(const std::string& cell_uri) {
+  auto owner = cell_owner_.find(cell_uri);
+  if (owner == cell_owner_.end()) return false;
+  auto found = notebooks_.find(owner->second);
+  if (found == notebooks_.end()) return false;
+  found->second.revision = next_revision_++;
+  return true;
+}
+
 std::vector<std::string> NotebookStore::close(const std::string& uri) {
   std::vector<std::string> cells;
   auto found = notebooks_.find(uri);

@@ -59,6 +59,9 @@ class NotebookStore {
   // notebookDocument/didChange params; returns the cell URIs closed by the change (their
   // diagnostics must be cleared), or nullopt when the notebook is not open.
   std::optional<std::vector<std::string>> change(const protocol::json& params);
+  // A cell's text changed outside notebookDocument/didChange (a client sending textDocument/
+  // didChange for a cell URI): bumps the owning notebook's revision. False when not a cell.
+  bool touch_cell(const std::string& cell_uri);
   // Forgets the notebook and closes its cells' text documents; returns the cells' URIs.
   std::vector<std::string> close(const std::string& uri);
 

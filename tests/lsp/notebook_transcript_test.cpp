@@ -185,6 +185,15 @@ TEST_CASE("lsp notebook: cells sync, a leak spans cells, fixes and deletions upd
   CHECK(codes(after_delete[kModel]) == std::vector<std::string>{"ML715", "ML703"});
   CHECK(after_delete[kLoad]["diagnostics"] == json::array());
 
+  // A client that edits a cell through textDocument/didChange still gets the notebook analysed.
+  client.notify("textDocument/didChange",
+                {{"textDocument", {{"uri", kLoad}, {"version", 2}}},
+                 {"contentChanges", json::array({{{"range", range(0, 0, 0, 0)},
+                                                  {"text", "%load_ext autoreload\n"}}})}});
+  auto via_text = published(client, 4);
+  CHECK(via_text[kLoad]["version"] == 2);
+  CHECK(codes(via_text[kModel]) == std::vector<std::string>{"ML715", "ML703"});
+
   // A pull for a cell answers from the notebook's analysis.
   const int pull = client.request("textDocument/diagnostic", {{"textDocument", {{"uri", kModel}}}});
   CHECK(client.response(pull)["result"]["items"].size() == 2);
