@@ -24,7 +24,7 @@ void NotebookStore::open_cell_text(const protocol::TextDocumentItem& item,
 }
 
 const NotebookDocument& NotebookStore::open(const protocol::json& params) {
-  const protocol::json& nb = params.at("notebookDocument");
+  const protocol::json nb = protocol::require<protocol::json>(params, "notebookDocument");
   NotebookDocument doc;
   doc.uri = protocol::require<std::string>(nb, "uri");
   doc.notebook_type = protocol::optional_field<std::string>(nb, "notebookType").value_or("");

@@ -212,3 +212,30 @@ TEST_CASE("lsp notebook: cells sync, a leak spans cells, fixes and deletions upd
   CHECK(client.wait_exit() == 0);
   CHECK(client.violations().empty());
 }
+
+TEST_CASE("lsp notebook: malformed notebook notifications are logged and the server goes on",
+          "[lsp][notebook]") {
+  LspClient client;
+  client.initialize();
+  client.notify("notebookDocument/didOpen", {{"cellTextDocuments", json::array()}});
+  client.notify("notebookDocument/didOpen",
+                {{"notebookDocument", {{"uri", kNotebook}, {"cells", json::array({{{"kind", "code"}}})}}}});
+  client.notify("notebookDocument/didChange",
+                {{"notebookDocument", {{"uri", "file:///never/opened.ipynb"}, {"version", 3}}},
+                 {"change", json::object()}});
+  client.notify("notebookDocument/didClose", {{"notebookDocument", {{"uri", kNotebook}}}});
+  // Still serving: a notebook opened properly is analysed.
+  client.notify("notebookDocument/didOpen",
+                {{"notebookDocument",
+                  {{"uri", kNotebook}, {"notebookType", "jupyter-notebook"}, {"version", 0},
+                   {"cells", json::array({cell(2, kImports, 1)})}}},
+                 {"cellTextDocuments",
+                  json::array({text_item(kImports, "python", "try:\n    import shap\nexcept:\n    pass\n")})}});
+  json p = client.notification("textDocument/publishDiagnostics")["params"];
+  CHECK(p["uri"] == kImports);
+  CHECK(codes(p) == std::vector<std::string>{"ML703"});
+  const int shutdown = client.request("shutdown", nullptr);
+  client.response(shutdown);
+  client.notify("exit", nullptr);
+  CHECK(client.wait_exit() == 0);
+}
