@@ -23,7 +23,9 @@ std::string cell_lines(const VirtualProgram& program, const std::string& message
   std::size_t last = 0;
   for (auto it = begin; it != std::sregex_iterator(); ++it) {
     const std::smatch& m = *it;
-    std::uint32_t row = static_cast<std::uint32_t>(std::stoul(m[1].str())) - 1;
+    std::uint32_t line = static_cast<std::uint32_t>(std::stoul(m[1].str()));
+    if (line == 0) continue;
+    std::uint32_t row = line - 1;
     const auto& segs = program.segments();
     auto seg = std::upper_bound(segs.begin(), segs.end(), row,
                                 [](std::uint32_t r, const Segment& s) { return r < s.first_row; });

@@ -87,7 +87,7 @@ const Segment* VirtualProgram::segment_at(std::uint32_t byte) const {
                              [](std::uint32_t b, const Segment& s) { return b < s.start; });
   if (it == segments_.begin()) return nullptr;
   const Segment& s = *(it - 1);
-  return byte <= s.start + s.length ? &s : nullptr;
+  return byte <= s.start + s.length + 1 ? &s : nullptr;  // +1: the end of its separator
 }
 
 const Segment* VirtualProgram::segment_of_cell(std::uint32_t cell) const {

@@ -59,8 +59,8 @@ class VirtualProgram {
   std::string_view cell_source(std::uint32_t cell) const;
   std::size_t cell_count() const { return sources_.size(); }
 
-  // The segment whose bytes (or whose separator newline) contain `byte`; nullptr past the end or
-  // when there are no segments.
+  // The segment whose bytes (or whose separator newline, or the end of the program after the
+  // last one) contain `byte`; nullptr past the end or when there are no segments.
   const Segment* segment_at(std::uint32_t byte) const;
   const Segment* segment_of_cell(std::uint32_t cell) const;
   // Where a program byte lies in its cell. A separator newline maps to the end of its cell;
