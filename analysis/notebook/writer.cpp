@@ -12,6 +12,7 @@ namespace {
 // valid JSON (read_notebook has parsed it) but never reads past the end.
 class Scanner {
  public:
+  static constexpr int kMaxDepth = 2000;
   explicit Scanner(std::string_view s) : s_(s) {}
   std::size_t pos() const { return i_; }
   void ws() {
@@ -41,16 +42,17 @@ class Scanner {
     ++i_;
     return true;
   }
-  bool value() {
+  // Recursive; nesting deeper than kMaxDepth is refused rather than risking the stack.
+  bool value(int depth = 0) {
     ws();
-    if (i_ >= s_.size()) return false;
+    if (i_ >= s_.size() || depth > kMaxDepth) return false;
     char c = s_[i_];
     if (c == '"') return string();
     if (c == '{') {
       ++i_;
       if (eat('}')) return true;
       do {
-        if (!string() || !eat(':') || !value()) return false;
+        if (!string() || !eat(':') || !value(depth + 1)) return false;
       } while (eat(','));
       return eat('}');
     }
@@ -58,7 +60,7 @@ class Scanner {
       ++i_;
       if (eat(']')) return true;
       do {
-        if (!value()) return false;
+        if (!value(depth + 1)) return false;
       } while (eat(','));
       return eat(']');
     }

@@ -136,6 +136,17 @@ class NameCollector {
   bool star_import = false;
 
   void statement_or_expr(syntax::Node n) {
+    // Deeper than any real code: stop descending (fewer uses means fewer findings, never more).
+    if (depth_ > kMaxDepth) return;
+    ++depth_;
+    visit(n);
+    --depth_;
+  }
+
+ private:
+  static constexpr int kMaxDepth = 400;
+
+  void visit(syntax::Node n) {
     std::string_view k = n.kind();
     if (k == "identifier") {
       std::string name(n.text(text_));
@@ -229,7 +240,6 @@ class NameCollector {
     for (syntax::Node c : syntax::children(n)) statement_or_expr(c);
   }
 
- private:
   void expr(syntax::Node n) {
     if (!n.is_null()) statement_or_expr(n);
   }
@@ -266,6 +276,7 @@ class NameCollector {
 
   std::string_view text_;
   std::vector<std::string> shadow_;
+  int depth_ = 0;
 };
 
 class NotebookOutOfOrder final : public Rule {

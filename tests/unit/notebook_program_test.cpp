@@ -197,6 +197,25 @@ TEST_CASE("cell_edits maps fixes into cells and refuses those that would break I
   CHECK_FALSE(edits(9, c2 + 2, ""));                   // crosses from cell 1 into cell 2
 }
 
+TEST_CASE("replace_sources refuses absurdly nested JSON instead of overflowing the stack",
+          "[notebook][writer]") {
+  std::string deep = "{\"cells\": [{\"cell_type\": \"code\", \"source\": \"x\", \"metadata\": ";
+  deep += std::string(100000, '[') + std::string(100000, ']') + "}], \"nbformat\": 4}";
+  std::string error;
+  CHECK_FALSE(replace_sources(deep, {{0, "y", true}}, error));
+  CHECK(error == "cannot find the cells' `source` fields in the notebook text");
+}
+
+TEST_CASE("a deeply nested cell does not exhaust the stack", "[notebook][program]") {
+  Notebook nb;
+  nb.cells = {code("y = f(x)\n", 2),
+              code("x = " + std::string(10000, '(') + "1" + std::string(10000, ')') + "\n", 1)};
+  VirtualProgram p(nb);
+  std::vector<mlroast::Finding> findings;
+  CHECK_NOTHROW(findings = analyze_program("deep.ipynb", p, mlroast::RuleSelection{}));
+  CHECK(findings.size() == 2);  // counts out of order; `x` used before the cell defining it
+}
+
 TEST_CASE("split_lines keeps each line's newline", "[notebook][writer]") {
   CHECK(split_lines("a\nb\n") == std::vector<std::string>{"a\n", "b\n"});
   CHECK(split_lines("a\n\nb") == std::vector<std::string>{"a\n", "\n", "b"});
