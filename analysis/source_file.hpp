@@ -10,11 +10,17 @@
 
 namespace mlroast {
 
+namespace notebook {
+class VirtualProgram;
+}
+
 struct SourceFile {
   std::string path;        // as shown to users (relative to the run's root where possible)
   std::string_view text;   // the exact bytes the tree was parsed from
   const syntax::Tree* tree = nullptr;
   bool is_notebook = false;
+  // For a notebook: its cells joined into `text` and the map back to cells (is_notebook is set).
+  const notebook::VirtualProgram* notebook = nullptr;
   bool is_test = false;    // under tests/ or test/, or named test_*.py / conftest.py
 };
 

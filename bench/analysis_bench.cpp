@@ -1,6 +1,7 @@
 // Analysis cost next to the bare tree-sitter parse of the same input: a generated leaky script
 // of 5,000 lines, a 50-file project, and the same script at 1x/2x/4x/8x size to show the growth
-// factor (linear analysis keeps it near 2.0 per doubling). Prints figures; asserts nothing.
+// factor (linear analysis keeps it near 2.0 per doubling), and a 300-cell Jupyter notebook
+// (read + virtual program + analysis). Prints figures; asserts nothing.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -8,6 +9,9 @@
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "analysis/notebook/analyze.hpp"
+#include "analysis/notebook/reader.hpp"
+#include "analysis/notebook/virtual_program.hpp"
 #include "analysis/syntax/tree.hpp"
 #include "generate.hpp"
 
@@ -86,5 +90,30 @@ int main() {
     std::printf("\n");
     prev = sa.median;
   }
+
+  // A 300-cell notebook: JSON read, the virtual program (masking and a parse per cell to keep a
+  // broken cell from swallowing the rest), and the whole-notebook analysis.
+  std::string nb_json = mlroast::bench::leaky_notebook(300);
+  std::vector<double> read_ms, program_ms, analysis_ms, total_ms;
+  size_t findings = 0, lines = 0;
+  for (int i = 0; i < 15; ++i) {
+    auto t0 = Clock::now();
+    auto read = mlroast::notebook::read_notebook(nb_json);
+    read_ms.push_back(ms_since(t0));
+    auto t1 = Clock::now();
+    mlroast::notebook::VirtualProgram program(*read.notebook);
+    program_ms.push_back(ms_since(t1));
+    auto t2 = Clock::now();
+    findings = mlroast::notebook::analyze_program("bench.ipynb", program, mlroast::RuleSelection{}).size();
+    analysis_ms.push_back(ms_since(t2));
+    total_ms.push_back(ms_since(t0));
+    lines = static_cast<size_t>(std::count(program.text().begin(), program.text().end(), '\n'));
+  }
+  std::printf("\n300-cell notebook (%zu KB of JSON, %zu program lines, %zu findings), 15 runs\n",
+              nb_json.size() / 1024, lines, findings);
+  std::printf("  read JSON        median %8.2f  p99 %8.2f\n", summarize(read_ms).median, summarize(read_ms).p99);
+  std::printf("  virtual program  median %8.2f  p99 %8.2f\n", summarize(program_ms).median, summarize(program_ms).p99);
+  std::printf("  analysis         median %8.2f  p99 %8.2f\n", summarize(analysis_ms).median, summarize(analysis_ms).p99);
+  std::printf("  total            median %8.2f  p99 %8.2f\n", summarize(total_ms).median, summarize(total_ms).p99);
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "generate.hpp"
 
+#include <nlohmann/json.hpp>
 #include <random>
 
 namespace mlroast::bench {
@@ -58,6 +59,48 @@ std::string leaky_script(int lines, unsigned seed) {
     s += b;
   }
   return s;
+}
+
+namespace {
+nlohmann::ordered_json lines_of(const std::string& text) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  std::size_t b = 0;
+  while (b < text.size()) {
+    std::size_t nl = text.find('\n', b);
+    std::size_t e = nl == std::string::npos ? text.size() : nl + 1;
+    out.push_back(text.substr(b, e - b));
+    b = e;
+  }
+  return out;
+}
+}  // namespace
+
+std::string leaky_notebook(int code_cells, unsigned seed) {
+  using nlohmann::ordered_json;
+  std::mt19937 rng(seed);
+  ordered_json cells = ordered_json::array();
+  auto code = [&](const std::string& source, int count) {
+    ordered_json outputs = ordered_json::array();
+    outputs.push_back({{"name", "stdout"}, {"output_type", "stream"},
+                       {"text", lines_of("auc 0.81\nf1 0.44\n")}});
+    cells.push_back({{"cell_type", "code"}, {"execution_count", count}, {"metadata", ordered_json::object()},
+                     {"outputs", outputs}, {"source", lines_of(source)}});
+  };
+  code(std::string("%matplotlib inline\n!nvidia-smi -L\n") + kHeader, 1);
+  for (int i = 1; i < code_cells; ++i) {
+    if (i % 10 == 0)
+      cells.push_back({{"cell_type", "markdown"}, {"metadata", ordered_json::object()},
+                       {"source", lines_of("## Experiment " + std::to_string(i) + "\nSame recipe, next slice.")}});
+    std::string b = block(i, rng);
+    if (i % 7 == 0) b = "%%time\n" + b;
+    if (i % 11 == 0) b += "df" + std::to_string(i) + ".describe?\n";
+    code(b, i + 1);
+  }
+  ordered_json nb = {{"cells", cells},
+                     {"metadata", {{"kernelspec", {{"display_name", "Python 3"}, {"language", "python"}, {"name", "python3"}}}}},
+                     {"nbformat", 4},
+                     {"nbformat_minor", 5}};
+  return nb.dump(1) + "\n";
 }
 
 }  // namespace mlroast::bench

@@ -2,7 +2,8 @@
 // flags, analysis/config/resolver.hpp), read and analyse them on
 // a few worker threads (analyze_text is safe to call concurrently), then print the report in the
 // chosen format. Problems with single files are reported on stderr and make the exit code 2, but
-// never stop the run: every other file is still analysed and reported.
+// never stop the run: every other file is still analysed and reported. Notebooks are loaded
+// through load_source (their code cells form one program) and fixed cell by cell.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -17,6 +18,9 @@
 #include "analysis/fix/apply.hpp"
 #include "cli/commands.hpp"
 #include "cli/discover.hpp"
+#include "cli/load_source.hpp"
+#include "analysis/notebook/analyze.hpp"
+#include "analysis/notebook/writer.hpp"
 #include "cli/unified_diff.hpp"
 
 namespace mlroast::cli {
@@ -25,58 +29,62 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Tree-sitter addresses text with 32-bit offsets; far below that, nothing real is this large.
-constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{256} << 20;
-
 struct FileResult {
-  std::string text;
+  std::optional<LoadedSource> source;
   std::vector<Finding> findings;
+  std::vector<std::string> warnings;  // cells of a notebook left out, and why
   std::string error;  // empty when the file was analysed
 };
 
 std::string errno_message(int e) { return std::error_code(e, std::generic_category()).message(); }
 
-// Reads the whole file as bytes; on failure returns false with a message in `error`.
-bool read_file(const fs::path& path, std::string& text, std::string& error) {
-  std::error_code ec;
-  std::uintmax_t size = fs::file_size(path, ec);
-  if (!ec && size > kMaxFileBytes) {
-    error = "file is larger than 256 MiB, not analysed";
-    return false;
-  }
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    error = "cannot read file: " + errno_message(errno);
-    return false;
-  }
-  std::string buf;
-  if (!ec) buf.reserve(static_cast<std::size_t>(size));
-  char chunk[1 << 16];
-  std::size_t n = 0;
-  while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0 && buf.size() <= kMaxFileBytes)
-    buf.append(chunk, n);
-  int read_errno = std::ferror(f) ? errno : 0;
-  std::fclose(f);
-  if (read_errno != 0) {
-    error = "cannot read file: " + errno_message(read_errno);
-    return false;
-  }
-  if (buf.size() > kMaxFileBytes) {
-    error = "file is larger than 256 MiB, not analysed";
-    return false;
-  }
-  text = std::move(buf);
-  return true;
-}
-
 void analyse_one(const SourcePath& path, const RuleSelection& selection, FileResult& result) {
-  if (!read_file(path.absolute, result.text, result.error)) return;
+  result.source = load_source(path, result.error);
+  if (!result.source) return;
+  result.warnings = load_warnings(path, *result.source);
   try {
-    result.findings = analyze_text(path.display, result.text, selection);
+    result.findings = analyze_source(path, *result.source, selection);
   } catch (const std::exception& e) {
     result.error = std::string("internal error while analysing: ") + e.what();
   }
-  if (result.findings.empty()) std::string().swap(result.text);  // only frames need the text
+  if (result.findings.empty()) result.source.reset();  // only frames need the text
+}
+
+bool write_file(const fs::path& path, const std::string& bytes) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return false;
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  return std::fclose(f) == 0 && ok;
+}
+
+// The fixed bytes of one file: the text for a .py file, the notebook JSON with the fixed cells'
+// sources spliced in for a notebook. Nothing applied: `applied` stays 0.
+std::string fixed_bytes(const SourcePath& path, const LoadedSource& source,
+                        const RuleSelection& selection, bool unsafe, size_t& applied,
+                        std::string& error) {
+  if (!source.notebook) {
+    FixOutcome outcome = fix_text(path.display, source.bytes, selection, unsafe);
+    applied = outcome.applied;
+    return std::move(outcome.text);
+  }
+  notebook::NotebookFixOutcome outcome =
+      notebook::fix_notebook(path.display, *source.notebook, selection, unsafe);
+  applied = outcome.applied;
+  if (outcome.changed.empty()) {
+    applied = 0;
+    return source.bytes;
+  }
+  std::vector<notebook::SourceChange> changes;
+  for (std::uint32_t cell : outcome.changed) {
+    const notebook::Cell& c = outcome.notebook.cells[cell];
+    changes.push_back({cell, c.source, c.source_is_string});
+  }
+  auto json = notebook::replace_sources(source.bytes, changes, error);
+  if (!json) {
+    applied = 0;
+    return source.bytes;
+  }
+  return std::move(*json);
 }
 
 // Trims blanks around each selector and drops empty ones ("ML7, ML703," -> ML7, ML703).
@@ -133,25 +141,35 @@ size_t fix_files(const std::vector<SourcePath>& files, const std::vector<RuleSel
     bool fixable = false;
     for (const Finding& f : r.findings)
       fixable = fixable || (f.fix && (options.unsafe_fixes || f.fix->applicability == Applicability::Safe));
-    if (!r.error.empty() || !fixable) continue;
-    FixOutcome outcome = fix_text(files[i].display, r.text, selection, options.unsafe_fixes);
-    if (outcome.applied == 0) continue;
-    if (options.diff) {
-      out << unified_diff(r.text, outcome.text, files[i].display);
-      fixed += outcome.applied;
-      continue;
-    }
-    std::FILE* f = std::fopen(files[i].absolute.c_str(), "wb");
-    if (f == nullptr || std::fwrite(outcome.text.data(), 1, outcome.text.size(), f) != outcome.text.size()) {
-      err << "error: " << files[i].display << ": cannot write the fixed file: " << errno_message(errno) << "\n";
-      if (f != nullptr) std::fclose(f);
+    if (!r.error.empty() || !fixable || !r.source) continue;
+    std::string error;
+    size_t applied = 0;
+    std::string fixed_text =
+        fixed_bytes(files[i], *r.source, selection, options.unsafe_fixes, applied, error);
+    if (!error.empty()) {
+      err << "error: " << files[i].display << ": cannot apply the fixes: " << error << "\n";
       failed = true;
       continue;
     }
-    std::fclose(f);
-    fixed += outcome.applied;
-    r.text = std::move(outcome.text);
-    r.findings = analyze_text(files[i].display, r.text, selection);
+    if (applied == 0) continue;
+    if (options.diff) {
+      out << unified_diff(r.source->bytes, fixed_text, files[i].display);
+      fixed += applied;
+      continue;
+    }
+    if (!write_file(files[i].absolute, fixed_text)) {
+      err << "error: " << files[i].display << ": cannot write the fixed file: " << errno_message(errno) << "\n";
+      failed = true;
+      continue;
+    }
+    fixed += applied;
+    std::string load_error;
+    r.source = load_source(files[i], load_error);
+    if (!r.source) {
+      r.error = load_error;
+      continue;
+    }
+    r.findings = analyze_source(files[i], *r.source, selection);
   }
   return fixed;
 }
@@ -178,7 +196,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   for (const auto& e : found.errors) err << "error: " << e << "\n";
   for (const auto& w : found.warnings) err << "warning: " << w << "\n";
   if (found.files.empty() && !failed && found.warnings.empty())
-    err << "warning: no Python files found under the given paths\n";
+    err << "warning: no Python files or notebooks found under the given paths\n";
 
   // Configuration files: the closest one to each file (docs/configuration.md); flags override.
   SelectionOverrides overrides;
@@ -216,13 +234,16 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   report.files_checked = found.files.size();
   for (std::size_t i = 0; i < found.files.size(); ++i) {
     FileResult& r = results[i];
+    for (const auto& w : r.warnings) err << "warning: " << w << "\n";
     if (!r.error.empty()) {
       err << "error: " << found.files[i].display << ": " << r.error << "\n";
       failed = true;
       continue;
     }
     if (r.findings.empty()) continue;
-    report.files.push_back(FileReport{found.files[i], std::move(r.text), std::move(r.findings)});
+    FileReport file{found.files[i], std::string(r.source->text()), std::move(r.findings)};
+    file.notebook = r.source->program;
+    report.files.push_back(std::move(file));
   }
   spdlog::debug("checked {} files, {} findings", report.files_checked, report.finding_count());
 

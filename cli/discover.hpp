@@ -14,8 +14,8 @@
 
 namespace mlroast::cli {
 
-// What kind of source a file is. Notebooks are recognised but not analysed yet: the walker
-// leaves them out unless DiscoveryOptions::include_notebooks is set.
+// What kind of source a file is. Notebooks (.ipynb) are collected too, unless
+// DiscoveryOptions::include_notebooks is turned off.
 enum class FileKind { Python, Notebook };
 
 struct SourcePath {
@@ -25,7 +25,7 @@ struct SourcePath {
 };
 
 struct DiscoveryOptions {
-  bool include_notebooks = false;
+  bool include_notebooks = true;
 };
 
 struct Discovery {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "analysis/finding.hpp"
+#include "analysis/notebook/virtual_program.hpp"
 #include "cli/discover.hpp"
 #include "cli/source_index.hpp"
 
@@ -33,6 +35,8 @@ struct FileReport {
   SourcePath path;
   std::string text;               // the analysed bytes, for code frames and position conversion
   std::vector<Finding> findings;  // sorted by position (as analysis returns them)
+  // For a notebook: `text` is its virtual program, and this maps program bytes to cells.
+  std::shared_ptr<const notebook::VirtualProgram> notebook = nullptr;
 };
 
 struct CheckReport {
@@ -56,7 +60,19 @@ void write_report(std::ostream& out, const CheckReport& report, OutputFormat for
 
 // --- shared by the text formats (full and concise) ---------------------------------------
 
-// `path:row:col: CODE [*] message` (the `[*]` only when a fix is available), no newline.
+// Where a byte of the analysed text is as users see it: row and column in the file, or, in a
+// notebook, the 1-based cell (counting every cell, markdown included, as they appear) and the
+// row and column inside that cell.
+struct ShownLocation {
+  std::optional<uint32_t> cell;
+  Location at;
+};
+ShownLocation shown_location(const FileReport& file, const SourceIndex& index, std::size_t byte);
+// `path:row:col`, or `path:cell N:row:col` in a notebook.
+std::string location_text(const FileReport& file, const SourceIndex& index, std::size_t byte);
+
+// `path:row:col: CODE [*] message` (the `[*]` only when a fix is available), no newline; a
+// notebook finding reads `path:cell N:row:col: CODE ...`.
 std::string header_line(const FileReport& file, const SourceIndex& index, const Finding& f);
 // "All checks passed!" or "Found N errors." plus a line on available fixes.
 void write_summary(std::ostream& out, const CheckReport& report);

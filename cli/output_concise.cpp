@@ -1,6 +1,8 @@
 // The `concise` format (one `path:row:col: CODE [*] message` line per finding, then the summary),
 // plus what it shares with `full`: the header line, the summary and the format table.
+#include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "cli/output.hpp"
 
@@ -55,10 +57,23 @@ std::size_t CheckReport::fixable_count() const {
   return n;
 }
 
+ShownLocation shown_location(const FileReport& file, const SourceIndex& index, std::size_t byte) {
+  if (!file.notebook) return ShownLocation{std::nullopt, index.location(byte)};
+  auto at = file.notebook->locate(static_cast<uint32_t>(std::min<std::size_t>(byte, UINT32_MAX)));
+  if (!at) return ShownLocation{std::nullopt, index.location(byte)};
+  SourceIndex cell(file.notebook->cell_source(at->cell));
+  return ShownLocation{at->cell + 1, cell.location(at->offset)};
+}
+
+std::string location_text(const FileReport& file, const SourceIndex& index, std::size_t byte) {
+  ShownLocation shown = shown_location(file, index, byte);
+  std::string text = printable(file.path.display);
+  if (shown.cell) text += ":cell " + std::to_string(*shown.cell);
+  return text + ":" + std::to_string(shown.at.row) + ":" + std::to_string(shown.at.column);
+}
+
 std::string header_line(const FileReport& file, const SourceIndex& index, const Finding& f) {
-  Location at = index.location(f.range.start_byte);
-  std::string line = printable(file.path.display);
-  line += ":" + std::to_string(at.row) + ":" + std::to_string(at.column) + ": " + f.code;
+  std::string line = location_text(file, index, f.range.start_byte) + ": " + f.code;
   if (f.fix) line += " [*]";
   line += " " + printable(f.message);
   return line;

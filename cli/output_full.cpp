@@ -12,7 +12,7 @@
 //     = help: Replace `except:` with `except Exception:` (unsafe fix)
 //     = docs: file:///.../docs/rules/ML703.md
 //
-// Columns are display cells: one per code point, four per tab. Very long lines (minified code)
+// A notebook finding quotes its cell with the cell's own line numbers. Columns are display cells: one per code point, four per tab. Very long lines (minified code)
 // are clipped to a window around the range so a 10 MB line never floods the terminal.
 #include <algorithm>
 
@@ -77,13 +77,14 @@ std::string pad_left(const std::string& s, std::size_t width) {
   return std::string(width > s.size() ? width - s.size() : 0, ' ') + s;
 }
 
-void write_frame(std::ostream& out, const FileReport& file, const SourceIndex& index,
-                 const Finding& f) {
-  std::string_view text = file.text;
-  std::size_t start_row = index.location(f.range.start_byte).row - 1;
-  std::size_t start_col =
-      std::min<std::size_t>(f.range.start_byte, text.size()) - index.line_start(start_row);
-  std::size_t end_byte = std::clamp<std::size_t>(f.range.end_byte, f.range.start_byte, text.size());
+// The frame quotes `text` (the file, or in a notebook the finding's cell) around the bytes
+// [start_byte, end_byte) of it; notes are located in the whole file through `file_index`.
+void write_frame(std::ostream& out, const FileReport& file, const SourceIndex& file_index,
+                 std::string_view text, const SourceIndex& index, std::size_t start_byte,
+                 std::size_t end_byte, const Finding& f) {
+  std::size_t start_row = index.location(start_byte).row - 1;
+  std::size_t start_col = std::min<std::size_t>(start_byte, text.size()) - index.line_start(start_row);
+  end_byte = std::clamp<std::size_t>(end_byte, start_byte, text.size());
   std::size_t end_row = index.location(end_byte).row - 1;
   std::size_t end_col = end_byte - index.line_start(end_row);
   if (end_row > start_row && end_col == 0) {  // a range ending with a newline ends on its line
@@ -126,11 +127,9 @@ void write_frame(std::ostream& out, const FileReport& file, const SourceIndex& i
   }
   out << gutter << "|\n";
 
-  for (const RelatedLocation& r : f.related) {
-    Location at = index.location(r.range.start_byte);
-    out << gutter << "= note: " << printable(r.message) << " (" << printable(file.path.display)
-        << ':' << at.row << ':' << at.column << ")\n";
-  }
+  for (const RelatedLocation& r : f.related)
+    out << gutter << "= note: " << printable(r.message) << " ("
+        << location_text(file, file_index, r.range.start_byte) << ")\n";
   if (f.fix) {
     out << gutter << "= help: " << printable(f.fix->title);
     if (f.fix->applicability == Applicability::Unsafe) out << " (unsafe fix)";
@@ -147,7 +146,16 @@ void write_full(std::ostream& out, const CheckReport& report) {
     SourceIndex index(file.text);
     for (const Finding& f : file.findings) {
       out << header_line(file, index, f) << '\n';
-      write_frame(out, file, index, f);
+      auto at = file.notebook ? file.notebook->locate(f.range.start_byte) : std::nullopt;
+      if (at) {  // a notebook: quote the finding's cell, with the cell's own line numbers
+        const notebook::Segment* seg = file.notebook->segment_of_cell(at->cell);
+        std::string_view cell = file.notebook->cell_source(at->cell);
+        std::size_t end = std::min<std::size_t>(f.range.end_byte - std::min(f.range.end_byte, seg->start), seg->length);
+        SourceIndex cell_index(cell);
+        write_frame(out, file, index, cell, cell_index, at->offset, end, f);
+      } else {
+        write_frame(out, file, index, file.text, index, f.range.start_byte, f.range.end_byte, f);
+      }
       out << '\n';
     }
   }

@@ -9,7 +9,8 @@
 //     "url": "file:///.../docs/rules/ML703.md" }
 //
 // Rows are 1-based; columns are 1-based and counted in Unicode code points, as ruff counts them.
-// `filename` is absolute like ruff's. `cell` is null for .py files (notebooks come later).
+// `filename` is absolute like ruff's. `cell` is null for .py files; in a notebook it is the
+// 1-based cell (every cell counts, markdown included) and rows count within that cell.
 // Keys come out sorted (nlohmann's default object), which is also the order ruff writes them.
 // Invalid UTF-8 in messages or edit contents is replaced by U+FFFD, so the output always parses.
 #include <nlohmann/json.hpp>
@@ -23,8 +24,8 @@ namespace {
 
 using nlohmann::json;
 
-json location_json(const SourceIndex& index, std::size_t byte_offset) {
-  Location at = index.location(byte_offset);
+json location_json(const FileReport& file, const SourceIndex& index, std::size_t byte_offset) {
+  Location at = shown_location(file, index, byte_offset).at;
   return json{{"row", at.row}, {"column", at.column}};
 }
 
@@ -32,12 +33,12 @@ const char* applicability_name(Applicability a) {
   return a == Applicability::Safe ? "safe" : "unsafe";
 }
 
-json fix_json(const SourceIndex& index, const Fix& fix) {
+json fix_json(const FileReport& file, const SourceIndex& index, const Fix& fix) {
   json edits = json::array();
   for (const TextEdit& e : fix.edits) {
     edits.push_back(json{{"content", e.replacement},
-                         {"location", location_json(index, e.start_byte)},
-                         {"end_location", location_json(index, e.end_byte)}});
+                         {"location", location_json(file, index, e.start_byte)},
+                         {"end_location", location_json(file, index, e.end_byte)}});
   }
   return json{{"applicability", applicability_name(fix.applicability)},
               {"message", fix.title},
@@ -46,16 +47,18 @@ json fix_json(const SourceIndex& index, const Fix& fix) {
 
 json finding_json(const FileReport& file, const SourceIndex& index, const Finding& f) {
   json j;
-  j["cell"] = nullptr;
+  ShownLocation start = shown_location(file, index, f.range.start_byte);
+  j["cell"] = start.cell ? json(*start.cell) : json(nullptr);
   j["code"] = f.code;
   j["message"] = f.message;
   j["filename"] = file.path.absolute.string();
-  j["location"] = location_json(index, f.range.start_byte);
-  j["end_location"] = location_json(index, std::max(f.range.start_byte, f.range.end_byte));
-  j["fix"] = f.fix ? fix_json(index, *f.fix) : json(nullptr);
+  j["location"] = json{{"row", start.at.row}, {"column", start.at.column}};
+  j["end_location"] = location_json(file, index, std::max(f.range.start_byte, f.range.end_byte));
+  j["fix"] = f.fix ? fix_json(file, index, *f.fix) : json(nullptr);
   const RuleInfo* info = find_rule(f.code);
   j["url"] = info ? json(rule_url(*info)) : json(nullptr);
-  j["noqa_row"] = f.noqa_row ? json(*f.noqa_row + 1) : json(nullptr);
+  // In a notebook, rows (noqa_row too) count within the cell, as ruff counts them.
+  j["noqa_row"] = f.noqa_row ? json(start.cell ? start.at.row : *f.noqa_row + 1) : json(nullptr);
   return j;
 }
 

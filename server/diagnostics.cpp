@@ -37,10 +37,12 @@ protocol::json full_report(const std::vector<protocol::Diagnostic>& items) {
   return {{"kind", "full"}, {"items", items}};
 }
 
-DiagnosticsEngine::DiagnosticsEngine(DocumentStore& documents, Scheduler& scheduler,
+DiagnosticsEngine::DiagnosticsEngine(DocumentStore& documents, NotebookStore& notebooks,
+                                     Scheduler& scheduler,
                                      protocol::Dispatcher& dispatcher, RuleSelection selection,
                                      std::chrono::milliseconds debounce)
     : documents_(documents),
+      notebooks_(notebooks),
       scheduler_(scheduler),
       dispatcher_(dispatcher),
       selection_(std::move(selection)),
@@ -50,7 +52,14 @@ void DiagnosticsEngine::document_opened(const std::string& uri) {
   schedule(uri, std::chrono::milliseconds::zero());
 }
 
-void DiagnosticsEngine::document_changed(const std::string& uri) { schedule(uri, debounce_); }
+void DiagnosticsEngine::document_changed(const std::string& uri) {
+  const Document* doc = documents_.find(uri);
+  if (doc != nullptr && !doc->notebook.empty() && notebooks_.touch_cell(uri)) {
+    schedule_notebook(doc->notebook, debounce_);  // a cell edited as a plain text document
+    return;
+  }
+  schedule(uri, debounce_);
+}
 
 RuleSelection DiagnosticsEngine::selection_of(const std::string& path) const {
   return selection_for_ ? selection_for_(path) : selection_;
@@ -73,7 +82,7 @@ void DiagnosticsEngine::document_saved(const std::string& uri) {
 
 void DiagnosticsEngine::schedule(const std::string& uri, std::chrono::milliseconds delay) {
   const Document* doc = documents_.find(uri);
-  if (shut_down_ || doc == nullptr || !doc->python) return;
+  if (shut_down_ || doc == nullptr || !doc->python || !doc->notebook.empty()) return;
   scheduler_.schedule(uri, scheduler_.synchronous() ? std::chrono::milliseconds::zero() : delay,
                       [this, uri] { return prepare(uri); });
 }
@@ -147,6 +156,7 @@ void DiagnosticsEngine::document_closed(const std::string& uri) {
 protocol::HandlerResult DiagnosticsEngine::pull(const std::string& uri,
                                                 const protocol::json& request_id) {
   const Document* doc = documents_.find(uri);
+  if (doc != nullptr && !doc->notebook.empty()) return pull_cell(doc->notebook, uri, request_id);
   if (doc == nullptr || !doc->python) return full_report({});
   auto& state = states_[uri];
   if (state.analysed == doc->generation) return full_report(state.items);
@@ -161,6 +171,8 @@ void DiagnosticsEngine::cancelled(const protocol::json& request_id) {
   for (auto& [uri, state] : states_) {
     std::erase(state.waiting, request_id);
   }
+  for (auto& [uri, state] : notebook_states_)
+    std::erase_if(state.waiting, [&](const auto& w) { return w.first == request_id; });
 }
 
 void DiagnosticsEngine::shutdown() {
@@ -170,6 +182,9 @@ void DiagnosticsEngine::shutdown() {
       dispatcher_.reply_error(id, kServerCancelled, "the server is shutting down");
     }
   }
+  for (auto& [uri, state] : notebook_states_)
+    for (const auto& w : std::exchange(state.waiting, {}))
+      dispatcher_.reply_error(w.first, kServerCancelled, "the server is shutting down");
 }
 
 }  // namespace mlroast::server
@@ -178,6 +193,7 @@ namespace mlroast::server {
 
 const std::vector<protocol::Diagnostic>* DiagnosticsEngine::current(const std::string& uri) const {
   const Document* doc = documents_.find(uri);
+  if (doc != nullptr && !doc->notebook.empty()) return current_cell(doc->notebook, uri);
   const auto found = states_.find(uri);
   if (doc == nullptr || found == states_.end() || found->second.analysed != doc->generation)
     return nullptr;
@@ -186,6 +202,8 @@ const std::vector<protocol::Diagnostic>* DiagnosticsEngine::current(const std::s
 
 const std::vector<protocol::Diagnostic>* DiagnosticsEngine::with_fixes(const std::string& uri) {
   const Document* doc = documents_.find(uri);
+  // A notebook cell: the notebook's analysis (per cell, fixes included) is the only valid one.
+  if (doc != nullptr && !doc->notebook.empty()) return current_cell(doc->notebook, uri);
   if (doc == nullptr || !doc->python) return nullptr;
   auto& state = states_[uri];
   if (state.fixed != doc->generation) {

@@ -23,6 +23,7 @@
 #include "protocol/lsp_types.hpp"
 #include "protocol/position_encoding.hpp"
 #include "server/document_store.hpp"
+#include "server/notebook_store.hpp"
 #include "server/scheduler.hpp"
 
 namespace mlroast::server {
@@ -33,13 +34,21 @@ std::vector<protocol::Diagnostic> diagnose(const DocumentSnapshot& snapshot,
                                            const RuleSelection& selection,
                                            protocol::PositionEncoding encoding, bool fixes);
 
+// Analyses a notebook as one program and converts its findings to LSP diagnostics of the cells
+// they fall in: one entry per cell of the snapshot (in order, an empty list for a cell without
+// findings). Related locations may point into other cells; a fix is carried only when all its
+// edits fall in the diagnostic's own cell. Pure; any thread.
+std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> diagnose_notebook(
+    const NotebookSnapshot& snapshot, const RuleSelection& selection,
+    protocol::PositionEncoding encoding);
+
 // `{"kind": "full", "items": [...]}`, the answer to textDocument/diagnostic.
 protocol::json full_report(const std::vector<protocol::Diagnostic>& items);
 
 class DiagnosticsEngine {
  public:
   // All references must outlive the engine. Replies and notifications go through `dispatcher`.
-  DiagnosticsEngine(DocumentStore& documents, Scheduler& scheduler,
+  DiagnosticsEngine(DocumentStore& documents, NotebookStore& notebooks, Scheduler& scheduler,
                     protocol::Dispatcher& dispatcher, RuleSelection selection,
                     std::chrono::milliseconds debounce);
   DiagnosticsEngine(const DiagnosticsEngine&) = delete;
@@ -61,6 +70,15 @@ class DiagnosticsEngine {
   // answers waiting pull requests with an empty report.
   void document_closed(const std::string& uri);
 
+  // Notebooks (server/notebook_diagnostics.cpp): any change re-analyses the whole notebook
+  // (after the debounce for edits, at once on open and save); results are published per cell,
+  // every cell of the notebook each time, so a cell that lost its findings gets an empty list.
+  void notebook_opened(const std::string& uri);
+  void notebook_changed(const std::string& uri, const std::vector<std::string>& closed_cells);
+  void notebook_saved(const std::string& uri);
+  // Call after the store forgot the notebook, with its cells' URIs: each gets an empty list.
+  void notebook_closed(const std::string& uri, const std::vector<std::string>& cells);
+
   // Serves textDocument/diagnostic for `uri`: the report now when the current version has been
   // analysed (or the document is not an open Python file: an empty report), else kDeferred and
   // the request is answered through the dispatcher once the analysis lands.
@@ -79,7 +97,8 @@ class DiagnosticsEngine {
   // when the document is not an open Python file. Fixes are not computed by the per-keystroke
   // analysis (some cost more than the rest of the analysis); this analyses the current version
   // again, on the calling (main) thread, the first time code actions are asked for it, and
-  // caches the result until the next edit.
+  // caches the result until the next edit. For a notebook cell: the cell's part of the current
+  // notebook analysis, which carries its fixes (nullptr while it is being analysed).
   const std::vector<protocol::Diagnostic>* with_fixes(const std::string& uri);
 
  private:
@@ -92,13 +111,31 @@ class DiagnosticsEngine {
     std::vector<protocol::Diagnostic> fixed_items;
   };
 
+  struct NotebookState {
+    std::uint64_t analysed = 0;   // revision of `items`
+    std::uint64_t scheduled = 0;
+    std::unordered_map<std::string, std::vector<protocol::Diagnostic>> items;  // by cell URI
+    std::vector<std::pair<protocol::json, std::string>> waiting;  // (request id, cell URI)
+  };
+
   void schedule(const std::string& uri, std::chrono::milliseconds delay);
+  void schedule_notebook(const std::string& uri, std::chrono::milliseconds delay);
+  Scheduler::Work prepare_notebook(const std::string& uri);
+  void notebook_completed(const std::string& uri, std::uint64_t revision,
+                          std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> items,
+                          std::unordered_map<std::string, std::int32_t> versions);
+  void clear_cell(const std::string& cell_uri);
+  protocol::HandlerResult pull_cell(const std::string& notebook_uri, const std::string& cell_uri,
+                                    const protocol::json& request_id);
+  const std::vector<protocol::Diagnostic>* current_cell(const std::string& notebook_uri,
+                                                        const std::string& cell_uri) const;
   Scheduler::Work prepare(const std::string& uri);
   void completed(const std::string& uri, std::uint64_t generation, std::int32_t version,
                  std::vector<protocol::Diagnostic> items);
   void failed(const std::string& uri, std::uint64_t generation, const std::string& why);
 
   DocumentStore& documents_;
+  NotebookStore& notebooks_;
   Scheduler& scheduler_;
   protocol::Dispatcher& dispatcher_;
   RuleSelection selection_of(const std::string& path) const;
@@ -107,6 +144,7 @@ class DiagnosticsEngine {
   std::function<RuleSelection(const std::string& path)> selection_for_;
   std::chrono::milliseconds debounce_;
   std::unordered_map<std::string, State> states_;
+  std::unordered_map<std::string, NotebookState> notebook_states_;
   bool shut_down_ = false;
   bool push_ = true;
 };

@@ -70,6 +70,11 @@ const Document& DocumentStore::open(const protocol::TextDocumentItem& item) {
   return it->second;
 }
 
+void DocumentStore::set_notebook(const std::string& uri, const std::string& notebook_uri) {
+  const auto found = documents_.find(uri);
+  if (found != documents_.end()) found->second.notebook = notebook_uri;
+}
+
 const Document* DocumentStore::change(
     const std::string& uri, std::int32_t version,
     const std::vector<protocol::TextDocumentContentChangeEvent>& changes) {

@@ -32,6 +32,7 @@ struct Document {
   syntax::Tree tree;             // always parsed from `text`
   std::string path;              // filesystem path of a file:// URI, else the URI itself
   bool python = false;           // analysed: languageId "python" or a .py/.pyi path
+  std::string notebook;          // a notebook cell: the notebook's URI (analysed with it, not alone)
 };
 
 // What a worker needs to analyse one version of a document, independent of the store.
@@ -79,6 +80,9 @@ class DocumentStore {
   // Returns nullptr, changing nothing, when `uri` is not open.
   const Document* change(const std::string& uri, std::int32_t version,
                          const std::vector<protocol::TextDocumentContentChangeEvent>& changes);
+
+  // Marks a document as a cell of the notebook `notebook_uri` (see NotebookStore).
+  void set_notebook(const std::string& uri, const std::string& notebook_uri);
 
   // Forgets the document; false when it was not open.
   bool close(const std::string& uri);

@@ -61,7 +61,7 @@ Server::Server(boost::asio::io_context& io, const ServerOptions& options, int in
       output_(output),
       dispatcher_([this](const protocol::json& message) { output_.send(message); }),
       scheduler_(io, options.synchronous, options.workers),
-      diagnostics_(documents_, scheduler_, dispatcher_, RuleSelection{}, options.debounce),
+      diagnostics_(documents_, notebooks_, scheduler_, dispatcher_, RuleSelection{}, options.debounce),
       input_(io, duplicate(input_fd)) {
   diagnostics_.set_selection_provider([this](const std::string& path) { return selection_for(path); });
   register_handlers();
@@ -134,6 +134,10 @@ void Server::register_handlers() {
   notification("textDocument/didChange", handlers::did_change);
   notification("textDocument/didClose", handlers::did_close);
   notification("textDocument/didSave", handlers::did_save);
+  notification("notebookDocument/didOpen", handlers::notebook_did_open);
+  notification("notebookDocument/didChange", handlers::notebook_did_change);
+  notification("notebookDocument/didSave", handlers::notebook_did_save);
+  notification("notebookDocument/didClose", handlers::notebook_did_close);
   request("textDocument/diagnostic", handlers::document_diagnostic);
   request("textDocument/codeAction", handlers::code_action);
   request("textDocument/hover", handlers::hover);

@@ -30,6 +30,7 @@
 #include "protocol/position_encoding.hpp"
 #include "server/diagnostics.hpp"
 #include "server/document_store.hpp"
+#include "server/notebook_store.hpp"
 #include "server/scheduler.hpp"
 #include "server/settings.hpp"
 #include "server/transport.hpp"
@@ -65,6 +66,7 @@ class Server {
   // --- for the handlers (main thread) ----------------------------------------------------------
   protocol::Dispatcher& dispatcher() noexcept { return dispatcher_; }
   DocumentStore& documents() noexcept { return documents_; }
+  NotebookStore& notebooks() noexcept { return notebooks_; }
   DiagnosticsEngine& diagnostics() noexcept { return diagnostics_; }
   const ServerOptions& options() const noexcept { return options_; }
 
@@ -115,6 +117,7 @@ class Server {
   MessageWriter& output_;
   protocol::Dispatcher dispatcher_;
   DocumentStore documents_;
+  NotebookStore notebooks_{documents_};
   Scheduler scheduler_;
   DiagnosticsEngine diagnostics_;
   bool document_changes_ = false;

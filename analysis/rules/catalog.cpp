@@ -70,6 +70,7 @@ std::unique_ptr<Rule> make_constant_learning_rate();
 std::unique_ptr<Rule> make_no_gradient_clipping();
 std::unique_ptr<Rule> make_dataloader_single_worker();
 std::unique_ptr<Rule> make_wrong_loss_for_target();
+std::unique_ptr<Rule> make_notebook_out_of_order();
 }  // namespace rules
 
 namespace {
@@ -133,6 +134,7 @@ constexpr Factory kFactories[] = {
     rules::make_no_gradient_clipping,
     rules::make_dataloader_single_worker,
     rules::make_wrong_loss_for_target,
+    rules::make_notebook_out_of_order,
 };
 }  // namespace
 

@@ -30,6 +30,13 @@ void did_change(Server& server, const json& params);
 void did_close(Server& server, const json& params);
 void did_save(Server& server, const json& params);
 
+// Notebook document synchronisation (LSP 3.17): the whole notebook is re-analysed on any change
+// and diagnostics are published per cell.
+void notebook_did_open(Server& server, const json& params);
+void notebook_did_change(Server& server, const json& params);
+void notebook_did_save(Server& server, const json& params);
+void notebook_did_close(Server& server, const json& params);
+
 // Pull diagnostics (textDocument/diagnostic).
 HandlerResult document_diagnostic(Server& server, const json& params, RequestContext& context);
 

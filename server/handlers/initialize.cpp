@@ -1,7 +1,7 @@
 // `initialize`: negotiates the position encoding (UTF-8 when the client offers it, else UTF-16),
 // opens the dispatcher's initialization gate and answers with the capabilities mlroast actually
-// implements: open/close and incremental change sync, save notifications without text, and pull
-// diagnostics for single documents, hover (rule docs in `# noqa:` comments) and the
+// implements: open/close and incremental change sync, save notifications without text, pull
+// diagnostics for single documents, notebook sync for Jupyter notebooks' Python cells, hover (rule docs in `# noqa:` comments) and the
 // `mlroast.reviewWorkspace` command. It also records the workspace roots, the client's settings
 // (initializationOptions, server/settings.hpp) and whether the client shows work-done progress.
 // A second `initialize` is an InvalidRequest error.
@@ -27,6 +27,12 @@ json server_capabilities(protocol::PositionEncoding encoding) {
       {"codeActionProvider", {{"codeActionKinds", {"quickfix", "source.fixAll.mlroast"}}}},
       {"hoverProvider", true},
       {"executeCommandProvider", {{"commands", {"mlroast.reviewWorkspace"}}}},
+      // Jupyter notebooks: Python cells are synced as a notebook and analysed together.
+      {"notebookDocumentSync",
+       {{"notebookSelector",
+         json::array({{{"notebook", {{"notebookType", "jupyter-notebook"}}},
+                       {"cells", json::array({{{"language", "python"}}})}}})},
+        {"save", true}}},
   };
 }
 

@@ -44,12 +44,13 @@ TEST_CASE("check --output-format concise prints one exact line per finding", "[c
   CHECK(r.exit_code == 1);
   CHECK(r.err.empty());
   // Sorted paths relative to the working directory; .venv/ and env/ (pyvenv.cfg) are skipped,
-  // the notebook is ignored for now, and the file with bad bytes is still analysed.
+  // the notebook is located by cell, and the file with bad bytes is still analysed.
   std::vector<std::string> expected{
       "bare_except.py:5:1: ML703 [*] " + kBareExceptMessage,
       "broken_bytes.py:5:1: ML703 [*] " + kBareExceptMessage,
-      "Found 2 errors.",
-      "[*] 2 findings have a fix (2 unsafe).",
+      "notebook.ipynb:cell 1:3:1: ML703 [*] " + kBareExceptMessage,
+      "Found 3 errors.",
+      "[*] 3 findings have a fix (3 unsafe).",
   };
   CHECK(lines_of(r.out) == expected);
 }

@@ -43,8 +43,9 @@ TEST_CASE("check skips environments, caches, build outputs and hidden folders", 
     write_file(root / skipped, kBareExcept);
   write_file(root / "myenv" / "pyvenv.cfg", "home = /usr\n");
   for (const char* kept : {"src/b.py", "src/a.py", "src/sub/c.py", "a_script.py", "z.pyi",
-                           "notes.txt", "analysis.ipynb"})
+                           "notes.txt"})
     write_file(root / kept, kBareExcept);
+  write_file(root / ".ipynb_checkpoints" / "analysis-checkpoint.ipynb", "not even JSON");
 
   auto r = run_mlroast({"check", "--select", "ML703", "--output-format", "concise"}, root);
   CHECK(r.exit_code == 1);
@@ -77,17 +78,17 @@ TEST_CASE("check says so when a folder holds no Python files", "[cli]") {
   CHECK(contains(r.err, "no Python files"));
 }
 
-TEST_CASE("check leaves notebooks out for now and says so when one is named", "[cli]") {
+TEST_CASE("check analyses notebooks found in a walk and named explicitly", "[cli]") {
   auto walk = run_mlroast({"check", "--select", "ML703", "--output-format", "concise", "."},
                           mlroast::test::cli_fixtures() / "project");
-  CHECK_FALSE(contains(walk.out, "notebook.ipynb"));
-  CHECK_FALSE(contains(walk.err, "notebook.ipynb"));
+  CHECK(contains(walk.out, "notebook.ipynb:cell 1:3:1: ML703"));
 
-  auto named = run_mlroast({"check", "notebook.ipynb"}, mlroast::test::cli_fixtures() / "project");
-  CHECK(named.exit_code == 0);
-  CHECK(named.out == "All checks passed!\n");
-  CHECK(
-      contains(named.err, "warning: notebook.ipynb: skipped, Jupyter notebooks are not analysed"));
+  auto named = run_mlroast({"check", "--select", "ML703", "--output-format", "concise",
+                            "notebook.ipynb"},
+                           mlroast::test::cli_fixtures() / "project");
+  CHECK(named.exit_code == 1);
+  CHECK(named.err.empty());
+  CHECK(lines_of(named.out).at(0).starts_with("notebook.ipynb:cell 1:3:1: ML703 [*] "));
 }
 
 TEST_CASE("check names an unreadable file on stderr, exits 2 and analyses the rest", "[cli]") {

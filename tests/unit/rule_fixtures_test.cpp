@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "analysis/notebook/reader.hpp"
 #include "analysis/rules/rule.hpp"
 #include "analysis/source_file.hpp"
 #include "analysis/syntax/tree.hpp"
@@ -174,6 +175,20 @@ TEST_CASE("rule fixtures: every registered rule has a firing case", "[rules]") {
   for (const Fixture& f : load_fixtures())
     for (const auto& [row, codes] : parse_expectations(f).by_row)
       expected.insert(codes.begin(), codes.end());
+  // Notebook-only rules (ML715) fire in the notebook fixtures (notebook_fixtures_test.cpp),
+  // whose cells carry the same annotations.
+  const fs::path notebooks = fs::path(MLROAST_SOURCE_DIR) / "tests" / "fixtures" / "notebooks";
+  for (const auto& e : fs::directory_iterator(notebooks)) {
+    if (e.path().extension() != ".ipynb") continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto nb = mlroast::notebook::read_notebook(ss.str());
+    if (!nb.notebook) continue;
+    for (const auto& cell : nb.notebook->cells)
+      for (const auto& [row, codes] : parse_expectations(Fixture{e.path().filename().string(), cell.source}).by_row)
+        expected.insert(codes.begin(), codes.end());
+  }
   std::string missing;
   for (const mlroast::RuleInfo* info : mlroast::all_rule_infos())
     if (info->code[0] != 'P' && !expected.count(std::string(info->code)))  // P: review_posture_test

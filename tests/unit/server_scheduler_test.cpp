@@ -16,6 +16,7 @@
 namespace proto = mlroast::protocol;
 using mlroast::server::DiagnosticsEngine;
 using mlroast::server::DocumentStore;
+using mlroast::server::NotebookStore;
 using mlroast::server::Scheduler;
 using proto::json;
 using namespace std::chrono_literals;
@@ -115,7 +116,8 @@ TEST_CASE("diagnostics: a result for an older version is dropped, never publishe
   std::vector<json> sent;
   proto::Dispatcher dispatcher([&](const json& message) { sent.push_back(message); });
   dispatcher.set_initialized(true);
-  DiagnosticsEngine engine(store, scheduler, dispatcher, mlroast::RuleSelection{}, 10s);
+  NotebookStore notebooks(store);
+  DiagnosticsEngine engine(store, notebooks, scheduler, dispatcher, mlroast::RuleSelection{}, 10s);
   dispatcher.on_request("textDocument/diagnostic",
                         [&](const json& params, proto::RequestContext& context) {
                           return engine.pull(params["textDocument"]["uri"], context.id());
@@ -161,7 +163,8 @@ TEST_CASE("diagnostics: cancelled and closed documents' pulls are answered once"
   std::vector<json> sent;
   proto::Dispatcher dispatcher([&](const json& message) { sent.push_back(message); });
   dispatcher.set_initialized(true);
-  DiagnosticsEngine engine(store, scheduler, dispatcher, mlroast::RuleSelection{}, 10s);
+  NotebookStore notebooks(store);
+  DiagnosticsEngine engine(store, notebooks, scheduler, dispatcher, mlroast::RuleSelection{}, 10s);
   dispatcher.on_request("textDocument/diagnostic",
                         [&](const json& params, proto::RequestContext& context) {
                           return engine.pull(params["textDocument"]["uri"], context.id());
