@@ -31,6 +31,17 @@ std::unique_ptr<Rule> make_mutable_default_argument();
 std::unique_ptr<Rule> make_hardcoded_absolute_path();
 std::unique_ptr<Rule> make_pickle_untrusted_load();
 std::unique_ptr<Rule> make_hardcoded_secret();
+std::unique_ptr<Rule> make_unfixed_seed();
+std::unique_ptr<Rule> make_duplicates_unchecked();
+std::unique_ptr<Rule> make_refit_at_inference();
+std::unique_ptr<Rule> make_dummies_column_mismatch();
+std::unique_ptr<Rule> make_fillna_after_left_join();
+std::unique_ptr<Rule> make_unguarded_division();
+std::unique_ptr<Rule> make_ambiguous_date_parsing();
+std::unique_ptr<Rule> make_onehot_unknown_category();
+std::unique_ptr<Rule> make_partial_seeding();
+std::unique_ptr<Rule> make_cudnn_nondeterministic();
+std::unique_ptr<Rule> make_high_cardinality_onehot();
 }  // namespace rules
 
 namespace {
@@ -56,6 +67,17 @@ constexpr Factory kFactories[] = {
     rules::make_hardcoded_absolute_path,
     rules::make_pickle_untrusted_load,
     rules::make_hardcoded_secret,
+    rules::make_unfixed_seed,
+    rules::make_duplicates_unchecked,
+    rules::make_refit_at_inference,
+    rules::make_dummies_column_mismatch,
+    rules::make_fillna_after_left_join,
+    rules::make_unguarded_division,
+    rules::make_ambiguous_date_parsing,
+    rules::make_onehot_unknown_category,
+    rules::make_partial_seeding,
+    rules::make_cudnn_nondeterministic,
+    rules::make_high_cardinality_onehot,
 };
 }  // namespace
 

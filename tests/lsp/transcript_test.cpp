@@ -26,7 +26,7 @@ const std::string kLeaky =
     "from sklearn.model_selection import train_test_split\n"
     "from sklearn.preprocessing import StandardScaler\n"
     "\n"
-    "df = pd.read_csv(\"churn.csv\")\n"
+    "df = pd.read_csv(\"churn.csv\").drop_duplicates()\n"
     "X = df.drop(columns=[\"churn\"])\n"
     "y = df[\"churn\"]\n"
     "scaler = StandardScaler()\n"

@@ -1,0 +1,177 @@
+// ML309 refit-at-inference: an encoder/scaler/vectorizer fitted again on the data being scored
+// instead of reusing the one fitted at training time.
+#include <algorithm>
+#include <string>
+
+#include "analysis/lineage/library.hpp"
+#include "analysis/lineage/program.hpp"
+#include "analysis/rules/inference_context.hpp"
+#include "analysis/rules/rule.hpp"
+
+namespace mlroast::rules {
+namespace {
+
+constexpr std::string_view kDoc = R"md(# ML309 refit-at-inference
+
+## What it finds
+A transformer — scaler, encoder, vectorizer, imputer, PCA, feature selector, target encoder —
+fitted (`fit`, `fit_transform`) on the data that is about to be scored, instead of reusing the
+one fitted on the training data:
+- in inference code: a file that loads a fitted artifact (`pickle.load`, `joblib.load`,
+  `torch.load`, Keras/MLflow `load_model`, ONNX Runtime) and trains nothing fits a transformer
+  whose output reaches a `predict`/`predict_proba`/`decision_function` call;
+- in a training script: a transformer whose output reaches a model's `predict`/`score` but never
+  its `fit` — typically `StandardScaler().fit_transform(X_test)` next to a scaler fitted on
+  `X_train` (the model was trained on features this transformer never produced).
+
+Silent: `transform` with a transformer fitted on the training side or loaded from disk, a
+Pipeline fitted on train and used to predict, transformers whose output is only plotted or
+printed, a `LabelEncoder` fitted on the labels, and any file that trains a model (the fit there is
+the training-time fit). A loaded artifact refitted with `.fit(...)` is ambiguous (incremental
+training of a model looks the same) and is silent.
+
+## Why it matters
+The model learned its weights on features scaled, encoded and vocabularised with the training
+data's statistics. Refitted on a serving batch, the same raw value maps to a different feature
+value: a scaler refitted on one request turns every feature into 0 (or NaN), a scaler refitted
+on a batch re-centres it on that batch's mean, a refitted vectorizer builds a different
+vocabulary, so column *k* means something else than it did in training. Nothing crashes; the
+predictions are simply wrong and drift with the composition of each batch. The review's spec
+calls inference preprocessing that differs from training preprocessing "the most common source
+of training-serving skew".
+
+## Example
+```python
+model = joblib.load("models/model.joblib")
+X = StandardScaler().fit_transform(batch[features])   # statistics of this batch
+proba = model.predict_proba(X)[:, 1]
+```
+
+## Use instead
+```python
+pipeline = joblib.load("models/pipeline.joblib")      # the scaler fitted at training time inside
+proba = pipeline.predict_proba(batch[features])[:, 1]
+```
+Serialize one fitted `Pipeline` (preprocessing and model together) and only call
+`predict`/`transform` at inference time.
+
+## Fix safety
+No fix: the training-time transformer has to be saved by the training code and loaded here.
+
+## References
+- scikit-learn User Guide, "Common pitfalls and recommended practices" (inconsistent
+  preprocessing).
+- scikit-learn User Guide, "Model persistence".
+)md";
+
+constexpr RuleInfo kInfo{"ML309",
+                         "refit-at-inference",
+                         Category::DataQuality,
+                         Severity::Error,
+                         FixAvailability::None,
+                         "A transformer fitted again on the data being scored",
+                         kDoc};
+
+bool refittable_role(lineage::Role r) {
+  return r == lineage::Role::Transformer || r == lineage::Role::Imputer ||
+         r == lineage::Role::Selector || r == lineage::Role::TargetEncoder;
+}
+
+bool carries(const lineage::Program& p, lineage::ValueId v, uint32_t learn) {
+  if (v == lineage::kNoValue) return false;
+  const auto& st = p.value(v).stats;
+  return std::binary_search(st.begin(), st.end(), learn);
+}
+
+// The method name of a learn event's call (`fit`, `fit_transform`), or "".
+std::string_view method_of(syntax::Node call, const RuleContext& ctx) {
+  syntax::Node fn = call.field("function");
+  return fn && fn.kind() == "attribute" ? ctx.text_of(fn.field("attribute")) : std::string_view();
+}
+
+// The first predict-family call (`predict`, `predict_proba`, `decision_function`...) that receives
+// data carrying learn event `learn`, whatever the receiver (a loaded model the engine cannot see).
+syntax::Node predicted_with(const RuleContext& ctx, uint32_t learn) {
+  const lineage::Program* p = ctx.program();
+  syntax::Node found;
+  syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
+    if (found) return false;
+    if (n.kind() != "call") return true;
+    std::string_view m = method_of(n, ctx);
+    if (m != "predict" && m != "predict_proba" && m != "predict_log_proba" &&
+        m != "decision_function")
+      return true;
+    syntax::Node args = n.field("arguments");
+    for (uint32_t i = 0; args && i < args.named_child_count() && !found; ++i) {
+      syntax::Node a = args.named_child(i);
+      if (a.kind() == "keyword_argument") a = a.field("value");
+      const lineage::Value* v = p->value_of(a);
+      if (v != nullptr && std::binary_search(v->stats.begin(), v->stats.end(), learn)) found = n;
+    }
+    return !found;
+  });
+  return found;
+}
+
+class RefitAtInference final : public Rule {
+ public:
+  const RuleInfo& info() const override { return kInfo; }
+
+  void finish(RuleContext& ctx) override {
+    using namespace lineage;
+    const Program* p = ctx.program();
+    if (p == nullptr) return;
+    InferenceContext ic = find_inference_context(ctx);
+    bool inference = ic.is_inference();
+    const auto& learns = p->learns();
+    for (uint32_t li = 0; li < learns.size(); ++li) {
+      const LearnEvent& L = learns[li];
+      if (L.kind != StatKind::Estimator || !refittable_role(L.role) || L.in_container_fold)
+        continue;
+      if (L.data == kNoValue || p->value(L.data).kind != Kind::Data) continue;
+      std::string_view m = method_of(L.site, ctx);
+      if (m != "fit" && m != "fit_transform") continue;
+      if (L.what.starts_with("Label")) continue;  // LabelEncoder/LabelBinarizer: the classes of a label column
+      if (inference) {
+        if (!predicted_with(ctx, li)) continue;  // only plotted, printed or saved
+        Finding f = finding(L.site, "`" + L.what + "` is fitted again on the inputs being scored "
+                                    "(this file loads a fitted artifact at line " +
+                                        std::to_string(ic.artifact_load.start_point().row + 1) +
+                                        " and trains nothing): its statistics come from this "
+                                        "batch, not the training data; load the training-time "
+                                        "transformer (one serialized Pipeline)");
+        f.related.push_back({TextRange::of(ic.artifact_load), "fitted artifact loaded here"});
+        ctx.report(std::move(f));
+        continue;
+      }
+      // Training script: the transformed data is predicted on but never trained on.
+      const UseEvent* scored = nullptr;
+      bool trained = false;
+      for (const UseEvent& u : p->uses()) {
+        if (!carries(*p, u.X, li)) continue;
+        if (u.kind == UseKind::Evaluate) {
+          const Value* model = u.model != kNoValue ? &p->value(u.model) : nullptr;
+          if (model != nullptr && model->kind == Kind::Estimator && model->fitted >= 0 && !scored)
+            scored = &u;
+        } else {
+          trained = true;
+        }
+      }
+      if (scored == nullptr || trained) continue;
+      Finding f = finding(L.site, "`" + L.what + "` is fitted on the data that `" + scored->what +
+                                      "` scores at line " +
+                                      std::to_string(scored->site.start_point().row + 1) +
+                                      ", but the model was trained on features this transformer "
+                                      "never produced; reuse the transformer fitted on the "
+                                      "training data (`transform` only)");
+      f.related.push_back({TextRange::of(scored->site), "scored here"});
+      ctx.report(std::move(f));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_refit_at_inference() { return std::make_unique<RefitAtInference>(); }
+
+}  // namespace mlroast::rules
