@@ -42,6 +42,7 @@ std::unique_ptr<Rule> make_onehot_unknown_category();
 std::unique_ptr<Rule> make_partial_seeding();
 std::unique_ptr<Rule> make_cudnn_nondeterministic();
 std::unique_ptr<Rule> make_high_cardinality_onehot();
+std::unique_ptr<Rule> make_label_encoding_nominal();
 }  // namespace rules
 
 namespace {
@@ -78,6 +79,7 @@ constexpr Factory kFactories[] = {
     rules::make_partial_seeding,
     rules::make_cudnn_nondeterministic,
     rules::make_high_cardinality_onehot,
+    rules::make_label_encoding_nominal,
 };
 }  // namespace
 
