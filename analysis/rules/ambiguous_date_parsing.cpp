@@ -17,12 +17,18 @@ constexpr std::string_view kDoc = R"md(# ML304 ambiguous-date-parsing
   `date_format=` (pandas >= 2.0), `date_parser=` nor `dayfirst=`.
 
 Resolved by qualified name (`import pandas as pd`, `from pandas import to_datetime as td`).
+`to_datetime` is reported when what it parses was read from a file or database by pandas or
+polars (a column of `pd.read_csv(...)`, also after `astype(str)`, merges or filters), or is a
+day-or-month-first string literal (`"01/06/2023"`). Values the lineage engine cannot trace to a
+file (a function's parameter, arrays built in code, timestamps already typed) are left alone:
+pandas' own code calls `to_datetime` thousands of times on values that are already dates.
 Silent:
 - numbers with a unit (`pd.to_datetime(df["ts"], unit="s")`) or an explicit `origin=`;
 - a string literal in ISO 8601 form (`pd.to_datetime("2024-03-31")`): year first, no ambiguity;
 - assembling from component columns (`pd.to_datetime(df[["year", "month", "day"]])`);
 - `format="ISO8601"` or any other explicit `format=`, and `format="mixed"` (an explicit, if
-  risky, choice).
+  risky, choice);
+- test code (`tests/`, `test_*.py`), where ambiguous strings are parsed on purpose.
 
 ## Why it matters
 `01/02/2024` is January 2nd in the US and February 1st almost everywhere else. Left to infer,
@@ -96,12 +102,40 @@ bool iso_literal(std::string_view t) {
   return t[4] == '-' || (t[4] >= '0' && t[4] <= '9');
 }
 
+// "01/06/2023", "6.1.2023", "01-06-2023": digits first, then a separator.
+bool date_like_literal(std::string_view t) {
+  if (t.size() < 2) return false;
+  t = t.substr(1, t.size() - 2);
+  size_t digits = 0;
+  while (digits < t.size() && t[digits] >= '0' && t[digits] <= '9') ++digits;
+  return digits >= 1 && digits <= 2 && digits < t.size() &&
+         (t[digits] == '/' || t[digits] == '.' || t[digits] == '-');
+}
+
+// True when `arg` is data read from a table file or database (strings as written by someone).
+bool from_table(syntax::Node arg, const RuleContext& ctx) {
+  const lineage::Program* p = ctx.program();
+  const lineage::Value* v = p ? p->value_of(arg) : nullptr;
+  if (v == nullptr || v->kind != lineage::Kind::Data) return false;
+  for (uint32_t o : v->origins) {
+    syntax::Node site = p->origins()[o].site;
+    if (site.kind() != "call") continue;
+    std::string q = ctx.sem().callee(site);
+    std::string_view m = lineage::library::module_of(q);
+    if (lineage::library::is_loader(q) &&
+        (m == "pandas" || m.starts_with("pandas.") || m == "polars" || m.starts_with("polars.")))
+      return true;
+  }
+  return false;
+}
+
 class AmbiguousDateParsing final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
   std::vector<std::string_view> kinds() const override { return {"call"}; }
 
   void visit(syntax::Node call, RuleContext& ctx) override {
+    if (ctx.file().is_test) return;  // tests of date handling parse ambiguous strings on purpose
     std::string q = ctx.sem().callee(call);
     if (q.empty() || has_splat(call)) return;
     std::string_view m = lineage::library::module_of(q);
@@ -119,11 +153,8 @@ class AmbiguousDateParsing final : public Rule {
       if (arg.kind() == "subscript" && arg.named_child_count() == 2 &&
           arg.named_child(1).kind() == "list")
         return;
-      const lineage::Program* p = ctx.program();
-      const lineage::Value* v = p ? p->value_of(arg) : nullptr;
-      if (v != nullptr && v->kind == lineage::Kind::Scalar && v->text.empty() &&
-          arg.kind() != "identifier")
-        return;  // a number or a computed scalar
+      if (!(arg.kind() == "string" ? date_like_literal(ctx.text_of(arg)) : from_table(arg, ctx)))
+        return;
       ctx.report(finding(call, "`to_datetime` without `format=` or `dayfirst=` guesses the date "
                                "format: 01/02/2024 may become January 2nd or February 1st "
                                "without any error; pass `format=`"));

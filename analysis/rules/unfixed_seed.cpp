@@ -18,8 +18,8 @@ never seeds NumPy's global generator:
 - splits: `train_test_split` (it shuffles unless `shuffle=False`), `ShuffleSplit`,
   `StratifiedShuffleSplit`, `GroupShuffleSplit`, `RepeatedKFold`, `RepeatedStratifiedKFold`,
   and `KFold` / `StratifiedKFold` / `GroupKFold` with `shuffle=True`; `DataFrame.sample` /
-  `Series.sample` that splits or resamples the rows (a `sample` that is only printed is
-  silent); `sklearn.utils.shuffle` / `resample`;
+  `Series.sample` that splits rows a model is then fitted or scored on, or resamples them (a
+  `sample` that is only printed or shuffles rows for a check is silent); `sklearn.utils.shuffle` / `resample`;
 - searches and resamplers: `RandomizedSearchCV`, `HalvingRandomSearchCV`, imbalanced-learn's
   SMOTE family, random over/under-samplers and `ClusterCentroids`;
 - estimators whose fit draws random numbers: random forests, extra trees, gradient boosting
@@ -258,9 +258,17 @@ class UnfixedSeed final : public Rule {
       // look at the data.
       const lineage::Program* p = ctx.program();
       if (p == nullptr) return;
+      // A sample split counts when a model is fitted or scored on one of its sides (a
+      // `sample(frac=1)` that only reorders rows for a check is not a split).
       bool splits = false;
-      for (const lineage::SplitEvent& s : p->splits())
-        splits = splits || (s.kind == lineage::SplitKind::Sample && s.site == call);
+      for (size_t si = 0; si < p->splits().size(); ++si) {
+        const lineage::SplitEvent& s = p->splits()[si];
+        if (s.kind != lineage::SplitKind::Sample || !(s.site == call)) continue;
+        for (const lineage::UseEvent& u : p->uses())
+          for (lineage::ValueId v : {u.X, u.y})
+            splits = splits || (v != lineage::kNoValue &&
+                                p->value(v).split == static_cast<int32_t>(si));
+      }
       for (const lineage::LearnEvent& l : p->learns())
         splits = splits || (l.role == lineage::Role::Resampler && l.site == call);
       if (!splits) return;
