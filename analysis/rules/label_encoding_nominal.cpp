@@ -100,6 +100,16 @@ struct Encoded {
 Encoded columns_of(syntax::Node expr, const RuleContext& ctx) {
   const lineage::Program* p = ctx.program();
   Encoded e;
+  // df[col].astype(str) / df[col].fillna("missing"): the column is the subscript underneath
+  for (syntax::Node inner = expr; inner;) {
+    if (inner.kind() == "subscript") {
+      expr = inner;
+      break;
+    }
+    if (inner.kind() == "call") inner = inner.field("function");
+    else if (inner.kind() == "attribute") inner = inner.field("object");
+    else break;
+  }
   syntax::Node key = expr.kind() == "subscript" && expr.named_child_count() == 2
                          ? expr.named_child(1)
                          : syntax::Node();
@@ -230,13 +240,14 @@ class LabelEncodingNominal final : public Rule {
                                             v->origins.begin(), v->origins.end()));
     }
     if (!reaches) return;
-    // A target whose name the engine could not read (y = le.fit_transform(df[target_col])).
+    // A target whose name the engine could not read: y = le.fit_transform(df[target_col]).
     if (!e.known && learn >= 0) {
+      const Value* out = p->value_of(site);
       for (const UseEvent& u : p->uses())
-        if (u.y != kNoValue) {
-          const auto& st = p->value(u.y).stats;
-          if (std::binary_search(st.begin(), st.end(), static_cast<uint32_t>(learn))) return;
-        }
+        if (u.y != kNoValue && out != nullptr && &p->value(u.y) == out) return;
+      for (const SplitEvent& sp : p->splits())
+        for (ValueId in : sp.inputs)
+          if (out != nullptr && &p->value(in) == out) return;
     }
     std::string col = feature.empty() ? std::string("these categorical features")
                                       : "the nominal feature `" + feature + "`";

@@ -12,12 +12,14 @@ constexpr std::string_view kDoc = R"md(# ML602 partial-seeding
 
 ## What it finds
 A file that imports `torch` and seeds some of the generators a PyTorch program draws from, but not
-all of them: `torch.manual_seed` (which also seeds every CUDA device), `np.random.seed` and
-`random.seed`. For example NumPy seeded and torch not, or torch seeded and Python's `random`
-not. Reported once, on the first seeding call, naming the generators left unseeded.
+all of them: `torch.manual_seed` (which also seeds every CUDA device), `np.random.seed` (when the
+file imports NumPy) and `random.seed` (when it imports `random`). For example NumPy seeded and
+torch not, or torch seeded and Python's `random` not. Reported once, on the first seeding call,
+naming the generators left unseeded.
 
 Silent: a file that seeds none of them (nothing suggests reproducibility was intended here; ML601
-covers unseeded scikit-learn calls), a file that seeds all three, and a seeding helper that seeds
+covers unseeded scikit-learn calls), a file that seeds every generator it imports (a pure torch
+script with `torch.manual_seed` only), and a seeding helper that seeds
 everything at once (Lightning's `seed_everything`, `transformers.set_seed`,
 `keras.utils.set_random_seed`, or a project helper such as `set_seed` imported from elsewhere).
 Files that do not import torch are out of scope.
@@ -80,9 +82,11 @@ class PartialSeeding final : public Rule {
       syntax::Node call;
       const char* name;
     };
-    std::vector<Gen> gens{{torch, "torch (`torch.manual_seed`)"},
-                          {s.numpy, "NumPy (`np.random.seed`)"},
-                          {s.python_random, "Python's `random` (`random.seed`)"}};
+    // The generators in play: torch's, and NumPy's / Python's when the file imports them.
+    std::vector<Gen> gens{{torch, "torch (`torch.manual_seed`)"}};
+    if (ctx.sem().imports("numpy") || s.numpy) gens.push_back({s.numpy, "NumPy (`np.random.seed`)"});
+    if (ctx.sem().imports("random") || s.python_random)
+      gens.push_back({s.python_random, "Python's `random` (`random.seed`)"});
     syntax::Node first;
     std::string missing;
     size_t n_missing = 0;
