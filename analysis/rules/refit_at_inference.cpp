@@ -24,6 +24,9 @@ one fitted on the training data:
   its `fit` — typically `StandardScaler().fit_transform(X_test)` next to a scaler fitted on
   `X_train` (the model was trained on features this transformer never produced).
 
+- in inference code, a transformer loaded from disk (`enc = joblib.load(...)`) and then
+  `enc.fit_transform(batch)`: the training-time fit is thrown away.
+
 Silent: `transform` with a transformer fitted on the training side or loaded from disk, a
 Pipeline fitted on train and used to predict, transformers whose output is only plotted or
 printed, a `LabelEncoder` fitted on the labels, and any file that trains a model (the fit there is
@@ -56,7 +59,10 @@ Serialize one fitted `Pipeline` (preprocessing and model together) and only call
 `predict`/`transform` at inference time.
 
 ## Fix safety
-No fix: the training-time transformer has to be saved by the training code and loaded here.
+For a loaded transformer refitted with `fit_transform`, the fix calls `transform` instead. It is
+unsafe: the output changes (to what training saw), and the loaded object must really be the
+training-time transformer. No fix otherwise: the training-time transformer has to be saved by
+the training code and loaded here.
 
 ## References
 - scikit-learn User Guide, "Common pitfalls and recommended practices" (inconsistent
@@ -68,7 +74,7 @@ constexpr RuleInfo kInfo{"ML309",
                          "refit-at-inference",
                          Category::DataQuality,
                          Severity::Error,
-                         FixAvailability::None,
+                         FixAvailability::Sometimes,
                          "A transformer fitted again on the data being scored",
                          kDoc};
 
@@ -113,6 +119,34 @@ syntax::Node predicted_with(const RuleContext& ctx, uint32_t learn) {
   return found;
 }
 
+// Names bound to a loaded artifact (`enc = joblib.load(...)`), with the load call.
+std::vector<std::pair<std::string_view, syntax::Node>> loaded_names(const RuleContext& ctx) {
+  std::vector<std::pair<std::string_view, syntax::Node>> out;
+  syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
+    if (n.kind() != "assignment") return true;
+    syntax::Node left = n.field("left"), right = n.field("right");
+    if (left && left.kind() == "identifier" && right && right.kind() == "call" &&
+        loads_artifact(ctx.sem().callee(right)))
+      out.emplace_back(ctx.text_of(left), right);
+    return true;
+  });
+  return out;
+}
+
+bool predicts_anything(const RuleContext& ctx) {
+  bool found = false;
+  syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
+    if (found) return false;
+    if (n.kind() == "call") {
+      std::string_view m = method_of(n, ctx);
+      found = m == "predict" || m == "predict_proba" || m == "predict_log_proba" ||
+              m == "decision_function";
+    }
+    return !found;
+  });
+  return found;
+}
+
 class RefitAtInference final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -123,6 +157,7 @@ class RefitAtInference final : public Rule {
     if (p == nullptr) return;
     InferenceContext ic = find_inference_context(ctx);
     bool inference = ic.is_inference();
+    if (inference) report_loaded_refits(ctx);
     const auto& learns = p->learns();
     for (uint32_t li = 0; li < learns.size(); ++li) {
       const LearnEvent& L = learns[li];
@@ -167,6 +202,34 @@ class RefitAtInference final : public Rule {
       f.related.push_back({TextRange::of(scored->site), "scored here"});
       ctx.report(std::move(f));
     }
+  }
+
+ private:
+  // `enc = joblib.load(...)` then `enc.fit_transform(batch)`: the loaded transformer is refitted.
+  // (`.fit(...)` alone is ambiguous: a loaded model may be trained further.)
+  void report_loaded_refits(RuleContext& ctx) {
+    auto names = loaded_names(ctx);
+    if (names.empty() || !predicts_anything(ctx)) return;
+    syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
+      if (n.kind() != "call" || method_of(n, ctx) != "fit_transform") return true;
+      syntax::Node recv = n.field("function").field("object");
+      if (!recv || recv.kind() != "identifier") return true;
+      for (const auto& [name, load] : names) {
+        if (ctx.text_of(recv) != name) continue;
+        syntax::Node attr = n.field("function").field("attribute");
+        Finding f = finding(n, "`" + std::string(name) + "` is the fitted transformer loaded at "
+                                   "line " + std::to_string(load.start_point().row + 1) +
+                                   ", but `fit_transform` fits it again on the inputs being "
+                                   "scored, discarding what it learned in training; call "
+                                   "`transform`");
+        f.related.push_back({TextRange::of(load), "fitted transformer loaded here"});
+        f.fix = Fix{"Call `transform` instead of `fit_transform`", Applicability::Unsafe,
+                    {TextEdit{attr.start_byte(), attr.end_byte(), "transform"}}};
+        ctx.report(std::move(f));
+        break;
+      }
+      return true;
+    });
   }
 };
 
