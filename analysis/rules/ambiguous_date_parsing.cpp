@@ -4,6 +4,7 @@
 
 #include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
+#include "analysis/rules/call_name.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -136,6 +137,10 @@ class AmbiguousDateParsing final : public Rule {
 
   void visit(syntax::Node call, RuleContext& ctx) override {
     if (ctx.file().is_test) return;  // tests of date handling parse ambiguous strings on purpose
+    std::string_view written = call_last_name(call, ctx.text());
+    if (written != "to_datetime" && !written.starts_with("read_") &&
+        !callee_is_imported_name(call, ctx.sem()))
+      return;
     std::string q = ctx.sem().callee(call);
     if (q.empty() || has_splat(call)) return;
     std::string_view m = lineage::library::module_of(q);

@@ -6,6 +6,7 @@
 
 #include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
+#include "analysis/rules/call_name.hpp"
 #include "analysis/rules/inference_context.hpp"
 #include "analysis/rules/rule.hpp"
 
@@ -94,41 +95,38 @@ bool mentions(std::string_view s, std::string_view needle) {
   return s.find(needle) != std::string_view::npos;
 }
 
-// True when the file realigns dummy columns or fixes the categories somewhere.
-bool aligns_columns(const RuleContext& ctx) {
-  bool found = false;
-  syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-    if (found) return false;
-    std::string_view k = n.kind();
-    if (k == "call") {
-      std::string_view m = method_of(n, ctx);
-      std::string_view args = ctx.text_of(n.field("arguments"));
-      std::string q = ctx.sem().callee(n);
-      std::string_view last = lineage::library::last_name(q);
-      if ((m == "reindex" && (mentions(args, "columns") || mentions(args, "axis=1"))) ||
-          m == "align" || m == "set_categories" ||
-          (!q.empty() && (last == "Categorical" || last == "CategoricalDtype") &&
-           mentions(args, "categories")))
-        found = true;
-    } else if (k == "subscript") {
-      // X_test[X_train.columns] / X_test.loc[:, train_cols.columns]
-      syntax::Node idx = n.named_child(n.named_child_count() - 1);
-      if (idx && idx.kind() == "attribute" && ctx.text_of(idx.field("attribute")) == "columns")
-        found = true;
-    } else if (k == "binary_operator") {
-      // set(X_train.columns) - set(X_test.columns)
-      if (n.child_count() == 3 && n.child(1).kind() == "-" &&
-          mentions(ctx.text_of(n.child(0)), ".columns") &&
-          mentions(ctx.text_of(n.child(2)), ".columns"))
-        found = true;
-    } else if (k == "attribute") {
-      if (ctx.text_of(n.field("attribute")) == "difference" &&
-          mentions(ctx.text_of(n.field("object")), ".columns"))
-        found = true;
-    }
-    return !found;
-  });
-  return found;
+// True when node `n` realigns dummy columns or fixes the categories.
+bool alignment_evidence(syntax::Node n, const RuleContext& ctx) {
+  std::string_view k = n.kind();
+  if (k == "call") {
+    std::string_view m = method_of(n, ctx);
+    std::string_view written = call_last_name(n, ctx.text());
+    if (m != "reindex" && m != "align" && m != "set_categories" && written != "Categorical" &&
+        written != "CategoricalDtype" && !callee_is_imported_name(n, ctx.sem()))
+      return false;
+    std::string_view args = ctx.text_of(n.field("arguments"));
+    std::string q = ctx.sem().callee(n);
+    std::string_view last = lineage::library::last_name(q);
+    return (m == "reindex" && (mentions(args, "columns") || mentions(args, "axis=1"))) ||
+           m == "align" || m == "set_categories" ||
+           (!q.empty() && (last == "Categorical" || last == "CategoricalDtype") &&
+            mentions(args, "categories"));
+  }
+  if (k == "subscript") {
+    // X_test[X_train.columns] / X_test.loc[:, train_cols.columns]
+    syntax::Node idx = n.named_child(n.named_child_count() - 1);
+    return idx && idx.kind() == "attribute" && ctx.text_of(idx.field("attribute")) == "columns";
+  }
+  if (k == "binary_operator") {
+    // set(X_train.columns) - set(X_test.columns)
+    return n.child_count() == 3 && n.child(1).kind() == "-" &&
+           mentions(ctx.text_of(n.child(0)), ".columns") &&
+           mentions(ctx.text_of(n.child(2)), ".columns");
+  }
+  if (k == "attribute")
+    return ctx.text_of(n.field("attribute")) == "difference" &&
+           mentions(ctx.text_of(n.field("object")), ".columns");
+  return false;
 }
 
 struct DummiesCall {
@@ -140,30 +138,38 @@ class DummiesColumnMismatch final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
+  std::vector<std::string_view> kinds() const override {
+    return {"call", "subscript", "binary_operator", "attribute"};
+  }
+
+  void visit(syntax::Node n, RuleContext& ctx) override {
+    if (!aligned_ && alignment_evidence(n, ctx)) aligned_ = true;
+    if (n.kind() != "call") return;
+    ic_.scan_call(n, ctx);
+    std::string_view written = call_last_name(n, ctx.text());
+    if (written != "get_dummies" && !callee_is_imported_name(n, ctx.sem())) return;
+    if (ctx.sem().callee(n) != "pandas.get_dummies" || ctx.program() == nullptr) return;
+    syntax::Node args = n.field("arguments");
+    syntax::Node data;
+    for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
+      syntax::Node a = args.named_child(i);
+      if (a.kind() == "keyword_argument") {
+        if (ctx.text_of(a.field("name")) == "data") data = a.field("value");
+      } else if (!data && a.kind() != "comment") {
+        data = a;
+      }
+    }
+    const lineage::Value* v = data ? ctx.program()->value_of(data) : nullptr;
+    if (v != nullptr && v->kind == lineage::Kind::Data) calls_.push_back({n, v});
+  }
+
   void finish(RuleContext& ctx) override {
     using namespace lineage;
     const Program* p = ctx.program();
-    if (p == nullptr) return;
-    std::vector<DummiesCall> calls;
-    syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-      if (n.kind() != "call" || ctx.sem().callee(n) != "pandas.get_dummies") return true;
-      syntax::Node args = n.field("arguments");
-      syntax::Node data;
-      for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
-        syntax::Node a = args.named_child(i);
-        if (a.kind() == "keyword_argument") {
-          if (ctx.text_of(a.field("name")) == "data") data = a.field("value");
-        } else if (!data && a.kind() != "comment") {
-          data = a;
-        }
-      }
-      const Value* v = data ? p->value_of(data) : nullptr;
-      if (v != nullptr && v->kind == Kind::Data) calls.push_back({n, v});
-      return true;
-    });
-    if (calls.empty() || aligns_columns(ctx)) return;
-
-    InferenceContext ic = find_inference_context(ctx);
+    const std::vector<DummiesCall>& calls = calls_;
+    if (p == nullptr || calls.empty() || aligned_) return;
+    InferenceContext& ic = ic_;
+    ic.finish(ctx);
     if (ic.is_inference()) {
       for (const DummiesCall& c : calls) {
         Finding f = finding(c.call, "`pd.get_dummies` at inference makes one column per category "
@@ -221,6 +227,10 @@ class DummiesColumnMismatch final : public Rule {
     }
     return nullptr;
   }
+
+  std::vector<DummiesCall> calls_;
+  bool aligned_ = false;
+  InferenceContext ic_;
 };
 
 }  // namespace

@@ -85,11 +85,10 @@ bool mentions(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
 
-// True when the file checks or removes duplicate rows somewhere.
-bool checks_duplicates(syntax::Node root, const RuleContext& ctx) {
+// True when node `n` checks or removes duplicate rows.
+bool checks_duplicates(syntax::Node n, const RuleContext& ctx) {
   bool found = false;
-  syntax::walk(root, [&](syntax::Node n) {
-    if (found) return false;
+  [&] {
     std::string_view k = n.kind();
     if (k == "call") {
       syntax::Node fn = n.field("function");
@@ -118,13 +117,20 @@ bool checks_duplicates(syntax::Node root, const RuleContext& ctx) {
       if (mentions(upper, "SELECT DISTINCT") || mentions(upper, "COUNT(DISTINCT")) found = true;
     }
     return !found;
-  });
+  }();
   return found;
 }
 
 class DuplicatesUnchecked final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  std::vector<std::string_view> kinds() const override {
+    return {"call", "attribute", "keyword_argument", "comparison_operator", "string"};
+  }
+
+  void visit(syntax::Node n, RuleContext& ctx) override {
+    if (!checked_ && checks_duplicates(n, ctx)) checked_ = true;
+  }
 
   void finish(RuleContext& ctx) override {
     using namespace lineage;
@@ -147,7 +153,7 @@ class DuplicatesUnchecked final : public Rule {
       }
     }
     if (load == nullptr) return;
-    if (checks_duplicates(ctx.file().tree->root(), ctx)) return;
+    if (checked_) return;
     Finding f = finding(load->site,
                         "`" + load->label + "` is modelled (`" + use->what + "` at line " +
                             std::to_string(use->site.start_point().row + 1) +
@@ -157,6 +163,9 @@ class DuplicatesUnchecked final : public Rule {
     f.related.push_back({TextRange::of(use->site), "the rows are modelled here"});
     ctx.report(std::move(f));
   }
+
+ private:
+  bool checked_ = false;  // the file checks duplicates somewhere (from the analyzer's walk)
 };
 
 }  // namespace

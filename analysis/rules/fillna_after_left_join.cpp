@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "analysis/lineage/program.hpp"
+#include "analysis/rules/call_name.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -125,15 +126,22 @@ class FillnaAfterLeftJoin final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void finish(RuleContext& ctx) override {
+  std::vector<std::string_view> kinds() const override { return {"call"}; }
+
+  void visit(syntax::Node n, RuleContext& ctx) override {
     using namespace lineage;
     const Program* p = ctx.program();
     if (p == nullptr) return;
-    std::vector<LeftJoin> joins;
-    std::vector<syntax::Node> fills, flags;
-    syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-      if (n.kind() != "call") return true;
+    std::vector<LeftJoin>& joins = joins_;
+    std::vector<syntax::Node>& fills = fills_;
+    std::vector<syntax::Node>& flags = flags_;
+    [&] {
       std::string_view m = method_of(n, ctx);
+      std::string_view written = call_last_name(n, ctx.text());
+      if (written != "merge" && written != "join" && written != "fillna" && written != "isna" &&
+          written != "notna" && written != "isnull" && written != "notnull" &&
+          !callee_is_imported_name(n, ctx.sem()))
+        return true;
       std::string q = ctx.sem().callee(n);
       syntax::Node right;
       syntax::Node how = keyword(n, "how", ctx);
@@ -169,8 +177,16 @@ class FillnaAfterLeftJoin final : public Rule {
       joins.push_back({n, r->origins, out->origins,
                        ind && ctx.text_of(ind) != "False"});
       return true;
-    });
-    for (syntax::Node fill : fills) {
+    }();
+  }
+
+  void finish(RuleContext& ctx) override {
+    using namespace lineage;
+    const Program* p = ctx.program();
+    if (p == nullptr) return;
+    const std::vector<LeftJoin>& joins = joins_;
+    const std::vector<syntax::Node>& flags = flags_;
+    for (syntax::Node fill : fills_) {
       const Value* recv = p->value_of(fill.field("function").field("object"));
       if (recv == nullptr || recv->kind != Kind::Data) continue;
       const LeftJoin* join = nullptr;
@@ -199,6 +215,10 @@ class FillnaAfterLeftJoin final : public Rule {
       ctx.report(std::move(f));
     }
   }
+
+ private:
+  std::vector<LeftJoin> joins_;
+  std::vector<syntax::Node> fills_, flags_;
 };
 
 }  // namespace

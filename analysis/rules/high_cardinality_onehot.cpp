@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "analysis/lineage/program.hpp"
+#include "analysis/rules/call_name.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -135,6 +136,10 @@ class HighCardinalityOnehot final : public Rule {
   std::vector<std::string_view> kinds() const override { return {"call"}; }
 
   void visit(syntax::Node call, RuleContext& ctx) override {
+    std::string_view written = call_last_name(call, ctx.text());
+    if (written != "get_dummies" && written != "OneHotEncoder" &&
+        !callee_is_imported_name(call, ctx.sem()))
+      return;
     std::string q = ctx.sem().callee(call);
     if (q == "pandas.get_dummies") {
       syntax::Node cols = keyword(call, "columns", ctx);

@@ -4,6 +4,7 @@
 
 #include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
+#include "analysis/rules/call_name.hpp"
 
 namespace mlroast::rules {
 
@@ -23,16 +24,16 @@ bool loads_artifact(std::string_view q) {
   return false;
 }
 
-InferenceContext find_inference_context(const RuleContext& ctx) {
-  InferenceContext out;
+void InferenceContext::scan_call(syntax::Node n, const RuleContext& ctx) {
+  InferenceContext& out = *this;
   const lineage::Program* p = ctx.program();
-  if (p != nullptr)
-    for (const lineage::UseEvent& u : p->uses())
-      out.trains = out.trains || u.kind == lineage::UseKind::Train ||
-                   u.kind == lineage::UseKind::CrossValidate ||
-                   u.kind == lineage::UseKind::EarlyStopping;
-  syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-    if (n.kind() != "call") return true;
+  [&] {
+    std::string_view name = call_last_name(n, ctx.text());
+    bool interesting = name == "load" || name == "loads" || name == "load_model" ||
+                       name == "InferenceSession" || name == "train" || name == "Trainer" ||
+                       name == "fit" || name == "backward" || name == "fit_generator" ||
+                       name == "partial_fit";
+    if (!interesting && !callee_is_imported_name(n, ctx.sem())) return true;
     std::string q = ctx.sem().callee(n);
     if (!q.empty()) {
       if (!out.artifact_load && loads_artifact(q)) out.artifact_load = n;
@@ -57,8 +58,16 @@ InferenceContext find_inference_context(const RuleContext& ctx) {
       if (!learner) out.trains = true;
     }
     return true;
-  });
-  return out;
+  }();
+}
+
+void InferenceContext::finish(const RuleContext& ctx) {
+  const lineage::Program* p = ctx.program();
+  if (p != nullptr)
+    for (const lineage::UseEvent& u : p->uses())
+      trains = trains || u.kind == lineage::UseKind::Train ||
+               u.kind == lineage::UseKind::CrossValidate ||
+               u.kind == lineage::UseKind::EarlyStopping;
 }
 
 }  // namespace mlroast::rules

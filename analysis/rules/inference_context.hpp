@@ -9,13 +9,16 @@
 
 namespace mlroast::rules {
 
+// Built from the analyzer's single walk: a rule that needs it asks for "call" nodes, feeds each
+// to scan_call() in visit(), and calls finish() before judging (in its own finish()).
 struct InferenceContext {
   syntax::Node artifact_load;  // the first call that loads a fitted artifact (null when none)
   bool trains = false;         // a model is fitted, cross-validated or trained in this file
   bool is_inference() const { return !artifact_load.is_null() && !trains; }
-};
 
-InferenceContext find_inference_context(const RuleContext& ctx);
+  void scan_call(syntax::Node call, const RuleContext& ctx);
+  void finish(const RuleContext& ctx);  // adds the lineage program's training uses
+};
 
 // True when the qualified callee loads a fitted artifact: pickle/joblib/cloudpickle/dill/skops
 // load, torch.load / torch.jit.load, Keras load_model, mlflow.*.load_model, ONNX Runtime.

@@ -7,6 +7,7 @@
 #include "analysis/lineage/leaks.hpp"
 #include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
+#include "analysis/rules/call_name.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -161,26 +162,26 @@ class LabelEncodingNominal final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void finish(RuleContext& ctx) override {
+  std::vector<std::string_view> kinds() const override { return {"attribute", "call"}; }
+
+  void visit(syntax::Node n, RuleContext& ctx) override {
     using namespace lineage;
     const Program* p = ctx.program();
     if (p == nullptr) return;
-    model_inputs_.clear();
-    targets_ = target_columns(*p);
-    for (const UseEvent& u : p->uses())
-      if ((u.kind == UseKind::Train || u.kind == UseKind::CrossValidate) && u.X != kNoValue)
-        model_inputs_.push_back(u.X);
+    if (!ready_) prepare(ctx);
     if (model_inputs_.empty()) return;
-    bool ordered = ctx.text().find("ordered=True") != std::string_view::npos;
-
-    syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
+    bool ordered = ordered_;
+    [&] {
       if (n.kind() == "attribute" && ctx.text_of(n.field("attribute")) == "codes" && !ordered) {
         syntax::Node cat = n.field("object");
         if (cat && cat.kind() == "attribute" && ctx.text_of(cat.field("attribute")) == "cat")
           judge(n, cat.field("object"), "`.cat.codes`", -1, ctx);
       } else if (n.kind() == "call") {
-        std::string q = ctx.sem().callee(n);
         std::string_view m = method_of(n, ctx);
+        std::string_view written = call_last_name(n, ctx.text());
+        if (written != "factorize" && written != "apply" && !callee_is_imported_name(n, ctx.sem()))
+          return true;
+        std::string q = ctx.sem().callee(n);
         if (q == "pandas.factorize") {
           judge(n, first_arg(n), "`pd.factorize`", -1, ctx);
         } else if (q.empty() && m == "factorize") {
@@ -197,7 +198,15 @@ class LabelEncodingNominal final : public Rule {
         }
       }
       return true;
-    });
+    }();
+  }
+
+  void finish(RuleContext& ctx) override {
+    using namespace lineage;
+    const Program* p = ctx.program();
+    if (p == nullptr) return;
+    if (!ready_) prepare(ctx);
+    if (model_inputs_.empty()) return;
     const auto& learns = p->learns();
     for (uint32_t li = 0; li < learns.size(); ++li) {
       const LearnEvent& L = learns[li];
@@ -208,6 +217,18 @@ class LabelEncodingNominal final : public Rule {
   }
 
  private:
+  // The file's targets and model inputs, from the lineage program (complete before the walk).
+  void prepare(const RuleContext& ctx) {
+    using namespace lineage;
+    const Program* p = ctx.program();
+    ready_ = true;
+    targets_ = target_columns(*p);
+    for (const UseEvent& u : p->uses())
+      if ((u.kind == UseKind::Train || u.kind == UseKind::CrossValidate) && u.X != kNoValue)
+        model_inputs_.push_back(u.X);
+    ordered_ = ctx.text().find("ordered=True") != std::string_view::npos;
+  }
+
   // Reports `site` when `data` (the encoded expression) is a feature that reaches a model.
   void judge(syntax::Node site, syntax::Node data, const std::string& what, int32_t learn,
              RuleContext& ctx) {
@@ -257,6 +278,8 @@ class LabelEncodingNominal final : public Rule {
                                  "target encoding in the pipeline"));
   }
 
+  bool ready_ = false;
+  bool ordered_ = false;
   std::vector<std::string> targets_;
   std::vector<lineage::ValueId> model_inputs_;
 };

@@ -5,6 +5,7 @@
 #include "analysis/lineage/leaks.hpp"
 #include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
+#include "analysis/rules/call_name.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -105,6 +106,10 @@ class OnehotUnknownCategory final : public Rule {
   std::vector<std::string_view> kinds() const override { return {"call"}; }
 
   void visit(syntax::Node call, RuleContext& ctx) override {
+    std::string_view written = call_last_name(call, ctx.text());
+    if (written != "OneHotEncoder" && written != "OrdinalEncoder" &&
+        !callee_is_imported_name(call, ctx.sem()))
+      return;
     std::string q = ctx.sem().callee(call);
     if (q != "sklearn.preprocessing.OneHotEncoder" && q != "sklearn.preprocessing.OrdinalEncoder" &&
         !(q.starts_with("sklearn.preprocessing.") &&

@@ -83,82 +83,78 @@ bool refittable_role(lineage::Role r) {
          r == lineage::Role::Selector || r == lineage::Role::TargetEncoder;
 }
 
-bool carries(const lineage::Program& p, lineage::ValueId v, uint32_t learn) {
-  if (v == lineage::kNoValue) return false;
-  const auto& st = p.value(v).stats;
-  return std::binary_search(st.begin(), st.end(), learn);
-}
-
 // The method name of a learn event's call (`fit`, `fit_transform`), or "".
 std::string_view method_of(syntax::Node call, const RuleContext& ctx) {
   syntax::Node fn = call.field("function");
   return fn && fn.kind() == "attribute" ? ctx.text_of(fn.field("attribute")) : std::string_view();
 }
 
-// The first predict-family call (`predict`, `predict_proba`, `decision_function`...) that receives
-// data carrying learn event `learn`, whatever the receiver (a loaded model the engine cannot see).
-syntax::Node predicted_with(const RuleContext& ctx, uint32_t learn) {
-  const lineage::Program* p = ctx.program();
-  syntax::Node found;
-  syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-    if (found) return false;
-    if (n.kind() != "call") return true;
-    std::string_view m = method_of(n, ctx);
-    if (m != "predict" && m != "predict_proba" && m != "predict_log_proba" &&
-        m != "decision_function")
-      return true;
-    syntax::Node args = n.field("arguments");
-    for (uint32_t i = 0; args && i < args.named_child_count() && !found; ++i) {
-      syntax::Node a = args.named_child(i);
-      if (a.kind() == "keyword_argument") a = a.field("value");
-      const lineage::Value* v = p->value_of(a);
-      if (v != nullptr && std::binary_search(v->stats.begin(), v->stats.end(), learn)) found = n;
-    }
-    return !found;
-  });
-  return found;
-}
-
-// Names bound to a loaded artifact (`enc = joblib.load(...)`), with the load call.
-std::vector<std::pair<std::string_view, syntax::Node>> loaded_names(const RuleContext& ctx) {
-  std::vector<std::pair<std::string_view, syntax::Node>> out;
-  syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-    if (n.kind() != "assignment") return true;
-    syntax::Node left = n.field("left"), right = n.field("right");
-    if (left && left.kind() == "identifier" && right && right.kind() == "call" &&
-        loads_artifact(ctx.sem().callee(right)))
-      out.emplace_back(ctx.text_of(left), right);
-    return true;
-  });
-  return out;
-}
-
-bool predicts_anything(const RuleContext& ctx) {
-  bool found = false;
-  syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-    if (found) return false;
-    if (n.kind() == "call") {
-      std::string_view m = method_of(n, ctx);
-      found = m == "predict" || m == "predict_proba" || m == "predict_log_proba" ||
-              m == "decision_function";
-    }
-    return !found;
-  });
-  return found;
+bool is_predict(std::string_view m) {
+  return m == "predict" || m == "predict_proba" || m == "predict_log_proba" ||
+         m == "decision_function";
 }
 
 class RefitAtInference final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  std::vector<std::string_view> kinds() const override { return {"call", "assignment"}; }
+
+  void visit(syntax::Node n, RuleContext& ctx) override {
+    const lineage::Program* p = ctx.program();
+    if (p == nullptr) return;
+    if (n.kind() == "assignment") {
+      // enc = joblib.load(...): a name bound to a fitted artifact
+      syntax::Node left = n.field("left"), right = n.field("right");
+      if (left && left.kind() == "identifier" && right && right.kind() == "call" &&
+          loads_artifact(ctx.sem().callee(right)))
+        loaded_.emplace_back(ctx.text_of(left), right);
+      return;
+    }
+    ic_.scan_call(n, ctx);
+    std::string_view m = method_of(n, ctx);
+    if (m == "fit_transform") {
+      syntax::Node recv = n.field("function").field("object");
+      if (recv && recv.kind() == "identifier") refits_.push_back(n);
+    } else if (is_predict(m)) {
+      predicts_ = true;
+      // the data passed in, whatever the receiver (a loaded model the engine cannot see)
+      syntax::Node args = n.field("arguments");
+      for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
+        syntax::Node a = args.named_child(i);
+        if (a.kind() == "keyword_argument") a = a.field("value");
+        const lineage::Value* v = p->value_of(a);
+        if (v != nullptr && !v->stats.empty()) predicted_.push_back(v);
+      }
+    }
+  }
 
   void finish(RuleContext& ctx) override {
     using namespace lineage;
     const Program* p = ctx.program();
     if (p == nullptr) return;
-    InferenceContext ic = find_inference_context(ctx);
-    bool inference = ic.is_inference();
+    ic_.finish(ctx);
+    bool inference = ic_.is_inference();
     if (inference) report_loaded_refits(ctx);
     const auto& learns = p->learns();
+    // Training script: per learned statistic, the first evaluation of a model fitted here on data
+    // carrying it, and whether any fit/CV/early stopping used it. One pass over the uses.
+    std::vector<const UseEvent*> scored(learns.size(), nullptr);
+    std::vector<bool> trained(learns.size(), false);
+    if (!inference)
+      for (const UseEvent& u : p->uses()) {
+        if (u.X == kNoValue) continue;
+        bool evaluate = false;
+        if (u.kind == UseKind::Evaluate) {
+          const Value* model = u.model != kNoValue ? &p->value(u.model) : nullptr;
+          if (model == nullptr || model->kind != Kind::Estimator || model->fitted < 0) continue;
+          evaluate = true;
+        }
+        for (uint32_t li : p->value(u.X).stats) {
+          if (li >= learns.size()) continue;
+          if (!evaluate) trained[li] = true;
+          else if (scored[li] == nullptr) scored[li] = &u;
+        }
+      }
     for (uint32_t li = 0; li < learns.size(); ++li) {
       const LearnEvent& L = learns[li];
       if (L.kind != StatKind::Estimator || !refittable_role(L.role) || L.in_container_fold)
@@ -166,40 +162,31 @@ class RefitAtInference final : public Rule {
       if (L.data == kNoValue || p->value(L.data).kind != Kind::Data) continue;
       std::string_view m = method_of(L.site, ctx);
       if (m != "fit" && m != "fit_transform") continue;
-      if (L.what.starts_with("Label")) continue;  // LabelEncoder/LabelBinarizer: the classes of a label column
+      if (L.what.starts_with("Label")) continue;  // LabelEncoder/LabelBinarizer: label classes
       if (inference) {
-        if (!predicted_with(ctx, li)) continue;  // only plotted, printed or saved
+        bool used = false;  // otherwise only plotted, printed or saved
+        for (const Value* v : predicted_)
+          used = used || std::binary_search(v->stats.begin(), v->stats.end(), li);
+        if (!used) continue;
         Finding f = finding(L.site, "`" + L.what + "` is fitted again on the inputs being scored "
                                     "(this file loads a fitted artifact at line " +
-                                        std::to_string(ic.artifact_load.start_point().row + 1) +
+                                        std::to_string(ic_.artifact_load.start_point().row + 1) +
                                         " and trains nothing): its statistics come from this "
                                         "batch, not the training data; load the training-time "
                                         "transformer (one serialized Pipeline)");
-        f.related.push_back({TextRange::of(ic.artifact_load), "fitted artifact loaded here"});
+        f.related.push_back({TextRange::of(ic_.artifact_load), "fitted artifact loaded here"});
         ctx.report(std::move(f));
         continue;
       }
       // Training script: the transformed data is predicted on but never trained on.
-      const UseEvent* scored = nullptr;
-      bool trained = false;
-      for (const UseEvent& u : p->uses()) {
-        if (!carries(*p, u.X, li)) continue;
-        if (u.kind == UseKind::Evaluate) {
-          const Value* model = u.model != kNoValue ? &p->value(u.model) : nullptr;
-          if (model != nullptr && model->kind == Kind::Estimator && model->fitted >= 0 && !scored)
-            scored = &u;
-        } else {
-          trained = true;
-        }
-      }
-      if (scored == nullptr || trained) continue;
-      Finding f = finding(L.site, "`" + L.what + "` is fitted on the data that `" + scored->what +
-                                      "` scores at line " +
-                                      std::to_string(scored->site.start_point().row + 1) +
+      if (scored[li] == nullptr || trained[li]) continue;
+      Finding f = finding(L.site, "`" + L.what + "` is fitted on the data that `" +
+                                      scored[li]->what + "` scores at line " +
+                                      std::to_string(scored[li]->site.start_point().row + 1) +
                                       ", but the model was trained on features this transformer "
                                       "never produced; reuse the transformer fitted on the "
                                       "training data (`transform` only)");
-      f.related.push_back({TextRange::of(scored->site), "scored here"});
+      f.related.push_back({TextRange::of(scored[li]->site), "scored here"});
       ctx.report(std::move(f));
     }
   }
@@ -208,13 +195,10 @@ class RefitAtInference final : public Rule {
   // `enc = joblib.load(...)` then `enc.fit_transform(batch)`: the loaded transformer is refitted.
   // (`.fit(...)` alone is ambiguous: a loaded model may be trained further.)
   void report_loaded_refits(RuleContext& ctx) {
-    auto names = loaded_names(ctx);
-    if (names.empty() || !predicts_anything(ctx)) return;
-    syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-      if (n.kind() != "call" || method_of(n, ctx) != "fit_transform") return true;
+    if (loaded_.empty() || !predicts_) return;
+    for (syntax::Node n : refits_) {
       syntax::Node recv = n.field("function").field("object");
-      if (!recv || recv.kind() != "identifier") return true;
-      for (const auto& [name, load] : names) {
+      for (const auto& [name, load] : loaded_) {
         if (ctx.text_of(recv) != name) continue;
         syntax::Node attr = n.field("function").field("attribute");
         Finding f = finding(n, "`" + std::string(name) + "` is the fitted transformer loaded at "
@@ -228,9 +212,14 @@ class RefitAtInference final : public Rule {
         ctx.report(std::move(f));
         break;
       }
-      return true;
-    });
+    }
   }
+
+  InferenceContext ic_;
+  std::vector<std::pair<std::string_view, syntax::Node>> loaded_;
+  std::vector<syntax::Node> refits_;
+  std::vector<const lineage::Value*> predicted_;
+  bool predicts_ = false;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "analysis/lineage/library.hpp"
+#include "analysis/rules/call_name.hpp"
 
 namespace mlroast::rules {
 
@@ -34,12 +35,16 @@ bool assigned_literal(syntax::Node assignment, std::string_view text, std::strin
 
 }  // namespace
 
-Seeding find_seeding(syntax::Node root, const semantic::SemanticModel& sem) {
-  Seeding s;
+void Seeding::scan(syntax::Node n, const semantic::SemanticModel& sem) {
+  Seeding& s = *this;
   std::string_view text = sem.text();
-  syntax::walk(root, [&](syntax::Node n) {
+  [&] {
     std::string_view k = n.kind();
     if (k == "call") {
+      std::string_view last = call_last_name(n, text);
+      if (last.find("seed") == std::string_view::npos &&
+          last != "use_deterministic_algorithms" && !callee_is_imported_name(n, sem))
+        return true;
       std::string q = sem.callee(n);
       if (q == "numpy.random.seed") s.numpy = s.numpy ? s.numpy : n;
       else if (q == "random.seed") s.python_random = s.python_random ? s.python_random : n;
@@ -68,6 +73,15 @@ Seeding find_seeding(syntax::Node root, const semantic::SemanticModel& sem) {
           s.cudnn_benchmark_off = n;
       }
     }
+    return true;
+  }();
+}
+
+Seeding find_seeding(syntax::Node root, const semantic::SemanticModel& sem) {
+  Seeding s;
+  syntax::walk(root, [&](syntax::Node n) {
+    std::string_view k = n.kind();
+    if (k == "call" || k == "string" || k == "assignment") s.scan(n, sem);
     return true;
   });
   return s;

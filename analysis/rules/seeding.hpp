@@ -27,6 +27,10 @@ struct Seeding {
 
   // sklearn's `random_state=None` draws from NumPy's global generator: seeding it fixes them.
   bool numpy_global() const { return !numpy.is_null() || !everything.is_null(); }
+
+  // Records what node `n` (a call, a string or an assignment) contributes. Rules that visit those
+  // kinds feed them here instead of walking the tree again.
+  void scan(syntax::Node n, const semantic::SemanticModel& sem);
 };
 
 Seeding find_seeding(syntax::Node root, const semantic::SemanticModel& sem);

@@ -4,6 +4,7 @@
 
 #include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
+#include "analysis/rules/call_name.hpp"
 #include "analysis/rules/rule.hpp"
 #include "analysis/rules/seeding.hpp"
 
@@ -230,18 +231,30 @@ class UnfixedSeed final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
+  std::vector<std::string_view> kinds() const override { return {"call", "string", "assignment"}; }
+
+  void visit(syntax::Node n, RuleContext& ctx) override {
+    seeding_.scan(n, ctx.sem());
+    if (n.kind() == "call") calls_.push_back(n);
+  }
+
   void finish(RuleContext& ctx) override {
-    syntax::Node root = ctx.file().tree->root();
-    Seeding seeding = find_seeding(root, ctx.sem());
-    if (seeding.numpy_global()) return;
-    syntax::walk(root, [&](syntax::Node n) {
-      if (n.kind() == "call") check(n, ctx);
-      return true;
-    });
+    if (seeding_.numpy_global()) return;
+    for (syntax::Node call : calls_) check(call, ctx);
   }
 
  private:
+  Seeding seeding_;
+  std::vector<syntax::Node> calls_;
+
   void check(syntax::Node call, RuleContext& ctx) {
+    std::string_view written = call_last_name(call, ctx.text());
+    bool candidate = (!written.empty() && written[0] >= 'A' && written[0] <= 'Z') ||
+                     written == "train_test_split" || written == "sample" ||
+                     written == "shuffle" || written == "resample" ||
+                     written.starts_with("make_") || written == "permutation_importance";
+    // classes start upper-case and the randomized functions are listed; aliases pass too
+    if (!candidate && !callee_is_imported_name(call, ctx.sem())) return;
     if (keyword(call, "random_state", ctx) || has_kwargs_splat(call)) return;
     std::string what;
     std::string shown;

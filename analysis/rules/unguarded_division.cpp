@@ -1,9 +1,12 @@
 // ML306 unguarded-division: a ratio feature column divided by another column with no guard
 // against zero denominators.
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "analysis/lineage/program.hpp"
+#include "analysis/rules/call_name.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -126,35 +129,47 @@ bool is_number(syntax::Node n) {
   return n && (n.kind() == "integer" || n.kind() == "float");
 }
 
-// Anywhere in the file: column `name` compared with a number, replaced/clipped, or infinities
-// handled.
-bool guarded_in_file(std::string_view name, const RuleContext& ctx) {
-  bool found = false;
+// What the whole file does about zero denominators: the columns compared with a number,
+// replaced, clipped or masked anywhere, and whether infinities are handled at all.
+struct FileGuards {
+  std::vector<std::string> columns;
+  bool handles_inf = false;
+};
+
+FileGuards file_guards(const RuleContext& ctx) {
+  FileGuards g;
+  auto add = [&](std::string_view name) {
+    if (!name.empty()) g.columns.emplace_back(name);
+  };
   syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-    if (found) return false;
     std::string_view k = n.kind();
     if (k == "comparison_operator" && n.named_child_count() == 2) {
       ColumnRef a = column_ref(n.named_child(0), ctx), b = column_ref(n.named_child(1), ctx);
-      if ((a.name == name && is_number(n.named_child(1))) ||
-          (b.name == name && is_number(n.named_child(0))))
-        found = true;
+      if (a && is_number(n.named_child(1))) add(a.name);
+      if (b && is_number(n.named_child(0))) add(b.name);
     } else if (k == "call") {
       syntax::Node fn = n.field("function");
-      std::string q = ctx.sem().callee(n);
-      if (q == "numpy.isinf" || q == "numpy.isfinite" || q == "numpy.nan_to_num") found = true;
+      std::string_view written = fn && fn.kind() == "attribute"
+                                     ? ctx.text_of(fn.field("attribute"))
+                                     : ctx.text_of(fn);
+      if (written == "isinf" || written == "isfinite" || written == "nan_to_num" ||
+          callee_is_imported_name(n, ctx.sem())) {
+        std::string q = ctx.sem().callee(n);
+        if (q == "numpy.isinf" || q == "numpy.isfinite" || q == "numpy.nan_to_num")
+          g.handles_inf = true;
+      }
       if (fn && fn.kind() == "attribute") {
-        std::string_view m = ctx.text_of(fn.field("attribute"));
-        std::string_view args = ctx.text_of(n.field("arguments"));
-        if (m == "replace" && mentions(args, "inf")) found = true;
-        ColumnRef c = column_ref(fn.field("object"), ctx);
-        if (c.name == name && (m == "replace" || m == "clip" || m == "mask" || m == "where" ||
-                               m == "gt" || m == "ne" || m == "ge"))
-          found = true;
+        std::string_view m = written;
+        if (m == "replace" && mentions(ctx.text_of(n.field("arguments")), "inf"))
+          g.handles_inf = true;
+        if (m == "replace" || m == "clip" || m == "mask" || m == "where" || m == "gt" ||
+            m == "ne" || m == "ge")
+          add(column_ref(fn.field("object"), ctx).name);
       }
     }
-    return !found;
+    return true;
   });
-  return found;
+  return g;
 }
 
 class UnguardedDivision final : public Rule {
@@ -212,7 +227,11 @@ class UnguardedDivision final : public Rule {
       if (ncol && ctx.text_of(ncol.frame) != ctx.text_of(target_frame)) return;
       if (!ncol && !mentions(ctx.text_of(num), std::string(ctx.text_of(target_frame)) + "[")) return;
     }
-    if (guarded_in_file(dcol.name, ctx)) return;
+    if (!guards_) guards_ = file_guards(ctx);
+    if (guards_->handles_inf ||
+        std::find(guards_->columns.begin(), guards_->columns.end(), dcol.name) !=
+            guards_->columns.end())
+      return;
     syntax::Node d = unparen(den);
     std::string dtext(ctx.text_of(d));
     Finding f = finding(op, "`" + dtext + "` can be 0: the ratio becomes inf/NaN silently and "
@@ -222,6 +241,9 @@ class UnguardedDivision final : public Rule {
                 {TextEdit{d.end_byte(), d.end_byte(), ".replace(0, float(\"nan\"))"}}};
     ctx.report(std::move(f));
   }
+
+ private:
+  std::optional<FileGuards> guards_;  // computed on the first candidate (one file per instance)
 };
 
 }  // namespace
