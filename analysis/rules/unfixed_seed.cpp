@@ -24,7 +24,8 @@ never seeds NumPy's global generator:
 - searches and resamplers: `RandomizedSearchCV`, `HalvingRandomSearchCV`, imbalanced-learn's
   SMOTE family, random over/under-samplers and `ClusterCentroids`;
 - estimators whose fit draws random numbers: random forests, extra trees, gradient boosting
-  (scikit-learn's, including `HistGradientBoosting*`), bagging, AdaBoost, isolation forests,
+  (scikit-learn's; `HistGradientBoosting*` unless `early_stopping=False`, since its automatic
+  early stopping holds out a random validation split above 10,000 rows), bagging, AdaBoost, isolation forests,
   decision trees, MLPs, SGD/Perceptron/PassiveAggressive, `RANSACRegressor`, k-means,
   `TruncatedSVD`, `FastICA`, LDA, t-SNE, UMAP, the imbalanced-learn ensembles;
   `LogisticRegression` only with `solver="sag"`/`"saga"`/`"liblinear"`, `SVC`/`NuSVC` only with
@@ -146,6 +147,11 @@ std::string randomized(const std::string& q, syntax::Node call, const RuleContex
       return "";
     }
     if (under(m, "sklearn.ensemble")) {
+      if (n == "HistGradientBoostingClassifier" || n == "HistGradientBoostingRegressor")
+        return literal("early_stopping") == "False"
+                   ? ""
+                   : "holds out a random validation split for early stopping (on by default "
+                     "above 10,000 rows)";
       if (in(n, {"RandomForestClassifier", "RandomForestRegressor", "ExtraTreesClassifier",
                  "ExtraTreesRegressor", "GradientBoostingClassifier", "GradientBoostingRegressor",
                  "HistGradientBoostingClassifier", "HistGradientBoostingRegressor",
