@@ -22,7 +22,9 @@ Any of these anywhere in the file counts as a check and silences the rule: `dupl
 `drop_duplicates(...)`, polars `unique(subset=...)`/`is_duplicated()`, `.is_unique`,
 a comparison of `nunique()` with `len(...)`, a schema column with `unique=True` (pandera),
 `set_index(..., verify_integrity=True)`, `merge(..., validate="one_to_one")`, or a SQL string
-with `DISTINCT`.
+with `DISTINCT` or `GROUP BY` (one row per key). A model fitted only on a pandas aggregate
+(`df.groupby("customer_id").agg(...)`: one row per customer) does not model the loaded rows and
+is not reported.
 
 Silent by design: built-in and generated datasets (`sklearn.datasets`, `keras.datasets`: curated
 or synthetic), data that reaches only `predict` (a scoring script), files that load nothing
@@ -114,7 +116,9 @@ bool checks_duplicates(syntax::Node n, const RuleContext& ctx) {
     } else if (k == "string") {
       std::string upper(ctx.text_of(n));
       for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-      if (mentions(upper, "SELECT DISTINCT") || mentions(upper, "COUNT(DISTINCT")) found = true;
+      if (mentions(upper, "SELECT DISTINCT") || mentions(upper, "COUNT(DISTINCT") ||
+          mentions(upper, "GROUP BY"))
+        found = true;  // a grouped query returns one row per key
     }
     return !found;
   }();
