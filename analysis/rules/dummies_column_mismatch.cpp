@@ -22,8 +22,9 @@ gets the columns of the categories it happens to contain:
   `pd.get_dummies(X_test)`); the finding is on the call for the test/validation side;
 - separately loaded training and scoring tables encoded by two calls, one feeding the model's
   `fit`, the other only its `predict`/`score` (`train.csv` / `test.csv`);
-- `get_dummies` in inference code: a file that loads a fitted model, predicts, and trains
-  nothing (a scoring script, a web endpoint).
+- `get_dummies` in inference code: a file that loads a fitted model (`joblib.load`,
+  `pickle.load`, `torch.load`, `load_model`...) and trains nothing (a scoring script, a web
+  endpoint).
 
 Silent when the file realigns the columns: `reindex(columns=...)`, `.align(...)`, a selection by
 the training columns (`X_test[X_train.columns]`, which fails loudly instead of silently),
