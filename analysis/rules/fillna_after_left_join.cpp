@@ -19,7 +19,9 @@ A left join — `left.merge(right, how="left")`, `pd.merge(left, right, how="lef
 `fillna(0)`, `fillna(0.0)`, `fillna(value=0)` or a dict of zeros, on the joined frame or on one
 of its columns. The lineage engine decides that the filled data comes from the join (it carries
 the right-hand table's rows), so a `fillna(0)` on the left table before the join, or on an
-unrelated frame, is not reported. The finding is on the `fillna`, with the join as a related
+unrelated frame, is not reported; nor is a fill of a column that the code read from the left
+table before the join (`df["age"]` used before, `df["age"].fillna(0)` after: the left table's own
+gaps). The finding is on the `fillna`, with the join as a related
 location.
 
 Silent when the absence is modelled: `merge(..., indicator=True)`, or an
@@ -126,12 +128,23 @@ class FillnaAfterLeftJoin final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  std::vector<std::string_view> kinds() const override { return {"call"}; }
+  std::vector<std::string_view> kinds() const override { return {"call", "subscript"}; }
 
   void visit(syntax::Node n, RuleContext& ctx) override {
     using namespace lineage;
     const Program* p = ctx.program();
     if (p == nullptr) return;
+    if (n.kind() == "subscript") {
+      // frame["col"]: remember which rows' frame the column was read from, and where
+      syntax::Node key = n.named_child_count() == 2 ? n.named_child(1) : syntax::Node();
+      const Value* obj = p->value_of(n.field("value"));
+      if (key && key.kind() == "string" && obj != nullptr && obj->kind == Kind::Data) {
+        std::string_view t = ctx.text_of(key);
+        if (t.size() >= 2 && (t.front() == '"' || t.front() == '\''))
+          columns_.push_back({t.substr(1, t.size() - 2), n.start_byte(), obj->origins});
+      }
+      return;
+    }
     std::vector<LeftJoin>& joins = joins_;
     std::vector<syntax::Node>& fills = fills_;
     std::vector<syntax::Node>& flags = flags_;
@@ -195,6 +208,7 @@ class FillnaAfterLeftJoin final : public Rule {
             contains_all(recv->origins, j.right_origins))
           join = &j;  // the latest join before the fill
       if (join == nullptr || join->indicator) continue;
+      if (left_table_column(*recv, *join)) continue;
       bool flagged = false;
       for (syntax::Node flag : flags) {
         if (flag.start_byte() < join->call.start_byte() || flag.start_byte() > fill.start_byte())
@@ -217,6 +231,30 @@ class FillnaAfterLeftJoin final : public Rule {
   }
 
  private:
+  // `df["age"].fillna(0)` after the join, where `age` was already read from the left table
+  // before it (and never from the right one): the fill is about the left table's own gaps.
+  bool left_table_column(const lineage::Value& filled, const LeftJoin& join) const {
+    if (filled.columns.size() != 1 || filled.all_columns) return false;
+    const std::string_view name = filled.columns.front();
+    bool on_left = false;
+    for (const ColumnRead& c : columns_) {
+      if (c.name != name) continue;
+      bool right_rows = false;
+      for (uint32_t o : c.origins)
+        right_rows = right_rows || std::binary_search(join.right_origins.begin(),
+                                                      join.right_origins.end(), o);
+      if (right_rows && c.byte < join.call.start_byte()) return false;  // read from the right table
+      if (!right_rows && c.byte < join.call.start_byte()) on_left = true;
+    }
+    return on_left;
+  }
+
+  struct ColumnRead {
+    std::string_view name;
+    uint32_t byte = 0;
+    std::vector<uint32_t> origins;
+  };
+  std::vector<ColumnRead> columns_;
   std::vector<LeftJoin> joins_;
   std::vector<syntax::Node> fills_, flags_;
 };
