@@ -26,8 +26,8 @@ Guards that silence it:
 - the denominator is transformed: `df["b"].replace(0, np.nan)`, `.clip(lower=1)`, `df["b"] + 1`,
   `np.maximum(df["b"], eps)`;
 - the division sits inside `np.where(...)`, `np.select`, `np.divide(..., where=...)`, a
-  conditional expression, or is followed by `.replace(...)`/`.fillna(...)`/`.where(...)`/
-  `.mask(...)`/`.clip(...)` on its result;
+  conditional expression, or is followed by `.replace(...)`/`.where(...)`/`.mask(...)`/
+  `.clip(...)` on its result (not `.fillna(...)`: `x / 0` is `inf`, which `fillna` keeps);
 - the assignment is restricted to some rows (`df.loc[df["b"] > 0, "ratio"] = ...`);
 - anywhere in the file, the denominator column is compared with a number (`df["b"] > 0`,
   `df = df[df["b"] != 0]`), replaced or clipped, or infinities are handled (`np.isinf`,
@@ -205,8 +205,8 @@ class UnguardedDivision final : public Rule {
         syntax::Node fn = up.field("function");
         if (fn && fn.kind() == "attribute" && fn == child) {
           std::string_view m = ctx.text_of(fn.field("attribute"));
-          if (m == "replace" || m == "fillna" || m == "where" || m == "mask" || m == "clip")
-            return;
+          // (fillna is no guard: x / 0 is inf, not NaN)
+          if (m == "replace" || m == "where" || m == "mask" || m == "clip") return;
         }
       }
       child = up;
