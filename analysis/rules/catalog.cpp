@@ -71,6 +71,18 @@ std::unique_ptr<Rule> make_no_gradient_clipping();
 std::unique_ptr<Rule> make_dataloader_single_worker();
 std::unique_ptr<Rule> make_wrong_loss_for_target();
 std::unique_ptr<Rule> make_notebook_out_of_order();
+std::unique_ptr<Rule> make_unfixed_seed();
+std::unique_ptr<Rule> make_duplicates_unchecked();
+std::unique_ptr<Rule> make_refit_at_inference();
+std::unique_ptr<Rule> make_dummies_column_mismatch();
+std::unique_ptr<Rule> make_fillna_after_left_join();
+std::unique_ptr<Rule> make_unguarded_division();
+std::unique_ptr<Rule> make_ambiguous_date_parsing();
+std::unique_ptr<Rule> make_onehot_unknown_category();
+std::unique_ptr<Rule> make_partial_seeding();
+std::unique_ptr<Rule> make_cudnn_nondeterministic();
+std::unique_ptr<Rule> make_high_cardinality_onehot();
+std::unique_ptr<Rule> make_label_encoding_nominal();
 }  // namespace rules
 
 namespace {
@@ -135,6 +147,18 @@ constexpr Factory kFactories[] = {
     rules::make_dataloader_single_worker,
     rules::make_wrong_loss_for_target,
     rules::make_notebook_out_of_order,
+    rules::make_unfixed_seed,
+    rules::make_duplicates_unchecked,
+    rules::make_refit_at_inference,
+    rules::make_dummies_column_mismatch,
+    rules::make_fillna_after_left_join,
+    rules::make_unguarded_division,
+    rules::make_ambiguous_date_parsing,
+    rules::make_onehot_unknown_category,
+    rules::make_partial_seeding,
+    rules::make_cudnn_nondeterministic,
+    rules::make_high_cardinality_onehot,
+    rules::make_label_encoding_nominal,
 };
 }  // namespace
 

@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-df = pd.read_csv("data/churn.csv")
+df = pd.read_csv("data/churn.csv").drop_duplicates()
 X = df.drop(columns=["churn"])
 y = df["churn"]
 )";
@@ -97,7 +97,7 @@ from imblearn.over_sampling import SMOTE
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import train_test_split
 
-df = pd.read_csv("data/fraud.csv")
+df = pd.read_csv("data/fraud.csv").drop_duplicates()
 X = df.drop(columns=["is_fraud"])
 y = df["is_fraud"]
 )";
@@ -123,7 +123,7 @@ from sklearn.model_selection import cross_val_score
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-df = pd.read_csv("data/wine.csv")
+df = pd.read_csv("data/wine.csv").drop_duplicates()
 X = df.drop(columns=["quality"])
 y = df["quality"]
 X_s = StandardScaler().fit_transform(X)
@@ -140,7 +140,7 @@ from sklearn.model_selection import cross_val_score
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-df = pd.read_csv("data/wine.csv")
+df = pd.read_csv("data/wine.csv").drop_duplicates()
 X = df.drop(columns=["quality"])
 y = df["quality"]
 scores = cross_val_score(make_pipeline(StandardScaler(), SVC(C=3.0)), X, y, cv=5, scoring="f1_macro")
@@ -155,7 +155,7 @@ from imblearn.over_sampling import SMOTE
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import cross_val_score
 
-df = pd.read_csv("data/fraud.csv")
+df = pd.read_csv("data/fraud.csv").drop_duplicates()
 X = df.drop(columns=["is_fraud"])
 y = df["is_fraud"]
 X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
@@ -169,7 +169,7 @@ from imblearn.over_sampling import SMOTE
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import cross_val_score
 
-df = pd.read_csv("data/fraud.csv")
+df = pd.read_csv("data/fraud.csv").drop_duplicates()
 X = df.drop(columns=["is_fraud"])
 y = df["is_fraud"]
 scores = cross_val_score(make_imb_pipeline(SMOTE(random_state=0), RandomForestClassifier(random_state=0)), X, y, cv=5, scoring="f1")

@@ -14,7 +14,8 @@ const std::string kHeader = R"(import pandas as pd
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import train_test_split
 
-sales = pd.read_csv("sales.csv", parse_dates=["date"]).sort_values("date")
+sales = pd.read_csv("sales.csv", parse_dates=["date"], date_format="%Y-%m-%d")
+sales = sales.drop_duplicates(subset=["store", "date"]).sort_values("date")
 sales["lag7"] = sales["units"].shift(7)
 )";
 

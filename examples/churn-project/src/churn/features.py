@@ -64,9 +64,17 @@ def add_features(df, drop_cols=[]):
     df["is_month_to_month"] = (df["Contract"] == "Month-to-month").astype(int)
     df["auto_pay"] = df["PaymentMethod"].str.contains("automatic").astype(int)
     df = count_services(df)
-    # TODO: add support-ticket counts once the CRM export lands
+    # support-ticket counts come from add_ticket_counts() (training only: no CRM feed in serving)
     # TODO: tenure_bucket breaks for tenure > 72, check with Ana
     drop_cols.append("customerID")  # never a feature
     df = df.drop(columns=drop_cols, errors="ignore")
     print(f"add_features: {df.shape[1]} columns")
+    return df
+
+
+def add_ticket_counts(df: pd.DataFrame, tickets: pd.DataFrame) -> pd.DataFrame:
+    """Support tickets per customer (CRM export). Call before add_features: needs customerID."""
+    counts = tickets.groupby("customerID").size().rename("n_tickets").reset_index()
+    df = df.merge(counts, on="customerID", how="left")
+    df["n_tickets"] = df["n_tickets"].fillna(0)  # no tickets in the export -> 0
     return df

@@ -24,7 +24,7 @@ from sklearn.preprocessing import StandardScaler
 from xgboost import XGBClassifier
 
 sys.path.append(str(Path(__file__).resolve().parents[1]))
-from churn.features import CATEGORICAL_COLS, add_features  # noqa: E402
+from churn.features import CATEGORICAL_COLS, add_features, add_ticket_counts  # noqa: E402
 
 DATA_PATH = "data/telco_churn.csv"
 MODEL_PATH = "/home/dana/projects/churn/models/model.pkl"
@@ -53,7 +53,7 @@ def main():
     df["TotalCharges"] = df["TotalCharges"].fillna(df["TotalCharges"].median())
     df["Churn"] = (df["Churn"] == "Yes").astype(int)
 
-    df = add_features(df)
+    df = add_features(add_ticket_counts(df, pd.read_csv("data/crm_tickets.csv")))
     df = pd.get_dummies(df, columns=CATEGORICAL_COLS, drop_first=True)
 
     X = df.drop(columns=["Churn"])

@@ -1,0 +1,268 @@
+// ML305 fillna-after-left-join: the rows a left join could not match are filled with 0, which
+// makes "absent from the other table" look like a real zero.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "analysis/lineage/program.hpp"
+#include "analysis/rules/call_name.hpp"
+#include "analysis/rules/rule.hpp"
+
+namespace mlroast::rules {
+namespace {
+
+constexpr std::string_view kDoc = R"md(# ML305 fillna-after-left-join
+
+## What it finds
+A left join — `left.merge(right, how="left")`, `pd.merge(left, right, how="left")`, or
+`left.join(right)` (a left join by default) — whose result is later filled with zero:
+`fillna(0)`, `fillna(0.0)`, `fillna(value=0)` or a dict of zeros, on the joined frame or on one
+of its columns. The lineage engine decides that the filled data comes from the join (it carries
+the right-hand table's rows), so a `fillna(0)` on the left table before the join, or on an
+unrelated frame, is not reported; nor is a fill of a column that the code read from the left
+table before the join (`df["age"]` used before, `df["age"].fillna(0)` after: the left table's own
+gaps). The finding is on the `fillna`, with the join as a related
+location.
+
+Silent when the absence is modelled: `merge(..., indicator=True)`, or an
+`isna()`/`notna()`/`isnull()`/`notnull()` flag taken from the joined data between the join and the
+fill (`df["has_orders"] = df["n_orders"].notna()`). Inner and outer joins, and other fill values
+(`-1`, the median, `"missing"`), are out of scope.
+
+## Why it matters
+A row with no match in the right-hand table gets NaN in every right-hand column, and
+`fillna(0)` turns that NaN into a real value. "This customer has zero transactions" and "this
+customer is not in the transactions table at all" (a new account, an ID-format mismatch, a
+late-arriving extract, a broken upstream join key) become the same number, and the model learns
+from a feature that silently mixes two populations. When the join key breaks in production,
+every row gets zeros and the model keeps predicting with full confidence.
+
+## Example
+```python
+df = customers.merge(tx_stats, on="customer_id", how="left")
+df = df.fillna(0)
+```
+
+## Use instead
+```python
+df = customers.merge(tx_stats, on="customer_id", how="left", indicator=True)
+df["has_transactions"] = (df.pop("_merge") == "both").astype(int)
+df[["n_tx", "total_spent"]] = df[["n_tx", "total_spent"]].fillna(0)
+```
+Keep an explicit "was matched" flag (and monitor its rate), or leave the NaN for a model that
+handles missing values natively.
+
+## Fix safety
+No fix: whether absence means zero is a fact about the data the analysis cannot know.
+
+## References
+- pandas docs, `DataFrame.merge` (`how`, `indicator`).
+- The review spec, "Implicit zeros from missing join keys".
+)md";
+
+constexpr RuleInfo kInfo{"ML305",
+                         "fillna-after-left-join",
+                         Category::DataQuality,
+                         Severity::Warning,
+                         FixAvailability::None,
+                         "Unmatched rows of a left join filled with 0",
+                         kDoc};
+
+syntax::Node keyword(syntax::Node call, std::string_view name, const RuleContext& ctx) {
+  syntax::Node args = call.field("arguments");
+  for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
+    syntax::Node a = args.named_child(i);
+    if (a.kind() == "keyword_argument" && ctx.text_of(a.field("name")) == name)
+      return a.field("value");
+  }
+  return {};
+}
+
+syntax::Node positional(syntax::Node call, uint32_t index) {
+  syntax::Node args = call.field("arguments");
+  uint32_t seen = 0;
+  for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
+    syntax::Node a = args.named_child(i);
+    if (a.kind() == "keyword_argument" || a.kind() == "comment") continue;
+    if (seen++ == index) return a;
+  }
+  return {};
+}
+
+std::string_view method_of(syntax::Node call, const RuleContext& ctx) {
+  syntax::Node fn = call.field("function");
+  return fn && fn.kind() == "attribute" ? ctx.text_of(fn.field("attribute")) : std::string_view();
+}
+
+bool is_zero(syntax::Node n, const RuleContext& ctx) {
+  if (!n) return false;
+  std::string_view t = ctx.text_of(n);
+  if (t == "0" || t == "0.0" || t == "0." || t == "0.00") return true;
+  if (n.kind() == "dictionary") {
+    bool any = false;
+    for (syntax::Node pair : syntax::children(n)) {
+      if (pair.kind() != "pair") continue;
+      if (!is_zero(pair.field("value"), ctx)) return false;
+      any = true;
+    }
+    return any;
+  }
+  return false;
+}
+
+bool contains_all(const std::vector<uint32_t>& big, const std::vector<uint32_t>& small) {
+  if (small.empty()) return false;
+  for (uint32_t x : small)
+    if (!std::binary_search(big.begin(), big.end(), x)) return false;
+  return true;
+}
+
+struct LeftJoin {
+  syntax::Node call;
+  std::vector<uint32_t> right_origins;  // rows of the right-hand table
+  std::vector<uint32_t> all_origins;    // rows of the joined result
+  bool indicator = false;
+};
+
+class FillnaAfterLeftJoin final : public Rule {
+ public:
+  const RuleInfo& info() const override { return kInfo; }
+
+  std::vector<std::string_view> kinds() const override { return {"call", "subscript"}; }
+
+  void visit(syntax::Node n, RuleContext& ctx) override {
+    using namespace lineage;
+    const Program* p = ctx.program();
+    if (p == nullptr) return;
+    if (n.kind() == "subscript") {
+      // frame["col"]: remember which rows' frame the column was read from, and where
+      syntax::Node key = n.named_child_count() == 2 ? n.named_child(1) : syntax::Node();
+      const Value* obj = p->value_of(n.field("value"));
+      if (key && key.kind() == "string" && obj != nullptr && obj->kind == Kind::Data) {
+        std::string_view t = ctx.text_of(key);
+        if (t.size() >= 2 && (t.front() == '"' || t.front() == '\''))
+          columns_.push_back({t.substr(1, t.size() - 2), n.start_byte(), obj->origins});
+      }
+      return;
+    }
+    std::vector<LeftJoin>& joins = joins_;
+    std::vector<syntax::Node>& fills = fills_;
+    std::vector<syntax::Node>& flags = flags_;
+    [&] {
+      std::string_view m = method_of(n, ctx);
+      std::string_view written = call_last_name(n, ctx.text());
+      if (written != "merge" && written != "join" && written != "fillna" && written != "isna" &&
+          written != "notna" && written != "isnull" && written != "notnull" &&
+          !callee_is_imported_name(n, ctx.sem()))
+        return true;
+      std::string q = ctx.sem().callee(n);
+      syntax::Node right;
+      syntax::Node how = keyword(n, "how", ctx);
+      std::string_view how_text = how ? ctx.text_of(how) : std::string_view();
+      bool left = how_text == "\"left\"" || how_text == "'left'";
+      if (q == "pandas.merge") {
+        right = keyword(n, "right", ctx);
+        if (!right) right = positional(n, 1);
+      } else if (q.empty() && m == "merge") {
+        right = keyword(n, "right", ctx);
+        if (!right) right = positional(n, 0);
+      } else if (q.empty() && m == "join") {
+        right = keyword(n, "other", ctx);
+        if (!right) right = positional(n, 0);
+        left = left || !how;  // DataFrame.join is a left join by default
+        const Value* recv = p->value_of(n.field("function").field("object"));
+        if (recv == nullptr || recv->kind != Kind::Data) return true;  // str.join, os.path.join
+      } else if (q.empty() && m == "fillna") {
+        syntax::Node v = keyword(n, "value", ctx);
+        if (!v) v = positional(n, 0);
+        if (is_zero(v, ctx)) fills.push_back(n);
+        return true;
+      } else if (q.empty() && (m == "isna" || m == "notna" || m == "isnull" || m == "notnull")) {
+        flags.push_back(n);
+        return true;
+      }
+      if (!right || !left) return true;
+      const Value* r = p->value_of(right);
+      const Value* out = p->value_of(n);
+      if (r == nullptr || out == nullptr || r->kind != Kind::Data || out->kind != Kind::Data)
+        return true;
+      syntax::Node ind = keyword(n, "indicator", ctx);
+      joins.push_back({n, r->origins, out->origins,
+                       ind && ctx.text_of(ind) != "False"});
+      return true;
+    }();
+  }
+
+  void finish(RuleContext& ctx) override {
+    using namespace lineage;
+    const Program* p = ctx.program();
+    if (p == nullptr) return;
+    const std::vector<LeftJoin>& joins = joins_;
+    const std::vector<syntax::Node>& flags = flags_;
+    for (syntax::Node fill : fills_) {
+      const Value* recv = p->value_of(fill.field("function").field("object"));
+      if (recv == nullptr || recv->kind != Kind::Data) continue;
+      const LeftJoin* join = nullptr;
+      for (const LeftJoin& j : joins)
+        if (j.call != fill && j.call.start_byte() <= fill.start_byte() && contains_all(recv->origins, j.all_origins) &&
+            contains_all(recv->origins, j.right_origins))
+          join = &j;  // the latest join before the fill
+      if (join == nullptr || join->indicator) continue;
+      if (left_table_column(*recv, *join)) continue;
+      bool flagged = false;
+      for (syntax::Node flag : flags) {
+        if (flag.start_byte() < join->call.start_byte() || flag.start_byte() > fill.start_byte())
+          continue;
+        const Value* fv = p->value_of(flag.field("function").field("object"));
+        flagged = flagged || (fv != nullptr && fv->kind == Kind::Data &&
+                              contains_all(fv->origins, join->right_origins));
+      }
+      if (flagged) continue;
+      syntax::Node value = positional(fill, 0) ? positional(fill, 0) : keyword(fill, "value", ctx);
+      std::string shown = value.kind() == "dictionary" ? "{...: 0}" : std::string(ctx.text_of(value));
+      Finding f = finding(fill, "`fillna(" + shown + ")` turns rows the left join at line " +
+                                    std::to_string(join->call.start_point().row + 1) +
+                                    " could not match into real zeros: \"absent from the other "
+                                    "table\" becomes \"zero\"; keep a matched flag "
+                                    "(`indicator=True`) before filling");
+      f.related.push_back({TextRange::of(join->call), "left join here"});
+      ctx.report(std::move(f));
+    }
+  }
+
+ private:
+  // `df["age"].fillna(0)` after the join, where `age` was already read from the left table
+  // before it (and never from the right one): the fill is about the left table's own gaps.
+  bool left_table_column(const lineage::Value& filled, const LeftJoin& join) const {
+    if (filled.columns.size() != 1 || filled.all_columns) return false;
+    const std::string_view name = filled.columns.front();
+    bool on_left = false;
+    for (const ColumnRead& c : columns_) {
+      if (c.name != name) continue;
+      bool right_rows = false;
+      for (uint32_t o : c.origins)
+        right_rows = right_rows || std::binary_search(join.right_origins.begin(),
+                                                      join.right_origins.end(), o);
+      if (right_rows && c.byte < join.call.start_byte()) return false;  // read from the right table
+      if (!right_rows && c.byte < join.call.start_byte()) on_left = true;
+    }
+    return on_left;
+  }
+
+  struct ColumnRead {
+    std::string_view name;
+    uint32_t byte = 0;
+    std::vector<uint32_t> origins;
+  };
+  std::vector<ColumnRead> columns_;
+  std::vector<LeftJoin> joins_;
+  std::vector<syntax::Node> fills_, flags_;
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_fillna_after_left_join() {
+  return std::make_unique<FillnaAfterLeftJoin>();
+}
+
+}  // namespace mlroast::rules
