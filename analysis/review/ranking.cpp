@@ -48,8 +48,9 @@ Section section_of(std::string_view code, Category category, Severity severity) 
   if (code == "P11") return Section::CodeQuality;
   switch (category) {
     case Category::Leakage:
-    case Category::DataQuality:
       return Section::Critical;
+    case Category::DataQuality:  // info-level gaps (ML308: no duplicate check) are methodology
+      return severity == Severity::Info ? Section::Modeling : Section::Critical;
     case Category::TimeSeries:
     case Category::DeepLearning:
       return severity == Severity::Error ? Section::Critical : Section::Modeling;
