@@ -42,8 +42,7 @@ int run_review(const ReviewOptions& options, std::ostream& out, std::ostream& er
   Discovery found = discover({root.string()}, cwd);
   for (const auto& e : found.errors) err << "error: " << e << "\n";
   std::vector<fs::path> files;
-  for (const SourcePath& p : found.files)
-    if (p.kind == FileKind::Python) files.push_back(p.absolute);
+  for (const SourcePath& p : found.files) files.push_back(p.absolute);  // scripts and notebooks
 
   ConfigResolver resolver(std::move(overrides));
   review::ReviewHooks hooks;

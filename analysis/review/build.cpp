@@ -119,8 +119,11 @@ std::vector<ReconItem> reconnaissance(const Workspace& ws, const Posture& p,
     }
     std::vector<std::string> parts;
     for (const auto& [dir, n] : folders) parts.push_back(dir + "/ (" + std::to_string(n) + ")");
-    item.lines.push_back(std::to_string(signals.size()) + " Python sources, " +
-                         std::to_string(p.notebooks.size()) + " notebooks, " +
+    const auto scripts = std::count_if(signals.begin(), signals.end(),
+                                       [](const SourceSignals& g) { return !g.is_notebook; });
+    item.lines.push_back(std::to_string(scripts) + " Python sources, " +
+                         std::to_string(p.notebooks.size()) +
+                         (p.notebooks.size() == 1 ? " notebook, " : " notebooks, ") +
                          std::to_string(p.source_lines) + " lines; sources by folder: " +
                          (parts.empty() ? "none" : join(parts, ", ")) + ".");
     bool src = std::any_of(signals.begin(), signals.end(),
@@ -244,6 +247,7 @@ std::vector<ReconItem> reconnaissance(const Workspace& ws, const Posture& p,
 
 std::string Located::where() const {
   if (path.empty()) return "project";
+  if (cell > 0) return path + ":cell " + std::to_string(cell) + ":" + std::to_string(row);
   return row > 0 ? path + ":" + std::to_string(row) : path;
 }
 
@@ -265,14 +269,30 @@ Report build_report(const Workspace& ws, const ProjectFilter& filter) {
 
   std::vector<Located> all;
   for (const SourceEntry& s : ws.sources)
-    for (const Finding& f : s.findings) all.push_back(Located{s.path, f.range.start.row + 1, f});
+    for (const Finding& f : s.findings) {
+      Located l{s.path, f.range.start.row + 1, f, 0, {}, {}};
+      if (s.locate) std::tie(l.cell, l.row) = s.locate(f.range.start_byte);
+      for (const RelatedLocation& rel : f.related) {
+        Located r{s.path, rel.range.start.row + 1, {}, 0, {}, {}};
+        if (s.locate) std::tie(r.cell, r.row) = s.locate(rel.range.start_byte);
+        l.related_where.push_back(r.where());
+        l.related_rows.push_back(r.row);
+      }
+      all.push_back(std::move(l));
+    }
   for (ProjectFinding& pf : posture_findings(ws, signals, posture)) {
     if (filter && !filter(pf.path, pf.finding)) continue;
     uint32_t row = pf.path.empty() || pf.finding.range.end_byte == 0 ? 0 : pf.finding.range.start.row + 1;
-    all.push_back(Located{pf.path, row, std::move(pf.finding)});
+    Located l{pf.path, row, std::move(pf.finding), 0, {}, {}};
+    for (const RelatedLocation& rel : l.finding.related) {
+      l.related_where.push_back(Located{pf.path, rel.range.start.row + 1, {}, 0, {}, {}}.where());
+      l.related_rows.push_back(rel.range.start.row + 1);
+    }
+    all.push_back(std::move(l));
   }
   std::sort(all.begin(), all.end(), [](const Located& a, const Located& b) {
     if (a.path != b.path) return a.path < b.path;
+    if (a.cell != b.cell) return a.cell < b.cell;
     if (a.row != b.row) return a.row < b.row;
     if (a.finding.range.start_byte != b.finding.range.start_byte)
       return a.finding.range.start_byte < b.finding.range.start_byte;

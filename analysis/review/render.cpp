@@ -34,8 +34,8 @@ void group_markdown(std::string& out, const IssueGroup& g) {
   if (g.items.size() > shown) out += " and " + std::to_string(g.items.size() - shown) + " more";
   // The chain behind the first location ("fitted here" -> "split here"), as the rule reports it.
   const Located& first = g.items.front();
-  for (const RelatedLocation& rel : first.finding.related)
-    out += "; " + inline_text(rel.message) + " (" + first.path + ":" + std::to_string(rel.range.start.row + 1) + ")";
+  for (std::size_t i = 0; i < first.finding.related.size() && i < first.related_where.size(); ++i)
+    out += "; " + inline_text(first.finding.related[i].message) + " (" + first.related_where[i] + ")";
   out += "\n\n**The Problem:**";
   if (shown == 1) {
     out += " " + inline_text(g.items[0].finding.message) + "\n";
@@ -60,10 +60,13 @@ nlohmann::json located_json(const Located& l) {
   nlohmann::json j = {{"path", l.path}, {"message", l.finding.message},
                       {"severity", to_string(l.finding.severity)}, {"code", l.finding.code}};
   j["line"] = l.row == 0 ? nlohmann::json(nullptr) : nlohmann::json(l.row);
+  j["cell"] = l.cell == 0 ? nlohmann::json(nullptr) : nlohmann::json(l.cell);
   j["fix"] = l.finding.fix ? nlohmann::json(l.finding.fix->title) : nlohmann::json(nullptr);
   nlohmann::json related = nlohmann::json::array();
-  for (const RelatedLocation& rel : l.finding.related)
-    related.push_back({{"message", rel.message}, {"line", rel.range.start.row + 1}});
+  for (std::size_t i = 0; i < l.finding.related.size() && i < l.related_rows.size(); ++i)
+    related.push_back({{"message", l.finding.related[i].message},
+                       {"line", l.related_rows[i]},
+                       {"where", l.related_where[i]}});
   j["related"] = related;
   return j;
 }

@@ -21,9 +21,12 @@ namespace mlroast::review {
 
 struct Located {
   std::string path;  // relative; "" = project-wide
-  uint32_t row = 0;  // 1-based; 0 = no line
+  uint32_t row = 0;  // 1-based; 0 = no line (in a notebook: the line within `cell`)
   Finding finding;
-  std::string where() const;  // "src/train.py:99", "requirements.txt", "project"
+  uint32_t cell = 0;  // 1-based notebook cell; 0 = not a notebook
+  std::vector<std::string> related_where;  // where() of each of finding.related, in order
+  std::vector<uint32_t> related_rows;      // 1-based line of each related location (in its cell)
+  std::string where() const;  // "src/train.py:99", "nb.ipynb:cell 4:2", "requirements.txt", "project"
 };
 
 struct IssueGroup {

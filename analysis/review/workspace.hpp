@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ struct SourceEntry {
   std::string text;               // the analysed bytes
   bool is_notebook = false;
   std::vector<Finding> findings;  // as analysis returned them (selection and noqa applied)
+  // For a notebook: (1-based cell, 1-based line in the cell) of a byte of `text` (the virtual
+  // program the findings' ranges refer to). Empty for .py files.
+  std::function<std::pair<uint32_t, uint32_t>(uint32_t byte)> locate;
 };
 
 struct Workspace {
