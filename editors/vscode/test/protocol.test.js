@@ -127,15 +127,19 @@ test('pull: a client declaring textDocument.diagnostic (as VS Code\'s does) gets
   assert.equal(s.published.filter((p) => p.uri === uri && p.diagnostics.length > 0).length, 0, 'no pushes to a pull client');
 });
 
-test('settings: workspace/didChangeConfiguration in the extension\'s shape is accepted and the session keeps serving', async (t) => {
+test('settings: an ignore sent with workspace/didChangeConfiguration in the extension\'s shape takes effect', async (t) => {
   const s = await Session.start({ initializationOptions: config.serverSettings(settings) });
   t.after(() => s.close());
-  await s.conn.sendNotification(lsp.DidChangeConfigurationNotification.type, {
-    settings: { [config.SECTION]: config.serverSettings({ ...settings, ignore: ['ML406'] }) },
-  });
   const uri = await s.open(FILE);
-  const { diagnostics } = await s.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);
-  assert.ok(diagnostics.some((d) => d.code === 'ML101'));
+  await s.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'ML703'),
+    'ML703 before the setting changes');
+  await s.conn.sendNotification(lsp.DidChangeConfigurationNotification.type, {
+    settings: { [config.SECTION]: config.serverSettings({ ...settings, ignore: ['ML703'] }) },
+  });
+  const { diagnostics } = await s.waitForDiagnostics(uri,
+    (p) => p.diagnostics.length > 0 && !p.diagnostics.some((d) => d.code === 'ML703'),
+    'a publish without ML703 once it is ignored');
+  assert.ok(diagnostics.some((d) => d.code === 'ML101'), 'the other findings stay');
 });
 
 // A notebook cell as vscode-languageclient syncs it for the {notebook: 'jupyter-notebook',
