@@ -90,7 +90,12 @@ class Server {
   // The rule selection of the file at `path` (an excluded file gets an empty selection).
   RuleSelection selection_for(const std::string& path);
   const std::vector<std::filesystem::path>& workspace_roots() const noexcept { return roots_; }
-  void set_workspace_roots(std::vector<std::filesystem::path> roots) { roots_ = std::move(roots); }
+  // Also confines configuration lookups to these folders: the server never reads a config file
+  // outside the workspace (with no folder at all, none is read: defaults plus settings).
+  void set_workspace_roots(std::vector<std::filesystem::path> roots) {
+    roots_ = std::move(roots);
+    resolver_.set_boundaries(roots_);
+  }
   bool work_done_progress() const noexcept { return work_done_progress_; }
   void set_work_done_progress(bool on) noexcept { work_done_progress_ = on; }
   bool watch_registration() const noexcept { return watch_registration_; }

@@ -1,6 +1,7 @@
 #include "analysis/config/resolver.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace mlroast {
 
@@ -38,9 +39,26 @@ void ConfigResolver::clear() {
   errors_.clear();
 }
 
+void ConfigResolver::set_boundaries(std::vector<fs::path> roots) {
+  for (fs::path& r : roots) r = r.lexically_normal();
+  boundaries_ = std::move(roots);
+  clear();
+}
+
+bool ConfigResolver::inside_boundaries(const fs::path& dir) const {
+  if (!boundaries_) return true;
+  const fs::path d = dir.lexically_normal();
+  for (const fs::path& root : *boundaries_) {
+    auto [r, _] = std::mismatch(root.begin(), root.end(), d.begin(), d.end());
+    if (r == root.end() || (std::next(r) == root.end() && r->empty())) return true;  // "a/b/" too
+  }
+  return false;
+}
+
 std::shared_ptr<const ProjectConfig> ConfigResolver::lookup(const fs::path& dir) {
   auto it = by_dir_.find(dir);
   if (it != by_dir_.end()) return it->second;
+  if (!inside_boundaries(dir)) return by_dir_[dir] = nullptr;  // never read outside the roots
   std::shared_ptr<const ProjectConfig> found;
   bool decided = false;
   for (const char* name : {"mlroast.toml", "pyproject.toml"}) {

@@ -32,6 +32,11 @@ class ConfigResolver {
   explicit ConfigResolver(SelectionOverrides overrides = {}) : overrides_(std::move(overrides)) {}
 
   void set_overrides(SelectionOverrides overrides) { overrides_ = std::move(overrides); }
+  // Confines the search for configuration files to these folders (the language server's
+  // workspace folders): the walk up from a file stops at the folder that contains it, and a file
+  // outside every folder gets no configuration file at all. Without a call (the CLI), the walk
+  // goes up to the filesystem root, as ruff's does. Forgets what was loaded.
+  void set_boundaries(std::vector<std::filesystem::path> roots);
   // Forget every loaded file (they are read again on the next lookup) and every error.
   void clear();
 
@@ -48,7 +53,10 @@ class ConfigResolver {
  private:
   std::shared_ptr<const ProjectConfig> lookup(const std::filesystem::path& dir);
 
+  bool inside_boundaries(const std::filesystem::path& dir) const;
+
   SelectionOverrides overrides_;
+  std::optional<std::vector<std::filesystem::path>> boundaries_;
   std::map<std::filesystem::path, std::shared_ptr<const ProjectConfig>> by_dir_;
   std::vector<std::string> errors_;
 };

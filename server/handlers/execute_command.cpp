@@ -71,6 +71,7 @@ void start_review(Server& server, const fs::path& root, const fs::path& output, 
   server.scheduler().schedule("review:" + root.string(), std::chrono::milliseconds::zero(), [=, &server]() {
     return Scheduler::Work([=, &server]() {
       ConfigResolver resolver(overrides);
+      resolver.set_boundaries({root});  // configuration is read inside the reviewed folder only
       review::ReviewHooks hooks;
       hooks.cancelled = [cancelled] { return cancelled->load(); };
       int last = -1;

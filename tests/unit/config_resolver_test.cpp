@@ -148,6 +148,33 @@ TEST_CASE("config: the closest config wins in nested projects; overrides apply o
   CHECK_FALSE(resolver.selection_for(root / "scripts" / "prep.py").enabled("ML101"));
 }
 
+TEST_CASE("config: with boundaries (the server's workspace folders) nothing outside is read",
+          "[config]") {
+  TempDir dir;
+  const auto& root = dir.path();
+  // A config above the workspace folder, and a broken one beside it: neither may be read.
+  write_file(root / "pyproject.toml", "[tool.mlroast]\nignore = [\"ML703\"]\n");
+  write_file(root / "other" / "mlroast.toml", "select = [\n");
+  write_file(root / "ws" / "inner" / "mlroast.toml", "ignore = [\"ML101\"]\n");
+
+  ConfigResolver resolver;
+  resolver.set_boundaries({root / "ws"});
+  // Inside the folder: the walk stops at it, so the config above does not apply.
+  CHECK(resolver.config_for(root / "ws" / "train.py") == nullptr);
+  CHECK(resolver.selection_for(root / "ws" / "train.py").enabled("ML703"));
+  CHECK_FALSE(resolver.selection_for(root / "ws" / "inner" / "a.py").enabled("ML101"));
+  // Outside every folder: no configuration file is read at all (the broken one raises nothing).
+  CHECK(resolver.config_for(root / "other" / "x.py") == nullptr);
+  CHECK(resolver.config_for(root / "x.py") == nullptr);
+  CHECK(resolver.errors().empty());
+  // No folder at all: nothing is read either.
+  resolver.set_boundaries({});
+  CHECK(resolver.config_for(root / "ws" / "inner" / "a.py") == nullptr);
+  // Without boundaries (the CLI) the walk goes up as before.
+  ConfigResolver cli;
+  CHECK(cli.config_for(root / "ws" / "train.py") != nullptr);
+}
+
 TEST_CASE("config: a broken closest config is an error, never a silent fallback", "[config]") {
   TempDir dir;
   write_file(dir.path() / "pyproject.toml", "[tool.mlroast]\nignore = [\"ML703\"]\n");
