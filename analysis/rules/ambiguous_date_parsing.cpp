@@ -5,6 +5,7 @@
 #include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/call_name.hpp"
+#include "analysis/rules/call_args.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -67,23 +68,6 @@ constexpr RuleInfo kInfo{"ML304",
                          "Dates parsed without `format=` or `dayfirst=`",
                          kDoc};
 
-syntax::Node keyword(syntax::Node call, std::string_view name, const RuleContext& ctx) {
-  syntax::Node args = call.field("arguments");
-  for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
-    syntax::Node a = args.named_child(i);
-    if (a.kind() == "keyword_argument" && ctx.text_of(a.field("name")) == name)
-      return a.field("value");
-  }
-  return {};
-}
-
-bool has_splat(syntax::Node call) {
-  syntax::Node args = call.field("arguments");
-  for (uint32_t i = 0; args && i < args.named_child_count(); ++i)
-    if (args.named_child(i).kind() == "dictionary_splat") return true;
-  return false;
-}
-
 syntax::Node first_positional(syntax::Node call) {
   syntax::Node args = call.field("arguments");
   for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
@@ -142,7 +126,7 @@ class AmbiguousDateParsing final : public Rule {
         !callee_is_imported_name(call, ctx.sem()))
       return;
     std::string q = ctx.sem().callee(call);
-    if (q.empty() || has_splat(call)) return;
+    if (q.empty() || has_kwargs_splat(call)) return;
     std::string_view m = lineage::library::module_of(q);
     if (m != "pandas" && !m.starts_with("pandas.")) return;
     std::string_view n = lineage::library::last_name(q);

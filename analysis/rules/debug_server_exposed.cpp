@@ -1,6 +1,7 @@
 // ML714 debug-server-exposed: Flask's debugger or uvicorn's auto-reload in serving code.
 #include <string>
 
+#include "analysis/rules/call_args.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -58,13 +59,6 @@ constexpr RuleInfo kInfo{"ML714",
                          FixAvailability::Always,
                          "Flask debugger or uvicorn reload enabled in serving code",
                          kDoc};
-
-syntax::Node keyword(syntax::Node call, std::string_view name, const RuleContext& ctx) {
-  for (syntax::Node a : syntax::children(call.field("arguments")))
-    if (a.kind() == "keyword_argument" && ctx.text_of(a.field("name")) == name)
-      return a.field("value");
-  return {};
-}
 
 // True when `name` is bound somewhere in the file to a `flask.Flask(...)` call.
 bool is_flask_app(std::string_view name, const RuleContext& ctx) {

@@ -6,6 +6,7 @@
 
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/call_name.hpp"
+#include "analysis/rules/call_args.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -67,27 +68,6 @@ constexpr RuleInfo kInfo{"ML305",
                          FixAvailability::None,
                          "Unmatched rows of a left join filled with 0",
                          kDoc};
-
-syntax::Node keyword(syntax::Node call, std::string_view name, const RuleContext& ctx) {
-  syntax::Node args = call.field("arguments");
-  for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
-    syntax::Node a = args.named_child(i);
-    if (a.kind() == "keyword_argument" && ctx.text_of(a.field("name")) == name)
-      return a.field("value");
-  }
-  return {};
-}
-
-syntax::Node positional(syntax::Node call, uint32_t index) {
-  syntax::Node args = call.field("arguments");
-  uint32_t seen = 0;
-  for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
-    syntax::Node a = args.named_child(i);
-    if (a.kind() == "keyword_argument" || a.kind() == "comment") continue;
-    if (seen++ == index) return a;
-  }
-  return {};
-}
 
 std::string_view method_of(syntax::Node call, const RuleContext& ctx) {
   syntax::Node fn = call.field("function");

@@ -4,6 +4,7 @@
 
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/call_name.hpp"
+#include "analysis/rules/call_args.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -94,27 +95,6 @@ std::string_view high_cardinality(std::string_view name) {
   // `address` alone is often a coded category (urban/rural in the UCI student data)
   for (std::string_view k : {"_address", "_street", "street_name"})
     if (l.ends_with(k) && l.size() > k.size()) return "free text";
-  return {};
-}
-
-syntax::Node keyword(syntax::Node call, std::string_view name, const RuleContext& ctx) {
-  syntax::Node args = call.field("arguments");
-  for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
-    syntax::Node a = args.named_child(i);
-    if (a.kind() == "keyword_argument" && ctx.text_of(a.field("name")) == name)
-      return a.field("value");
-  }
-  return {};
-}
-
-syntax::Node positional(syntax::Node call, uint32_t index) {
-  syntax::Node args = call.field("arguments");
-  uint32_t seen = 0;
-  for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
-    syntax::Node a = args.named_child(i);
-    if (a.kind() == "keyword_argument" || a.kind() == "comment") continue;
-    if (seen++ == index) return a;
-  }
   return {};
 }
 

@@ -6,6 +6,7 @@
 #include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/call_name.hpp"
+#include "analysis/rules/call_args.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -69,23 +70,6 @@ constexpr RuleInfo kInfo{"ML301",
                          "OneHotEncoder/OrdinalEncoder without `handle_unknown`",
                          kDoc};
 
-syntax::Node keyword(syntax::Node call, std::string_view name, const RuleContext& ctx) {
-  syntax::Node args = call.field("arguments");
-  for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
-    syntax::Node a = args.named_child(i);
-    if (a.kind() == "keyword_argument" && ctx.text_of(a.field("name")) == name)
-      return a.field("value");
-  }
-  return {};
-}
-
-bool has_splat(syntax::Node call) {
-  syntax::Node args = call.field("arguments");
-  for (uint32_t i = 0; args && i < args.named_child_count(); ++i)
-    if (args.named_child(i).kind() == "dictionary_splat") return true;
-  return false;
-}
-
 // True when an encoder constructed at `ctor` is fitted on a target column.
 bool fitted_on_target(syntax::Node ctor, const RuleContext& ctx) {
   const lineage::Program* p = ctx.program();
@@ -115,7 +99,7 @@ class OnehotUnknownCategory final : public Rule {
         !(q.starts_with("sklearn.preprocessing.") &&
           (q.ends_with(".OneHotEncoder") || q.ends_with(".OrdinalEncoder"))))
       return;
-    if (keyword(call, "handle_unknown", ctx) || has_splat(call)) return;
+    if (keyword(call, "handle_unknown", ctx) || has_kwargs_splat(call)) return;
     syntax::Node cats = keyword(call, "categories", ctx);
     if (cats && ctx.text_of(cats) != "\"auto\"" && ctx.text_of(cats) != "'auto'") return;
     if (fitted_on_target(call, ctx)) return;

@@ -5,6 +5,7 @@
 #include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/call_name.hpp"
+#include "analysis/rules/call_args.hpp"
 #include "analysis/rules/rule.hpp"
 #include "analysis/rules/seeding.hpp"
 
@@ -107,23 +108,6 @@ bool in(std::string_view s, std::initializer_list<std::string_view> set) {
 bool under(std::string_view module, std::string_view root) {
   return module == root || (module.starts_with(root) && module.size() > root.size() &&
                             module[root.size()] == '.');
-}
-
-syntax::Node keyword(syntax::Node call, std::string_view name, const RuleContext& ctx) {
-  syntax::Node args = call.field("arguments");
-  for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {
-    syntax::Node a = args.named_child(i);
-    if (a.kind() == "keyword_argument" && ctx.text_of(a.field("name")) == name)
-      return a.field("value");
-  }
-  return {};
-}
-
-bool has_kwargs_splat(syntax::Node call) {
-  syntax::Node args = call.field("arguments");
-  for (uint32_t i = 0; args && i < args.named_child_count(); ++i)
-    if (args.named_child(i).kind() == "dictionary_splat") return true;
-  return false;
 }
 
 // What kind of random draw the qualified callee makes, or "" when it is deterministic (or not

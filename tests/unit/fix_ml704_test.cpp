@@ -7,9 +7,14 @@
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "support/fix_testing.hpp"
 #include "analysis/syntax/tree.hpp"
 
 namespace {
+
+using mlroast::test::apply_fix;
+using mlroast::test::only_rule;
+using mlroast::test::parses_cleanly;
 
 using mlroast::Applicability;
 using mlroast::Finding;
@@ -18,20 +23,6 @@ std::vector<Finding> ml704(const std::string& text) {
   mlroast::RuleSelection sel;
   sel.select = {"ML704"};
   return mlroast::analyze_text("features.py", text, sel);
-}
-
-std::string apply_fix(std::string text, const mlroast::Fix& fix) {
-  std::vector<mlroast::TextEdit> edits = fix.edits;
-  std::stable_sort(edits.begin(), edits.end(),
-                   [](const auto& a, const auto& b) { return a.start_byte > b.start_byte; });
-  for (const auto& e : edits) text.replace(e.start_byte, e.end_byte - e.start_byte, e.replacement);
-  return text;
-}
-
-bool parses_cleanly(const std::string& text) {
-  mlroast::syntax::Parser parser;
-  mlroast::syntax::Tree tree = parser.parse(text);
-  return !tree.root().has_error();
 }
 
 // Applies the only finding's fix and checks the outcome.

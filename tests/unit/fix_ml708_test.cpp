@@ -5,22 +5,19 @@
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "support/fix_testing.hpp"
 #include "analysis/syntax/tree.hpp"
 
 namespace {
+
+using mlroast::test::apply_fix;
+using mlroast::test::only_rule;
+using mlroast::test::parses_cleanly;
 
 std::vector<mlroast::Finding> ml708(const std::string& text) {
   mlroast::RuleSelection sel;
   sel.select = {"ML708"};
   return mlroast::analyze_text("serve.py", text, sel);
-}
-
-std::string apply_fix(std::string text, const mlroast::Fix& fix) {
-  std::vector<mlroast::TextEdit> edits = fix.edits;
-  std::stable_sort(edits.begin(), edits.end(),
-                   [](const auto& a, const auto& b) { return a.start_byte > b.start_byte; });
-  for (const auto& e : edits) text.replace(e.start_byte, e.end_byte - e.start_byte, e.replacement);
-  return text;
 }
 
 std::string fixed(const std::string& before) {

@@ -1,0 +1,37 @@
+// Reading a call's arguments as written: the value of a keyword argument, a positional argument,
+// and whether `**kwargs` may hide a keyword. Shared by the rules that judge a call by its keywords (ML301, ML304, ML305,
+// ML307, ML601, ML711).
+#pragma once
+
+#include <string_view>
+
+#include "analysis/rules/rule.hpp"
+
+namespace mlroast::rules {
+
+// The value node of keyword argument `name` of `call`, or a null node.
+inline syntax::Node keyword(syntax::Node call, std::string_view name, const RuleContext& ctx) {
+  for (syntax::Node a : syntax::children(call.field("arguments")))
+    if (a.kind() == "keyword_argument" && ctx.text_of(a.field("name")) == name)
+      return a.field("value");
+  return {};
+}
+
+// The index-th positional argument of `call` (keywords and comments skipped), or a null node.
+inline syntax::Node positional(syntax::Node call, uint32_t index) {
+  uint32_t seen = 0;
+  for (syntax::Node a : syntax::children(call.field("arguments"))) {
+    if (a.kind() == "keyword_argument" || a.kind() == "comment") continue;
+    if (seen++ == index) return a;
+  }
+  return {};
+}
+
+// True when `call` passes `**kwargs`, which may hold any keyword.
+inline bool has_kwargs_splat(syntax::Node call) {
+  for (syntax::Node a : syntax::children(call.field("arguments")))
+    if (a.kind() == "dictionary_splat") return true;
+  return false;
+}
+
+}  // namespace mlroast::rules
