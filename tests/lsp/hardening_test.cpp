@@ -1,7 +1,8 @@
 // Hardening checks against the real `mlroast server` process (tests/support/lsp_client): every
 // kind of malformed JSON-RPC gets the error the spec asks for (or, for notifications and
 // responses, silence) and the server keeps serving; a storm of 10,000 didChange notifications
-// sent without waiting ends with diagnostics for the final text only, in bounded memory.
+// sent without waiting ends with diagnostics for the final text only, in bounded memory; NUL
+// bytes and 10,000-level nesting in a document are analysed in bounded time.
 // Complements transcript_test.cpp (lifecycle, framing errors, a vanishing client).
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -256,6 +257,37 @@ TEST_CASE("lsp: 10,000 didChange without waiting end with diagnostics for the fi
   // Still serving.
   const int pull = client.request("textDocument/diagnostic", {{"textDocument", {{"uri", kUri}}}});
   CHECK(client.response(pull)["result"]["items"].size() == 1);
+  client.response(client.request("shutdown", nullptr));
+  client.notify("exit", nullptr);
+  CHECK(client.wait_exit() == 0);
+}
+
+TEST_CASE("lsp: NUL bytes and 10,000-level nesting are answered in bounded time",
+          "[lsp][hardening]") {
+  LspClient client;
+  client.initialize();
+  // NUL bytes travel as \u0000 escapes; the stored text holds them as bytes.
+  const std::string deep_call = "y = " + std::string(10000, '(') + "x" + std::string(10000, ')');
+  const std::string deep_list = "z = " + std::string(10000, '[') + std::string(10000, ']');
+  const std::string text = std::string("import pickle\0\0x = 1\n", 21) + deep_call + "\n" +
+                           deep_list + "\ntry:\n    pass\nexcept:\n    pass\n";
+  const auto start = std::chrono::steady_clock::now();
+  open(client, text);
+  const json published = client.notification("textDocument/publishDiagnostics", 10s)["params"];
+  CHECK(std::chrono::steady_clock::now() - start < 10s);
+  bool bare_except = false;
+  for (const auto& d : published["diagnostics"]) bare_except |= d.value("code", "") == "ML703";
+  CHECK(bare_except);
+  // An edit into the middle of the nesting, with a NUL, is applied and analysed as well.
+  client.notify("textDocument/didChange",
+                {{"textDocument", {{"uri", kUri}, {"version", 2}}},
+                 {"contentChanges",
+                  json::array({{{"range",
+                                 {{"start", {{"line", 1}, {"character", 5000}}},
+                                  {"end", {{"line", 1}, {"character", 5002}}}}},
+                                {"text", std::string("\0", 1)}}})}});
+  CHECK(client.notification("textDocument/publishDiagnostics", 10s)["params"]["version"] == 2);
+  expect_probe_next(client, "the nested document");
   client.response(client.request("shutdown", nullptr));
   client.notify("exit", nullptr);
   CHECK(client.wait_exit() == 0);
