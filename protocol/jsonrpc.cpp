@@ -238,7 +238,7 @@ void Dispatcher::handle_request(const json& id, const std::string& method, const
     spdlog::error("jsonrpc: {} threw a non-standard exception", method);
     outcome = make_error(id, ErrorCode::InternalError, "unknown exception in " + method);
   }
-  if (outcome && !finish(id, std::move(*outcome))) {
+  if (outcome && !finish(id, *outcome)) {
     spdlog::warn("jsonrpc: {} returned a result for id {} that was already answered", method, key);
   }
 }
@@ -307,7 +307,7 @@ void Dispatcher::handle_response(const json& message) {
   }
 }
 
-bool Dispatcher::finish(const json& id, json message) {
+bool Dispatcher::finish(const json& id, const json& message) {
   if (pending_.erase(id_key(id)) == 0) return false;
   send_(message);
   return true;
@@ -328,7 +328,7 @@ bool Dispatcher::reply_error(const json& id, int code, std::string message) {
 bool Dispatcher::is_pending(const json& id) const { return pending_.contains(id_key(id)); }
 
 json Dispatcher::send_request(std::string_view method, json params, ResponseHandler on_reply) {
-  const json id = next_outgoing_id_++;
+  json id = next_outgoing_id_++;
   if (on_reply) outgoing_.insert_or_assign(id_key(id), std::move(on_reply));
   send_(make_request(id, method, std::move(params)));
   return id;

@@ -236,7 +236,7 @@ class Dispatcher {
   void handle_notification(const std::string& method, const json& params);
   void handle_response(const json& message);
   void handle_cancel(const json& params);
-  bool finish(const json& id, json message);
+  bool finish(const json& id, const json& message);
 
   Sink send_;
   std::map<std::string, RequestHandler, std::less<>> request_handlers_;
