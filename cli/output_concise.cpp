@@ -38,6 +38,7 @@ std::optional<OutputFormat> parse_output_format(std::string_view name) {
 const std::vector<std::string>& output_format_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> v;
+    v.reserve(std::size(kFormats));
     for (const auto& f : kFormats) v.emplace_back(f.name);
     return v;
   }();

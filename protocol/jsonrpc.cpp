@@ -2,12 +2,32 @@
 
 #include <spdlog/spdlog.h>
 
+#include <utility>
+#include <vector>
+
 namespace mlroast::protocol {
 namespace {
 
 bool is_valid_id(const json& id) noexcept { return id.is_number_integer() || id.is_string(); }
 
 std::string id_key(const json& id) { return id.dump(); }
+
+// Whether `root` nests arrays/objects deeper than `limit` levels. Iterative: parsing and
+// destroying a json are iterative in nlohmann-json, but dump() (and any handler walking the
+// value recursively) is not, so a message 100,000 levels deep must be stopped before them.
+bool nested_deeper_than(const json& root, std::size_t limit) {
+  std::vector<std::pair<const json*, std::size_t>> stack{{&root, 1}};
+  while (!stack.empty()) {
+    const auto [value, depth] = stack.back();
+    stack.pop_back();
+    if (!value->is_structured()) continue;
+    if (depth > limit) return true;
+    for (const auto& child : *value) {
+      if (child.is_structured()) stack.emplace_back(&child, depth + 1);
+    }
+  }
+  return false;
+}
 
 std::string describe_problem(const std::string& field, const std::string& problem) {
   if (field.empty()) return "invalid params: params " + problem;
@@ -116,6 +136,24 @@ void Dispatcher::handle_message(const json& message) {
     spdlog::warn("jsonrpc: invalid request: {}", why);
     send_(make_error(id, ErrorCode::InvalidRequest, "invalid request: " + why));
   };
+  if (nested_deeper_than(message, kMaxMessageDepth)) {
+    const std::string why =
+        "the message nests deeper than " + std::to_string(kMaxMessageDepth) + " levels";
+    if (!message.is_object()) {
+      invalid(nullptr, why);
+      return;
+    }
+    const bool has_method = message.contains("method");
+    const bool response = !has_method && (message.contains("result") || message.contains("error"));
+    if (response || (has_method && !message.contains("id"))) {
+      // Responses and notifications are never answered.
+      spdlog::warn("jsonrpc: dropping a response or notification: {}", why);
+      return;
+    }
+    const json id = message.contains("id") ? message["id"] : json();
+    invalid(is_valid_id(id) ? id : json(), why);
+    return;
+  }
   if (!message.is_object()) {
     invalid(nullptr, message.is_array() ? "batch messages are not supported"
                                         : "a message must be a JSON object");
@@ -125,7 +163,7 @@ void Dispatcher::handle_message(const json& message) {
   const bool has_method = message.contains("method");
   if (!has_method && (message.contains("result") || message.contains("error"))) {
     if (!has_version || !message.contains("id")) {
-      spdlog::warn("jsonrpc: dropping malformed response: {}", serialize(message));
+      spdlog::warn("jsonrpc: dropping a malformed response (it needs \"jsonrpc\":\"2.0\" and an id)");
       return;
     }
     handle_response(message);
@@ -200,7 +238,7 @@ void Dispatcher::handle_request(const json& id, const std::string& method, const
     spdlog::error("jsonrpc: {} threw a non-standard exception", method);
     outcome = make_error(id, ErrorCode::InternalError, "unknown exception in " + method);
   }
-  if (outcome && !finish(id, std::move(*outcome))) {
+  if (outcome && !finish(id, *outcome)) {
     spdlog::warn("jsonrpc: {} returned a result for id {} that was already answered", method, key);
   }
 }
@@ -269,7 +307,7 @@ void Dispatcher::handle_response(const json& message) {
   }
 }
 
-bool Dispatcher::finish(const json& id, json message) {
+bool Dispatcher::finish(const json& id, const json& message) {
   if (pending_.erase(id_key(id)) == 0) return false;
   send_(message);
   return true;
@@ -290,7 +328,7 @@ bool Dispatcher::reply_error(const json& id, int code, std::string message) {
 bool Dispatcher::is_pending(const json& id) const { return pending_.contains(id_key(id)); }
 
 json Dispatcher::send_request(std::string_view method, json params, ResponseHandler on_reply) {
-  const json id = next_outgoing_id_++;
+  json id = next_outgoing_id_++;
   if (on_reply) outgoing_.insert_or_assign(id_key(id), std::move(on_reply));
   send_(make_request(id, method, std::move(params)));
   return id;

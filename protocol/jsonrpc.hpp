@@ -37,6 +37,12 @@ inline constexpr int RequestCancelled = -32800;
 inline constexpr int ContentModified = -32801;
 }  // namespace ErrorCode
 
+// Messages nesting arrays/objects deeper than this are refused before any handler sees them
+// (InvalidRequest for requests; notifications and responses are dropped): LSP messages nest a
+// dozen levels, and serialising or walking a value 100,000 levels deep recursively would
+// overflow the stack.
+inline constexpr std::size_t kMaxMessageDepth = 128;
+
 struct RpcError {
   int code;
   std::string message;
@@ -230,7 +236,7 @@ class Dispatcher {
   void handle_notification(const std::string& method, const json& params);
   void handle_response(const json& message);
   void handle_cancel(const json& params);
-  bool finish(const json& id, json message);
+  bool finish(const json& id, const json& message);
 
   Sink send_;
   std::map<std::string, RequestHandler, std::less<>> request_handlers_;

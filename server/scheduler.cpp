@@ -56,7 +56,7 @@ void Scheduler::schedule(const std::string& key, std::chrono::milliseconds delay
       });
 }
 
-void Scheduler::start(Prepare prepare) {
+void Scheduler::start(const Prepare& prepare) {
   Work work = prepare();
   if (!work) return;
   boost::asio::post(*pool_, [this, work = std::move(work)] {

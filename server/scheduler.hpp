@@ -55,7 +55,7 @@ class Scheduler {
     std::uint64_t armed = 0;  // which schedule() call the timer currently waits for
   };
 
-  void start(Prepare prepare);
+  void start(const Prepare& prepare);
 
   boost::asio::io_context& main_;
   bool synchronous_;

@@ -191,15 +191,13 @@ ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector
     return with_stat(x, p_.add_learn(std::move(ev)));
   }
   if (is_combiner(q)) {
-    std::vector<ValueId> ins = args;
-    ValueId d = derive(ins, Shape::Unknown);
+    ValueId d = derive(args, Shape::Unknown);
     if (val(d).kind == Kind::Data && module_of(q).find("pandas") != std::string_view::npos)
       d = with_shape(d, Shape::Frame);
     return d;
   }
   if (is_data_constructor(q)) {
-    std::vector<ValueId> ins = args;
-    ValueId d = derive(ins, Shape::Unknown);
+    ValueId d = derive(args, Shape::Unknown);
     Shape shape = last_name(q) == "DataFrame" ? Shape::Frame
                   : last_name(q) == "Series"  ? Shape::Series
                                               : Shape::Array;

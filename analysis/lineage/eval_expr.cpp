@@ -325,7 +325,9 @@ ValueId Interpreter::eval_binary(Node op) {
     // df["date"] < cutoff: a chronological mask (direction from the first operator)
     for (uint32_t i = 0; i < op.child_count(); ++i) {
       auto t = op.child(i).kind();
-      int8_t dir = (t == "<" || t == "<=") ? -1 : (t == ">" || t == ">=") ? 1 : 0;
+      int8_t dir = (t == "<" || t == "<=")   ? int8_t{-1}
+                   : (t == ">" || t == ">=") ? int8_t{1}
+                                             : int8_t{0};
       if (dir == 0) continue;
       // `cutoff > df.date` reads the other way round
       if (!operands.empty() && val(operands[0]).kind != Kind::Data) dir = static_cast<int8_t>(-dir);

@@ -43,14 +43,14 @@ ValueId Interpreter::derive(const std::vector<ValueId>& raw_inputs, Shape shape)
   // Tuples (pd.concat([train, test]), np.hstack((a, b))) contribute their elements.
   std::vector<ValueId> inputs;
   std::vector<std::pair<ValueId, int>> pending;
-  for (auto it = raw_inputs.rbegin(); it != raw_inputs.rend(); ++it) pending.emplace_back(*it, 0);
+  for (std::size_t i = raw_inputs.size(); i-- > 0;) pending.emplace_back(raw_inputs[i], 0);
   while (!pending.empty()) {
     auto [id, depth] = pending.back();
     pending.pop_back();
     if (id == kNoValue) continue;
     const Value& v = val(id);
     if (v.kind == Kind::Tuple && depth < 4) {
-      for (auto it = v.items.rbegin(); it != v.items.rend(); ++it) pending.emplace_back(*it, depth + 1);
+      for (std::size_t i = v.items.size(); i-- > 0;) pending.emplace_back(v.items[i], depth + 1);
     } else {
       inputs.push_back(id);
     }

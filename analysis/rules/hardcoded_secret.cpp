@@ -133,7 +133,7 @@ std::string_view token_kind(std::string_view s, size_t& at) {
   // clang-format on
 
   auto allowed = [](unsigned char c, std::string_view cls) {
-    char k = std::isupper(c) ? 'A' : std::islower(c) ? 'a' : std::isdigit(c) ? '0' : c;
+    char k = std::isupper(c) ? 'A' : std::islower(c) ? 'a' : std::isdigit(c) ? '0' : static_cast<char>(c);
     return cls.find(k) != std::string_view::npos;
   };
   for (const Format& f : kFormats) {

@@ -456,3 +456,58 @@ TEST_CASE("send_notification goes through the sink", "[protocol][jsonrpc]") {
   CHECK(h.only_reply() ==
         proto::make_notification("textDocument/publishDiagnostics", {{"uri", "file:///a"}}));
 }
+
+// Regression (found while hardening the server): a message nested 100,000 levels deep parses
+// fine, but dumping it (the log line of a malformed response, the id of an unknown response, a
+// code action echoing the client's diagnostic) recursed once per level and overflowed the stack.
+TEST_CASE("messages nested deeper than kMaxMessageDepth are refused before any handler",
+          "[protocol][jsonrpc]") {
+  Harness h;
+  h.initialized();
+  int echoed = 0;
+  h.dispatcher.on_request("count", [&](const json& params, proto::RequestContext&) {
+    ++echoed;
+    return params;
+  });
+  const auto deep = [](std::size_t depth) {
+    return std::string(depth, '[') + std::string(depth, ']');
+  };
+  const std::string very_deep = deep(100000);
+
+  SECTION("a request is answered InvalidRequest with its id") {
+    h.dispatcher.handle(R"({"jsonrpc":"2.0","id":7,"method":"count","params":{"a":)" + very_deep +
+                        "}}");
+    const json reply = h.only_reply();
+    CHECK(error_code(reply) == ErrorCode::InvalidRequest);
+    CHECK(reply["id"] == 7);
+    CHECK(echoed == 0);
+  }
+  SECTION("an invalid deep id gets a null id") {
+    h.dispatcher.handle(R"({"jsonrpc":"2.0","method":"count","id":)" + very_deep + "}");
+    const json reply = h.only_reply();
+    CHECK(error_code(reply) == ErrorCode::InvalidRequest);
+    CHECK(reply["id"].is_null());
+  }
+  SECTION("a deep array is InvalidRequest") {
+    h.dispatcher.handle(very_deep);
+    CHECK(error_code(h.only_reply()) == ErrorCode::InvalidRequest);
+  }
+  SECTION("responses and notifications are dropped silently") {
+    h.dispatcher.handle(R"({"jsonrpc":"2.0","result":1,"id":)" + very_deep + "}");
+    h.dispatcher.handle(R"({"id":3,"error":)" + very_deep + "}");
+    h.dispatcher.handle(R"({"jsonrpc":"2.0","id":4,"result":)" + very_deep + "}");
+    h.dispatcher.handle(R"({"jsonrpc":"2.0","method":"count","params":)" + very_deep + "}");
+    CHECK(h.sent.empty());
+  }
+  SECTION("the limit itself is accepted, one level more is not") {
+    // params is level 2 inside the message object, so depth - 1 arrays fit.
+    const std::size_t inside = proto::kMaxMessageDepth - 1;
+    h.dispatcher.handle(R"({"jsonrpc":"2.0","id":1,"method":"count","params":)" + deep(inside) +
+                        "}");
+    CHECK(h.only_reply().contains("result"));
+    h.dispatcher.handle(R"({"jsonrpc":"2.0","id":2,"method":"count","params":)" +
+                        deep(inside + 1) + "}");
+    CHECK(error_code(h.only_reply()) == ErrorCode::InvalidRequest);
+    CHECK(echoed == 1);
+  }
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (fuzz/*_fuzz.cpp) with clang, ASan and UBSan into build-fuzz/ and
+# runs each for a bounded time on its committed seed corpus (fuzz/corpus/<target>/; analysis_fuzz
+# also reads tests/fixtures/). New corpus entries go to a scratch directory, never into the tree.
+# Fails (exit 1) on a crash, a sanitizer report, a leak, a timeout (one input running longer
+# than FUZZ_TIMEOUT) or an out-of-memory; the reproducer is left in build-fuzz/artifacts/.
+# Installs clang and libclang-rt-14-dev when missing (Debian 12, as root or with sudo).
+# Environment:
+#   FUZZ_SECONDS  seconds per target (default 45)
+#   FUZZ_RUNS     stop each target after this many executions instead (0 = time only; default 0)
+#   FUZZ_TARGETS  space-separated subset of targets (default: every fuzz/*_fuzz.cpp)
+#   FUZZ_TIMEOUT  seconds one input may take (default 10)
+#   FUZZ_JOBS     parallel fuzzing processes per target (default 1)
+#   FUZZ_KEEP     directory to keep the grown corpora in (default: a deleted scratch directory)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+seconds=${FUZZ_SECONDS:-45}
+runs=${FUZZ_RUNS:-0}
+timeout=${FUZZ_TIMEOUT:-10}
+jobs=${FUZZ_JOBS:-1}
+build=build-fuzz
+
+log() { printf 'fuzz: %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for p in clang libclang-rt-14-dev; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >&2
+fi
+
+if [ -n "${FUZZ_TARGETS:-}" ]; then
+  read -r -a targets <<<"$FUZZ_TARGETS"
+else
+  targets=()
+  for f in fuzz/*_fuzz.cpp; do targets+=("$(basename "$f" .cpp)"); done
+fi
+
+CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMLROAST_FUZZ=ON \
+  >&2
+cmake --build "$build" -j2 --target "${targets[@]}" >&2
+
+scratch=${FUZZ_KEEP:-$(mktemp -d)}
+[ -n "${FUZZ_KEEP:-}" ] || trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$build/artifacts"
+
+# Per-target extras: the largest input tried and seed directories besides the committed corpus.
+max_len_of() { case "$1" in rpc_fuzz) echo 16384 ;; *) echo 8192 ;; esac; }
+extra_seeds_of() { case "$1" in analysis_fuzz) echo "$root/tests/fixtures" ;; esac; }
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+status=0
+for t in "${targets[@]}"; do
+  work="$scratch/$t"; mkdir -p "$work"
+  args=(-max_len="$(max_len_of "$t")" -timeout="$timeout" -rss_limit_mb=2048
+        -artifact_prefix="$root/$build/artifacts/$t-" -print_final_stats=1)
+  if [ "$runs" -gt 0 ]; then args+=(-runs="$runs"); else args+=(-max_total_time="$seconds"); fi
+  [ -f "fuzz/$t.dict" ] && args+=(-dict="fuzz/$t.dict")
+  [ "$jobs" -gt 1 ] && args+=(-jobs="$jobs" -workers="$jobs")
+  # shellcheck disable=SC2046
+  log "$t: ${runs/#0/${seconds}s}"
+  if "$build/fuzz/$t" "${args[@]}" "$work" "fuzz/corpus/$t" $(extra_seeds_of "$t") \
+      2> "$scratch/$t.log"; then
+    grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)' \
+      "$scratch/$t.log" | sed "s/^/fuzz: $t: /" >&2 || true
+  else
+    status=1
+    log "$t FAILED; last lines of its log:"
+    tail -n 60 "$scratch/$t.log" >&2
+  fi
+done
+[ "$status" -eq 0 ] && log "all targets passed" || log "a target failed"
+exit "$status"

@@ -1,0 +1,294 @@
+// Hardening checks against the real `mlroast server` process (tests/support/lsp_client): every
+// kind of malformed JSON-RPC gets the error the spec asks for (or, for notifications and
+// responses, silence) and the server keeps serving; a storm of 10,000 didChange notifications
+// sent without waiting ends with diagnostics for the final text only, in bounded memory; NUL
+// bytes and 10,000-level nesting in a document are analysed in bounded time.
+// Complements transcript_test.cpp (lifecycle, framing errors, a vanishing client).
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "support/lsp_client.hpp"
+
+using mlroast::test::json;
+using mlroast::test::LspClient;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kUri = "file:///tmp/mlroast-lsp/hardening.py";
+
+std::string frame(const std::string& body) {
+  return "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+void open(LspClient& client, const std::string& text) {
+  client.notify("textDocument/didOpen",
+                {{"textDocument",
+                  {{"uri", kUri}, {"languageId", "python"}, {"version", 1}, {"text", text}}}});
+}
+
+// A probe request and its reply: proves the server still serves, and (the server runs --sync,
+// so replies keep the order of requests) that nothing was answered in between.
+void expect_probe_next(LspClient& client, const std::string& after) {
+  INFO("after " << after);
+  const int id = client.request("textDocument/diagnostic", {{"textDocument", {{"uri", kUri}}}});
+  const json reply = client.read("the probe reply");
+  INFO(reply.dump());
+  REQUIRE(reply.value("id", json()) == id);
+  CHECK(reply["result"]["kind"] == "full");
+}
+
+// Peak and current resident set of a process, in KiB, from /proc/<pid>/status.
+struct Memory {
+  long peak_kib = 0;
+  long current_kib = 0;
+};
+
+Memory memory_of(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  Memory memory;
+  std::string key;
+  while (status >> key) {
+    if (key == "VmHWM:") status >> memory.peak_kib;
+    if (key == "VmRSS:") status >> memory.current_kib;
+    status.ignore(1 << 20, '\n');
+  }
+  return memory;
+}
+
+std::string nested_array(std::size_t depth, const std::string& inner = "1") {
+  return std::string(depth, '[') + inner + std::string(depth, ']');
+}
+
+}  // namespace
+
+TEST_CASE("lsp: malformed JSON-RPC of every kind is answered correctly and the server keeps serving",
+          "[lsp][hardening]") {
+  LspClient client;
+  client.initialize();
+
+  struct Case {
+    std::string name;
+    std::string body;
+    std::optional<int> code;  // the error code of the reply; nullopt: no reply at all
+    json id = nullptr;        // the id the error reply must carry
+  };
+  const std::string deep = nested_array(100000);
+  const std::vector<Case> cases = {
+      {"not JSON", "{not json", -32700},
+      {"an empty body", "", -32700},
+      {"truncated JSON", R"({"jsonrpc":"2.0","id":1,"method":)", -32700},
+      {"invalid UTF-8 in a string", "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"\xff\xfe\"}", -32700},
+      {"a lone surrogate escape", R"({"jsonrpc":"2.0","id":3,"method":"\ud800"})", -32700},
+      {"a NUL byte in the body", std::string("{\"jsonrpc\":\"2.0\",") + '\0' + "\"id\":4}", -32700},
+      {"unclosed nesting 100,000 deep", std::string(100000, '['), -32700},
+      {"an empty batch", "[]", -32600},
+      {"a batch holding a shutdown", R"([{"jsonrpc":"2.0","id":5,"method":"shutdown"}])", -32600},
+      {"nesting 100,000 deep", deep, -32600},
+      {"a number", "42", -32600},
+      {"a string", R"("textDocument/diagnostic")", -32600},
+      {"null", "null", -32600},
+      {"no jsonrpc member", R"({"id":6,"method":"textDocument/diagnostic"})", -32600, 6},
+      {"jsonrpc 1.0", R"({"jsonrpc":"1.0","id":7,"method":"textDocument/diagnostic"})", -32600, 7},
+      {"jsonrpc as a number", R"({"jsonrpc":2.0,"id":"seven","method":"shutdown"})", -32600,
+       "seven"},
+      {"an object id", R"({"jsonrpc":"2.0","id":{"a":1},"method":"shutdown"})", -32600},
+      {"an array id", R"({"jsonrpc":"2.0","id":[1],"method":"shutdown"})", -32600},
+      {"a fractional id", R"({"jsonrpc":"2.0","id":1.5,"method":"shutdown"})", -32600},
+      {"a boolean id", R"({"jsonrpc":"2.0","id":true,"method":"shutdown"})", -32600},
+      {"a deeply nested id", R"({"jsonrpc":"2.0","method":"shutdown","id":)" + deep + "}",
+       -32600},
+      {"no method", R"({"jsonrpc":"2.0","id":8})", -32600, 8},
+      {"a numeric method", R"({"jsonrpc":"2.0","id":9,"method":42})", -32600, 9},
+      {"numeric params", R"({"jsonrpc":"2.0","id":10,"method":"shutdown","params":5})", -32600,
+       10},
+      {"string params", R"({"jsonrpc":"2.0","id":11,"method":"shutdown","params":"x"})", -32600,
+       11},
+      {"array params where an object is needed",
+       R"({"jsonrpc":"2.0","id":12,"method":"textDocument/diagnostic","params":[1]})", -32602, 12},
+      {"a deeply nested uri",
+       R"({"jsonrpc":"2.0","id":13,"method":"textDocument/diagnostic","params":{"textDocument":{"uri":)" +
+           deep + "}}}",
+       -32600, 13},
+      {"a code action echoing a deeply nested diagnostic",
+       R"({"jsonrpc":"2.0","id":15,"method":"textDocument/codeAction","params":{"textDocument":{"uri":")" +
+           kUri +
+           R"("},"range":{"start":{"line":0,"character":0},"end":{"line":0,"character":0}},"context":{"diagnostics":[{"range":{"start":{"line":0,"character":0},"end":{"line":0,"character":1}},"message":"m","code":)" +
+           deep + R"(,"data":{"fix":)" + deep + "}}]}}}",
+       -32600, 15},
+      {"an unknown request", R"({"jsonrpc":"2.0","id":14,"method":"no/such/method"})", -32601,
+       14},
+      // Notifications and responses are never answered, whatever is wrong with them.
+      {"a notification with numeric params",
+       R"({"jsonrpc":"2.0","method":"textDocument/didOpen","params":5})", std::nullopt},
+      {"a notification with missing params", R"({"jsonrpc":"2.0","method":"textDocument/didChange"})",
+       std::nullopt},
+      {"an unknown notification", R"({"jsonrpc":"2.0","method":"no/such/notification"})",
+       std::nullopt},
+      {"a cancel without an id", R"({"jsonrpc":"2.0","method":"$/cancelRequest","params":{}})",
+       std::nullopt},
+      {"a response nobody asked for", R"({"jsonrpc":"2.0","id":999,"result":null})",
+       std::nullopt},
+      {"a response with a deeply nested result", R"({"jsonrpc":"2.0","id":998,"result":)" + deep + "}",
+       std::nullopt},
+      {"a response with a deeply nested id", R"({"jsonrpc":"2.0","result":1,"id":)" + deep + "}",
+       std::nullopt},
+      {"a response without jsonrpc, deeply nested", R"({"id":997,"error":)" + deep + "}",
+       std::nullopt},
+  };
+  for (const Case& c : cases) {
+    INFO("case: " << c.name);
+    client.send_raw(frame(c.body));
+    if (c.code) {
+      const json reply = client.read("the error reply");
+      INFO(reply.dump().substr(0, 500));
+      REQUIRE(reply.contains("error"));
+      CHECK(reply["error"]["code"] == *c.code);
+      CHECK(reply["id"] == c.id);
+    }
+    expect_probe_next(client, c.name);
+  }
+
+  client.response(client.request("shutdown", nullptr));
+  client.notify("exit", nullptr);
+  CHECK(client.wait_exit() == 0);
+}
+
+TEST_CASE("lsp: 10,000 didChange without waiting end with diagnostics for the final text only",
+          "[lsp][hardening]") {
+  // Background mode: edits are applied as they arrive, analysis waits for a quiet period.
+  LspClient client({"--debounce-ms", "50", "--log-level", "off"});
+  client.initialize({"utf-8"});
+  // Line 0 is a comment the storm types into; a scaler fitted before the split (ML101) and a
+  // bare except (ML703) stay in every intermediate version.
+  const std::string text =
+      "# notes: \n"
+      "import pandas as pd\n"
+      "from sklearn.model_selection import train_test_split\n"
+      "from sklearn.preprocessing import StandardScaler\n"
+      "\n"
+      "df = pd.read_csv(\"churn.csv\")\n"
+      "X = StandardScaler().fit_transform(df.drop(columns=[\"churn\"]))\n"
+      "X_train, X_test, y_train, y_test = train_test_split(X, df[\"churn\"], random_state=0)\n"
+      "try:\n"
+      "    import torch\n"
+      "except:\n"
+      "    torch = None\n";
+  open(client, text);
+  const json first = client.notification("textDocument/publishDiagnostics", 10s)["params"];
+  REQUIRE(first["version"] == 1);
+  const Memory before = memory_of(client.pid());
+  REQUIRE(before.peak_kib > 0);
+
+  std::vector<json> publishes;
+  const auto collect = [&](std::chrono::milliseconds wait) {
+    while (auto message = client.try_read(wait)) {
+      if (message->value("method", "") == "textDocument/publishDiagnostics") {
+        publishes.push_back((*message)["params"]);
+      }
+    }
+  };
+  constexpr int kEdits = 10000;
+  int version = 1;
+  for (int i = 0; i < kEdits - 1; ++i) {
+    // Type a character at the end of line 0, or delete the previous one (the comment stays
+    // short, so the text never grows with the storm).
+    const bool type = i % 2 == 0;
+    const int column = 9;
+    json change = type ? json{{"range",
+                               {{"start", {{"line", 0}, {"character", column}}},
+                                {"end", {{"line", 0}, {"character", column}}}}},
+                              {"text", std::string(1, static_cast<char>('a' + i % 26))}}
+                       : json{{"range",
+                               {{"start", {{"line", 0}, {"character", column}}},
+                                {"end", {{"line", 0}, {"character", column + 1}}}}},
+                              {"text", ""}};
+    client.notify("textDocument/didChange",
+                  {{"textDocument", {{"uri", kUri}, {"version", ++version}}},
+                   {"contentChanges", json::array({change})}});
+    // Keep the server's stdout pipe from filling up (a publish may land whenever the storm
+    // pauses longer than the debounce), without waiting for anything.
+    if (i % 500 == 0) collect(0ms);
+  }
+  // The final edit fixes the bare except: only the final text lacks ML703.
+  client.notify(
+      "textDocument/didChange",
+      {{"textDocument", {{"uri", kUri}, {"version", ++version}}},
+       {"contentChanges", json::array({{{"range",
+                                          {{"start", {{"line", 10}, {"character", 6}}},
+                                           {"end", {{"line", 10}, {"character", 6}}}}},
+                                         {"text", " ImportError"}}})}});
+  REQUIRE(version == kEdits + 1);
+
+  // Wait for the final version's publish, then make sure nothing follows it.
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while ((publishes.empty() || publishes.back()["version"] != version) &&
+         std::chrono::steady_clock::now() < deadline) {
+    collect(0ms);
+    if (publishes.empty() || publishes.back()["version"] != version) {
+      const json message = client.notification("textDocument/publishDiagnostics", 20s);
+      publishes.push_back(message["params"]);
+    }
+  }
+  collect(300ms);
+  REQUIRE_FALSE(publishes.empty());
+  const json& last = publishes.back();
+  CHECK(last["version"] == version);
+  std::vector<std::string> codes;
+  for (const auto& d : last["diagnostics"]) codes.push_back(d.value("code", ""));
+  CHECK(codes == std::vector<std::string>{"ML101"});
+  // Versions only move forward, and the debounce coalesced the storm.
+  for (std::size_t i = 1; i < publishes.size(); ++i) {
+    CHECK(publishes[i]["version"].get<int>() > publishes[i - 1]["version"].get<int>());
+  }
+  CHECK(publishes.size() < 200);
+
+  // Bounded memory: nothing of the 10,000 versions is kept (each version's text and tree would
+  // add up to far more than this).
+  const Memory after = memory_of(client.pid());
+  INFO("peak RSS before " << before.peak_kib << " KiB, after " << after.peak_kib << " KiB");
+  CHECK(after.peak_kib - before.peak_kib < 64 * 1024);
+  CHECK(after.current_kib - before.current_kib < 32 * 1024);
+
+  // Still serving.
+  const int pull = client.request("textDocument/diagnostic", {{"textDocument", {{"uri", kUri}}}});
+  CHECK(client.response(pull)["result"]["items"].size() == 1);
+  client.response(client.request("shutdown", nullptr));
+  client.notify("exit", nullptr);
+  CHECK(client.wait_exit() == 0);
+}
+
+TEST_CASE("lsp: NUL bytes and 10,000-level nesting are answered in bounded time",
+          "[lsp][hardening]") {
+  LspClient client;
+  client.initialize();
+  // NUL bytes travel as \u0000 escapes; the stored text holds them as bytes.
+  const std::string deep_call = "y = " + std::string(10000, '(') + "x" + std::string(10000, ')');
+  const std::string deep_list = "z = " + std::string(10000, '[') + std::string(10000, ']');
+  const std::string text = std::string("import pickle\0\0x = 1\n", 21) + deep_call + "\n" +
+                           deep_list + "\ntry:\n    pass\nexcept:\n    pass\n";
+  const auto start = std::chrono::steady_clock::now();
+  open(client, text);
+  const json published = client.notification("textDocument/publishDiagnostics", 10s)["params"];
+  CHECK(std::chrono::steady_clock::now() - start < 10s);
+  bool bare_except = false;
+  for (const auto& d : published["diagnostics"]) bare_except |= d.value("code", "") == "ML703";
+  CHECK(bare_except);
+  // An edit into the middle of the nesting, with a NUL, is applied and analysed as well.
+  client.notify("textDocument/didChange",
+                {{"textDocument", {{"uri", kUri}, {"version", 2}}},
+                 {"contentChanges",
+                  json::array({{{"range",
+                                 {{"start", {{"line", 1}, {"character", 5000}}},
+                                  {"end", {{"line", 1}, {"character", 5002}}}}},
+                                {"text", std::string("\0", 1)}}})}});
+  CHECK(client.notification("textDocument/publishDiagnostics", 10s)["params"]["version"] == 2);
+  expect_probe_next(client, "the nested document");
+  client.response(client.request("shutdown", nullptr));
+  client.notify("exit", nullptr);
+  CHECK(client.wait_exit() == 0);
+}
