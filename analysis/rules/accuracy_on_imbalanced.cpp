@@ -81,7 +81,7 @@ class AccuracyOnImbalanced final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (ctx.file().is_test || ctx.file().tree == nullptr) return;
-    workflow::Facts f = workflow::facts(ctx);
+    const workflow::Facts& f = workflow::facts(ctx);
     for (Metric m : {Metric::F1, Metric::Precision, Metric::Recall, Metric::Mcc,
                      Metric::BalancedAccuracy, Metric::PrAuc, Metric::RocAuc,
                      Metric::ClassificationReport, Metric::OtherClassification})

@@ -95,7 +95,8 @@ class BceWithoutSigmoid final : public Rule {
     if (!ctx.sem().imports("torch") && !ctx.sem().imports("keras") &&
         !ctx.sem().imports("tensorflow"))
       return;
-    torchfacts::TorchFacts facts(ctx.file().tree->root(), ctx.sem());
+    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
+        [&] { return std::make_shared<torchfacts::TorchFacts>(ctx.file().tree->root(), ctx.sem()); });
     if (facts.uses_keras()) check_keras(facts, ctx);
     std::set<const void*> fixed;
     for (const auto& loss : facts.loss_calls()) {

@@ -11,7 +11,9 @@ namespace mlroast::rules {
 
 // The value node of keyword argument `name` of `call`, or a null node.
 inline syntax::Node keyword(syntax::Node call, std::string_view name, const RuleContext& ctx) {
-  for (syntax::Node a : syntax::children(call.field("arguments")))
+  syntax::Node args = call.field("arguments");
+  if (ctx.text_of(args).find(name) == std::string_view::npos) return {};  // cheap test first
+  for (syntax::Node a : syntax::children(args))
     if (a.kind() == "keyword_argument" && ctx.text_of(a.field("name")) == name)
       return a.field("value");
   return {};

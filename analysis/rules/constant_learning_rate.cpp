@@ -116,7 +116,8 @@ class ConstantLearningRate final : public Rule {
     const auto& sem = ctx.sem();
     if (!sem.imports("torch")) return;
     Node root = ctx.file().tree->root();
-    torchfacts::TorchFacts facts(root, sem);
+    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
+        [&] { return std::make_shared<torchfacts::TorchFacts>(root, sem); });
     if (facts.training_loops().empty()) return;
     for (const auto& loop : facts.training_loops())
       if (facts.object_type(loop.optimizer) == "torch.optim.LBFGS") return;

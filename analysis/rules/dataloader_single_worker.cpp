@@ -112,7 +112,8 @@ class DataloaderSingleWorker final : public Rule {
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;
     Node root = ctx.file().tree->root();
-    torchfacts::TorchFacts facts(root, ctx.sem());
+    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
+        [&] { return std::make_shared<torchfacts::TorchFacts>(root, ctx.sem()); });
     if (facts.training_loops().empty() || !mentions_cuda(ctx, facts)) return;
     Node loader;
     for (const auto& l : facts.training_loops()) {

@@ -98,7 +98,7 @@ class DefaultHyperparameters final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (ctx.file().is_test || ctx.file().tree == nullptr) return;
-    workflow::Facts f = workflow::facts(ctx);
+    const workflow::Facts& f = workflow::facts(ctx);
     if (!f.full_workflow() || f.search) return;
     for (const workflow::CallSite& c : workflow::calls(ctx)) {
       if (!tunable_family(c.qualified) || !default_constructed(c.call, ctx)) continue;

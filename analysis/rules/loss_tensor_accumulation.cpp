@@ -84,7 +84,8 @@ class LossTensorAccumulation final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;
-    torchfacts::TorchFacts facts(ctx.file().tree->root(), ctx.sem());
+    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
+        [&] { return std::make_shared<torchfacts::TorchFacts>(ctx.file().tree->root(), ctx.sem()); });
     facts_ = &facts;
     syntax::walk(ctx.file().tree->root(), [&](Node n) {
       if (n.kind() == "augmented_assignment") check_augmented(n, ctx);

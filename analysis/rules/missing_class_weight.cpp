@@ -71,7 +71,7 @@ class MissingClassWeight final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (ctx.file().is_test || ctx.file().tree == nullptr || ctx.program() == nullptr) return;
-    workflow::Facts f = workflow::facts(ctx);
+    const workflow::Facts& f = workflow::facts(ctx);
     if (f.class_weighting) return;
     for (const workflow::MetricUse& u : f.metrics)
       if (u.metric == workflow::Metric::PrAuc && u.site.kind() == "call" &&

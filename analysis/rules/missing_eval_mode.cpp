@@ -115,7 +115,8 @@ class MissingEvalMode final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;
-    torchfacts::TorchFacts facts(ctx.file().tree->root(), ctx.sem());
+    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
+        [&] { return std::make_shared<torchfacts::TorchFacts>(ctx.file().tree->root(), ctx.sem()); });
     // Calls that switch a model to evaluation mode, and back to training mode.
     std::vector<std::pair<Node, Node>> evals, trains;  // (call, constructor of the model)
     for (Node c : facts.calls()) {

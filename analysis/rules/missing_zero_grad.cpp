@@ -121,7 +121,8 @@ class MissingZeroGrad final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;
-    torchfacts::TorchFacts facts(ctx.file().tree->root(), ctx.sem());
+    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
+        [&] { return std::make_shared<torchfacts::TorchFacts>(ctx.file().tree->root(), ctx.sem()); });
     for (const auto& loop : facts.training_loops()) {
       if (facts.object_type(loop.optimizer) == "torch.optim.LBFGS") continue;
       if (resets_gradients(loop.loop, facts, loop.optimizer, 0)) continue;

@@ -94,7 +94,7 @@ class NoBaseline final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (ctx.file().is_test || ctx.file().tree == nullptr || ctx.program() == nullptr) return;
-    workflow::Facts f = workflow::facts(ctx);
+    const workflow::Facts& f = workflow::facts(ctx);
     if (!f.full_workflow() || f.dummy || names_baseline(ctx)) return;
     // The final evaluation: predictions reported through a metric outside loops (a loop is
     // usually a search or a comparison), else inside one, else any reported `.score`.

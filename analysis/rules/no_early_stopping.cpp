@@ -87,7 +87,7 @@ class NoEarlyStopping final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (ctx.file().is_test || ctx.file().tree == nullptr) return;
-    std::vector<workflow::CallSite> calls = workflow::calls(ctx);
+    const std::vector<workflow::CallSite>& calls = workflow::calls(ctx);
     bool stops_early = false, keras_early_stopping = false;
     for (const workflow::CallSite& c : calls) {
       for (std::string_view kw : {"early_stopping_rounds", "n_iter_no_change", "od_wait"})

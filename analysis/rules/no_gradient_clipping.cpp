@@ -85,7 +85,8 @@ class NoGradientClipping final : public Rule {
     bool keras = sem.imports("keras") || sem.imports("tensorflow");
     if (!torch && !keras) return;
     Node root = ctx.file().tree->root();
-    torchfacts::TorchFacts facts(root, sem);
+    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
+        [&] { return std::make_shared<torchfacts::TorchFacts>(root, sem); });
     // Any clipping in the file silences the rule.
     bool clipped = false;
     syntax::walk(root, [&](Node n) {

@@ -89,7 +89,7 @@ class RmseOnly final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (ctx.file().is_test || ctx.file().tree == nullptr) return;
-    workflow::Facts f = workflow::facts(ctx);
+    const workflow::Facts& f = workflow::facts(ctx);
     for (Metric m : {Metric::Mae, Metric::R2, Metric::OtherRegression})
       if (f.uses_metric(m)) return;
     syntax::Node site;

@@ -69,7 +69,7 @@ class RocAucWithoutPrAuc final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (ctx.file().is_test || ctx.file().tree == nullptr) return;
-    workflow::Facts f = workflow::facts(ctx);
+    const workflow::Facts& f = workflow::facts(ctx);
     if (f.imbalance_reason.empty() || f.uses_metric(Metric::PrAuc)) return;
     for (const workflow::MetricUse& u : f.metrics) {
       if (u.metric != Metric::RocAuc) continue;

@@ -8,6 +8,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <typeindex>
+#include <typeinfo>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis/finding.hpp"
@@ -61,6 +64,15 @@ class RuleContext {
   // and computes them only when the client asks for code actions; rules skip the (sometimes
   // costly) fix construction when this is false.
   bool fixes_wanted() const { return fixes_; }
+  // A whole-file fact several rules need (the workflow facts of the ML40x rules, the torch model
+  // facts of ML5xx), computed once per analysis and shared: `make` returns a std::shared_ptr<T>
+  // and runs on the first call for T only. Rules run one after another on one thread.
+  template <class T, class Make>
+  const T& shared(Make&& make) const {
+    std::shared_ptr<const void>& slot = shared_[std::type_index(typeid(T))];
+    if (!slot) slot = std::shared_ptr<const T>(make());
+    return *static_cast<const T*>(slot.get());
+  }
 
  private:
   const SourceFile& file_;
@@ -68,6 +80,7 @@ class RuleContext {
   const lineage::Program* program_;
   std::vector<Finding>& sink_;
   bool fixes_;
+  mutable std::unordered_map<std::type_index, std::shared_ptr<const void>> shared_;
 };
 
 class Rule {

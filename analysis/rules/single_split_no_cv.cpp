@@ -73,7 +73,7 @@ class SingleSplitNoCv final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (ctx.file().is_test || ctx.file().tree == nullptr || ctx.program() == nullptr) return;
-    workflow::Facts f = workflow::facts(ctx);
+    const workflow::Facts& f = workflow::facts(ctx);
     if (!f.full_workflow() || f.cross_validation || f.search || f.deep_learning) return;
     if (f.train_test_splits.size() != 1) return;
     syntax::Node split = f.train_test_splits.front();

@@ -114,7 +114,8 @@ class SoftmaxBeforeCrossEntropy final : public Rule {
         !ctx.sem().imports("tensorflow"))
       return;
     syntax::Node root = ctx.file().tree->root();
-    torchfacts::TorchFacts facts(root, ctx.sem());
+    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
+        [&] { return std::make_shared<torchfacts::TorchFacts>(root, ctx.sem()); });
     if (facts.uses_keras()) check_keras(facts, ctx);
     // A criterion object shared by several calls gets the fix once, and only when every call
     // scores log-probabilities.

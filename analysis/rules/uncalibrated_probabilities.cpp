@@ -123,7 +123,7 @@ class UncalibratedProbabilities final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (ctx.file().is_test || ctx.file().tree == nullptr || ctx.program() == nullptr) return;
-    workflow::Facts f = workflow::facts(ctx);
+    const workflow::Facts& f = workflow::facts(ctx);
     if (f.calibration) return;
     const lineage::Program& p = *ctx.program();
     syntax::Node site;
@@ -132,13 +132,14 @@ class UncalibratedProbabilities final : public Rule {
       if (site) return false;
       std::string_view k = n.kind();
       if (k != "identifier" && k != "subscript" && k != "call") return true;
+      // The value test first: it is a binary search, parent() walks down from the root.
+      if (!ensemble_proba(p.value_of(n), p)) return true;
       // Only whole expressions: skip the callee/object part of a bigger expression.
       syntax::Node parent = n.parent();
       if (parent && (parent.kind() == "attribute" ||
                      (parent.kind() == "subscript" && parent.field("value") == n) ||
                      (parent.kind() == "call" && parent.field("function") == n)))
         return true;
-      if (!ensemble_proba(p.value_of(n), p)) return true;
       std::string c = consumption(n, ctx);
       if (c.empty()) return true;
       site = n;

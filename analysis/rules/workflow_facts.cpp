@@ -61,10 +61,7 @@ bool rare_event_name(std::string_view column, bool strict) {
   return false;
 }
 
-}  // namespace
-
-std::vector<CallSite> calls(const RuleContext& ctx) {
-  std::vector<CallSite> out;
+void collect_calls(const RuleContext& ctx, std::vector<CallSite>& out) {
   syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
     if (n.kind() != "call") return true;
     CallSite c;
@@ -78,12 +75,24 @@ std::vector<CallSite> calls(const RuleContext& ctx) {
     out.push_back(std::move(c));
     return true;
   });
-  return out;
 }
+
+}  // namespace
+
+const std::vector<CallSite>& calls(const RuleContext& ctx) {
+  return ctx.shared<std::vector<CallSite>>([&] {
+    auto out = std::make_shared<std::vector<CallSite>>();
+    collect_calls(ctx, *out);
+    return out;
+  });
+}
+
 
 syntax::Node keyword_arg(syntax::Node call, std::string_view name, const RuleContext& ctx) {
   syntax::Node args = call.field("arguments");
   if (!args || args.kind() != "argument_list") return {};
+  // Cheap text test first: most calls do not spell the name at all (this runs per call and name).
+  if (ctx.text_of(args).find(name) == std::string_view::npos) return {};
   for (syntax::Node a : syntax::children(args)) {
     if (a.kind() == "keyword_argument" && ctx.text_of(a.field("name")) == name)
       return a.field("value");
@@ -208,7 +217,16 @@ std::string rare_event_target(const lineage::Value& y, bool strict) {
   return "";
 }
 
-Facts facts(const RuleContext& ctx) {
+namespace {
+Facts compute_facts(const RuleContext& ctx);
+}  // namespace
+
+const Facts& facts(const RuleContext& ctx) {
+  return ctx.shared<Facts>([&] { return std::make_shared<Facts>(compute_facts(ctx)); });
+}
+
+namespace {
+Facts compute_facts(const RuleContext& ctx) {
   Facts f;
   f.notebook_or_test = ctx.file().is_notebook || ctx.file().is_test;
   const semantic::SemanticModel& sem = ctx.sem();
@@ -332,5 +350,6 @@ Facts facts(const RuleContext& ctx) {
     f.imbalance_reason = "a `" + f.target_name + "` target";
   return f;
 }
+}  // namespace
 
 }  // namespace mlroast::rules::workflow

@@ -24,8 +24,8 @@ struct CallSite {
   syntax::Node receiver;   // for `x.m(...)`: `x`
 };
 
-// Every call in the file, in source order.
-std::vector<CallSite> calls(const RuleContext& ctx);
+// Every call in the file, in source order; computed once per analysis (RuleContext::shared).
+const std::vector<CallSite>& calls(const RuleContext& ctx);
 
 // The value node of keyword argument `name` of a call, or a null node.
 syntax::Node keyword_arg(syntax::Node call, std::string_view name, const RuleContext& ctx);
@@ -82,7 +82,8 @@ struct Facts {
   bool full_workflow() const { return trains_model && scores_model && deliverable; }
 };
 
-Facts facts(const RuleContext& ctx);
+// Computed once per analysis (RuleContext::shared) and shared by every rule that asks.
+const Facts& facts(const RuleContext& ctx);
 
 // The column of a target value (y) whose name signals an imbalanced positive class
 // ("is_fraud", "Churn", "defaulted"...), or "" when none does. With `strict`, only names of

@@ -87,7 +87,8 @@ class WrongLossForTarget final : public Rule {
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;
     Node root = ctx.file().tree->root();
-    torchfacts::TorchFacts facts(root, ctx.sem());
+    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
+        [&] { return std::make_shared<torchfacts::TorchFacts>(root, ctx.sem()); });
     facts_ = &facts;
     ctx_ = &ctx;
     collect_evidence(root);
