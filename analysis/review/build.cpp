@@ -284,6 +284,9 @@ Report build_report(const Workspace& ws, const ProjectFilter& filter) {
     if (filter && !filter(pf.path, pf.finding)) continue;
     uint32_t row = pf.path.empty() || pf.finding.range.end_byte == 0 ? 0 : pf.finding.range.start.row + 1;
     Located l{pf.path, row, std::move(pf.finding), 0, {}, {}};
+    // A project finding on a line of a notebook: that line is a line of its virtual program.
+    for (const SourceEntry& s : ws.sources)
+      if (s.path == pf.path && s.locate && row > 0) std::tie(l.cell, l.row) = s.locate(l.finding.range.start_byte);
     for (const RelatedLocation& rel : l.finding.related) {
       l.related_where.push_back(Located{pf.path, rel.range.start.row + 1, {}, 0, {}, {}}.where());
       l.related_rows.push_back(rel.range.start.row + 1);

@@ -116,7 +116,7 @@ TextRange line_range(std::string_view text, uint32_t row) {
 
 Posture gather_posture(const Workspace& ws, const std::vector<SourceSignals>& signals) {
   Posture p;
-  static const std::regex kNumbered(R"(^(\d+|step_?\d+)[_\-.].*\.py$)", std::regex::icase);
+  static const std::regex kNumbered(R"(^(\d+|step_?\d+)[_\-.].*\.(py|ipynb)$)", std::regex::icase);
   for (const std::string& f : ws.files) {
     std::string name = base_name(f);
     if (name == "uv.lock" || name == "poetry.lock" || name == "Pipfile.lock" || name == "pdm.lock" ||
@@ -137,7 +137,8 @@ Posture gather_posture(const Workspace& ws, const std::vector<SourceSignals>& si
     if (any_ext(f, {".pkl", ".pickle", ".joblib", ".pt", ".pth", ".onnx", ".safetensors", ".ckpt", ".keras"}))
       p.model_files.push_back(f);
     if (ends_with(f, ".ipynb")) p.notebooks.push_back(f);
-    if (ends_with(f, ".py") && std::regex_match(name, kNumbered) && !is_test_path(f))
+    if ((ends_with(f, ".py") || ends_with(f, ".ipynb")) && std::regex_match(name, kNumbered) &&
+        !is_test_path(f))  // numbered steps: scripts or notebooks run by hand in order
       p.numbered_scripts.push_back(f);
     if (ends_with(f, ".py") && is_test_path(f) && name != "conftest.py" && name != "__init__.py")
       p.test_files.push_back(f);
