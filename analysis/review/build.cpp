@@ -103,7 +103,12 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) {
 std::string at_row(const SourceSignals& s, std::initializer_list<std::string_view> names,
                    std::string_view label) {
   const TextRange* r = s.first_call(names);
-  return r ? std::string(label) + " :" + std::to_string(r->start.row + 1) : std::string();
+  if (r == nullptr) return {};
+  if (s.locate) {
+    auto [cell, line] = s.locate(r->start_byte);
+    return std::string(label) + " cell " + std::to_string(cell) + ":" + std::to_string(line);
+  }
+  return std::string(label) + " :" + std::to_string(r->start.row + 1);
 }
 
 std::vector<ReconItem> reconnaissance(const Workspace& ws, const Posture& p,
@@ -121,7 +126,7 @@ std::vector<ReconItem> reconnaissance(const Workspace& ws, const Posture& p,
     for (const auto& [dir, n] : folders) parts.push_back(dir + "/ (" + std::to_string(n) + ")");
     const auto scripts = std::count_if(signals.begin(), signals.end(),
                                        [](const SourceSignals& g) { return !g.is_notebook; });
-    item.lines.push_back(std::to_string(scripts) + " Python sources, " +
+    item.lines.push_back(std::to_string(scripts) + (scripts == 1 ? " Python source, " : " Python sources, ") +
                          std::to_string(p.notebooks.size()) +
                          (p.notebooks.size() == 1 ? " notebook, " : " notebooks, ") +
                          std::to_string(p.source_lines) + " lines; sources by folder: " +
@@ -154,8 +159,14 @@ std::vector<ReconItem> reconnaissance(const Workspace& ws, const Posture& p,
             at_row(s, {"pickle.dump", "joblib.dump", "torch.save", ".save_model"}, "save"),
             at_row(s, {".predict", ".predict_proba"}, "predict")})
         if (!step.empty()) steps.push_back(step);
-      std::stable_sort(steps.begin(), steps.end(), [](const std::string& a, const std::string& b) {
-        return std::stoul(a.substr(a.rfind(':') + 1)) < std::stoul(b.substr(b.rfind(':') + 1));
+      // Steps read "load :48", or "load cell 3:1" in a notebook: order by (cell, line).
+      auto position = [](const std::string& step) {
+        std::size_t cell = step.find(" cell ");
+        unsigned long c = cell == std::string::npos ? 0 : std::stoul(step.substr(cell + 6));
+        return std::make_pair(c, std::stoul(step.substr(step.rfind(':') + 1)));
+      };
+      std::stable_sort(steps.begin(), steps.end(), [&](const std::string& a, const std::string& b) {
+        return position(a) < position(b);
       });
       if (steps.size() >= 2) item.lines.push_back(s.path + ": " + join(steps, " → ") + ".");
     }

@@ -89,6 +89,7 @@ SourceSignals scan_source(const SourceEntry& source) {
   SourceSignals s;
   s.path = source.path;
   s.is_notebook = source.is_notebook;
+  s.locate = source.locate;
   s.is_test = is_test_path(source.path);
   for (char c : source.text) s.lines += c == '\n' ? 1 : 0;
   thread_local syntax::Parser parser;

@@ -6,6 +6,7 @@
 // pandas' reshaping functions. Computed from the syntax tree only; the code is never run.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <span>
@@ -28,6 +29,8 @@ struct SourceSignals {
   std::string path;
   bool is_test = false;
   bool is_notebook = false;
+  // A notebook's byte -> (1-based cell, 1-based line) map (SourceEntry::locate); empty for .py.
+  std::function<std::pair<uint32_t, uint32_t>(uint32_t byte)> locate;
   std::set<std::string> modules;              // top-level package of every import: "sklearn"
   std::map<std::string, TextRange> calls;     // callee -> first call site
   std::set<std::string> file_signature;       // the whole file's preprocessing signature
