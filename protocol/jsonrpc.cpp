@@ -150,8 +150,10 @@ void Dispatcher::handle_message(const json& message) {
       spdlog::warn("jsonrpc: dropping a response or notification: {}", why);
       return;
     }
-    const json id = message.contains("id") ? message["id"] : json();
-    invalid(is_valid_id(id) ? id : json(), why);
+    // Never copy the id before knowing it is a scalar: copying a json is recursive, and this
+    // one may be the 100,000-level value itself.
+    const auto id = message.find("id");
+    invalid(id != message.end() && is_valid_id(*id) ? *id : json(), why);
     return;
   }
   if (!message.is_object()) {

@@ -251,8 +251,15 @@ TEST_CASE("lsp: 10,000 didChange without waiting end with diagnostics for the fi
   // add up to far more than this).
   const Memory after = memory_of(client.pid());
   INFO("peak RSS before " << before.peak_kib << " KiB, after " << after.peak_kib << " KiB");
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps freed memory in its quarantine (256 MB by default) instead of reusing
+  // it, so RSS says nothing about what the server keeps; the Release build of this test checks
+  // the bound (CI runs both).
+  WARN("memory bound not checked under AddressSanitizer");
+#else
   CHECK(after.peak_kib - before.peak_kib < 64 * 1024);
   CHECK(after.current_kib - before.current_kib < 32 * 1024);
+#endif
 
   // Still serving.
   const int pull = client.request("textDocument/diagnostic", {{"textDocument", {{"uri", kUri}}}});
