@@ -2,9 +2,10 @@
 #include <set>
 #include <string>
 
+#include "analysis/rules/call_args.hpp"
 #include "analysis/rules/rule.hpp"
 #include "analysis/torch/keras_model.hpp"
-#include "analysis/torch/model_facts.hpp"
+#include "analysis/rules/torch_facts.hpp"
 
 namespace mlroast::rules {
 namespace {
@@ -72,21 +73,6 @@ constexpr RuleInfo kInfo{"ML502",
 
 using torchfacts::Activation;
 
-bool bce_compatible(syntax::Node call, const RuleContext& ctx, size_t max_positional) {
-  size_t positional = 0;
-  for (syntax::Node a : syntax::children(call.field("arguments"))) {
-    if (a.kind() == "comment") continue;
-    if (a.kind() != "keyword_argument") {
-      if (a.kind() == "list_splat" || a.kind() == "dictionary_splat") return false;
-      ++positional;
-      continue;
-    }
-    std::string_view n = ctx.text_of(a.field("name"));
-    if (n != "weight" && n != "reduction" && n != "input" && n != "target") return false;
-  }
-  return positional <= max_positional;
-}
-
 class BceWithoutSigmoid final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -95,8 +81,7 @@ class BceWithoutSigmoid final : public Rule {
     if (!ctx.sem().imports("torch") && !ctx.sem().imports("keras") &&
         !ctx.sem().imports("tensorflow"))
       return;
-    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
-        [&] { return std::make_shared<torchfacts::TorchFacts>(ctx.file().tree->root(), ctx.sem()); });
+    const torchfacts::TorchFacts& facts = torch_facts(ctx);
     if (facts.uses_keras()) check_keras(facts, ctx);
     std::set<const void*> fixed;
     for (const auto& loss : facts.loss_calls()) {
@@ -137,7 +122,8 @@ class BceWithoutSigmoid final : public Rule {
     std::string_view to = ctor ? "BCEWithLogitsLoss" : "binary_cross_entropy_with_logits";
     std::string_view text = ctx.text_of(fn);
     if (!text.ends_with(from)) return std::nullopt;
-    if (!bce_compatible(call, ctx, ctor ? 1 : 3)) return std::nullopt;
+    if (!only_known_args(call, ctor ? 1 : 3, {"weight", "reduction", "input", "target"}, ctx))
+      return std::nullopt;
     Fix fix;
     fix.title = "Use `" + std::string(to) + "` on the logits";
     fix.applicability = Applicability::Unsafe;

@@ -1,8 +1,12 @@
 // Reading a call's arguments as written: the value of a keyword argument, a positional argument,
-// and whether `**kwargs` may hide a keyword. Shared by the rules that judge a call by its keywords (ML301, ML304, ML305,
-// ML307, ML601, ML711).
+// whether `**kwargs` may hide a keyword, and whether only known arguments are passed. Shared by
+// the rules that judge a call by its arguments (ML301, ML304, ML305, ML307, ML501, ML502, ML601,
+// ML711).
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
+#include <initializer_list>
 #include <string_view>
 
 #include "analysis/rules/rule.hpp"
@@ -27,6 +31,26 @@ inline syntax::Node positional(syntax::Node call, uint32_t index) {
     if (seen++ == index) return a;
   }
   return {};
+}
+
+// True when `call` passes at most `max_positional` positional arguments, no `*`/`**` splat and
+// only keywords among `allowed`: the arguments another callable accepts unchanged (ML501's and
+// ML502's loss swaps).
+inline bool only_known_args(syntax::Node call, std::size_t max_positional,
+                            std::initializer_list<std::string_view> allowed,
+                            const RuleContext& ctx) {
+  std::size_t positional = 0;
+  for (syntax::Node a : syntax::children(call.field("arguments"))) {
+    if (a.kind() == "comment") continue;
+    if (a.kind() != "keyword_argument") {
+      if (a.kind() == "list_splat" || a.kind() == "dictionary_splat") return false;
+      ++positional;
+      continue;
+    }
+    std::string_view n = ctx.text_of(a.field("name"));
+    if (std::find(allowed.begin(), allowed.end(), n) == allowed.end()) return false;
+  }
+  return positional <= max_positional;
 }
 
 // True when `call` passes `**kwargs`, which may hold any keyword.

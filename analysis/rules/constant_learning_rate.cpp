@@ -2,7 +2,7 @@
 #include <string>
 
 #include "analysis/rules/rule.hpp"
-#include "analysis/torch/model_facts.hpp"
+#include "analysis/rules/torch_facts.hpp"
 
 namespace mlroast::rules {
 namespace {
@@ -116,8 +116,7 @@ class ConstantLearningRate final : public Rule {
     const auto& sem = ctx.sem();
     if (!sem.imports("torch")) return;
     Node root = ctx.file().tree->root();
-    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
-        [&] { return std::make_shared<torchfacts::TorchFacts>(root, sem); });
+    const torchfacts::TorchFacts& facts = torch_facts(ctx);
     if (facts.training_loops().empty()) return;
     for (const auto& loop : facts.training_loops())
       if (facts.object_type(loop.optimizer) == "torch.optim.LBFGS") return;

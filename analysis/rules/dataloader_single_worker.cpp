@@ -3,7 +3,7 @@
 #include <string>
 
 #include "analysis/rules/rule.hpp"
-#include "analysis/torch/model_facts.hpp"
+#include "analysis/rules/torch_facts.hpp"
 
 namespace mlroast::rules {
 namespace {
@@ -111,9 +111,7 @@ class DataloaderSingleWorker final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;
-    Node root = ctx.file().tree->root();
-    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
-        [&] { return std::make_shared<torchfacts::TorchFacts>(root, ctx.sem()); });
+    const torchfacts::TorchFacts& facts = torch_facts(ctx);
     if (facts.training_loops().empty() || !mentions_cuda(ctx, facts)) return;
     Node loader;
     for (const auto& l : facts.training_loops()) {

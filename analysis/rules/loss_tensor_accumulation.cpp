@@ -3,7 +3,7 @@
 #include <unordered_map>
 
 #include "analysis/rules/rule.hpp"
-#include "analysis/torch/model_facts.hpp"
+#include "analysis/rules/torch_facts.hpp"
 
 namespace mlroast::rules {
 namespace {
@@ -84,8 +84,7 @@ class LossTensorAccumulation final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;
-    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
-        [&] { return std::make_shared<torchfacts::TorchFacts>(ctx.file().tree->root(), ctx.sem()); });
+    const torchfacts::TorchFacts& facts = torch_facts(ctx);
     facts_ = &facts;
     syntax::walk(ctx.file().tree->root(), [&](Node n) {
       if (n.kind() == "augmented_assignment") check_augmented(n, ctx);

@@ -3,7 +3,7 @@
 #include <unordered_set>
 
 #include "analysis/rules/rule.hpp"
-#include "analysis/torch/model_facts.hpp"
+#include "analysis/rules/torch_facts.hpp"
 
 namespace mlroast::rules {
 namespace {
@@ -115,8 +115,7 @@ class MissingEvalMode final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;
-    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
-        [&] { return std::make_shared<torchfacts::TorchFacts>(ctx.file().tree->root(), ctx.sem()); });
+    const torchfacts::TorchFacts& facts = torch_facts(ctx);
     // Calls that switch a model to evaluation mode, and back to training mode.
     std::vector<std::pair<Node, Node>> evals, trains;  // (call, constructor of the model)
     for (Node c : facts.calls()) {

@@ -2,7 +2,7 @@
 #include <string>
 
 #include "analysis/rules/rule.hpp"
-#include "analysis/torch/model_facts.hpp"
+#include "analysis/rules/torch_facts.hpp"
 
 namespace mlroast::rules {
 namespace {
@@ -121,8 +121,7 @@ class MissingZeroGrad final : public Rule {
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;
-    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
-        [&] { return std::make_shared<torchfacts::TorchFacts>(ctx.file().tree->root(), ctx.sem()); });
+    const torchfacts::TorchFacts& facts = torch_facts(ctx);
     for (const auto& loop : facts.training_loops()) {
       if (facts.object_type(loop.optimizer) == "torch.optim.LBFGS") continue;
       if (resets_gradients(loop.loop, facts, loop.optimizer, 0)) continue;

@@ -2,7 +2,7 @@
 #include <string>
 
 #include "analysis/rules/rule.hpp"
-#include "analysis/torch/model_facts.hpp"
+#include "analysis/rules/torch_facts.hpp"
 
 namespace mlroast::rules {
 namespace {
@@ -85,8 +85,7 @@ class NoGradientClipping final : public Rule {
     bool keras = sem.imports("keras") || sem.imports("tensorflow");
     if (!torch && !keras) return;
     Node root = ctx.file().tree->root();
-    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
-        [&] { return std::make_shared<torchfacts::TorchFacts>(root, sem); });
+    const torchfacts::TorchFacts& facts = torch_facts(ctx);
     // Any clipping in the file silences the rule.
     bool clipped = false;
     syntax::walk(root, [&](Node n) {

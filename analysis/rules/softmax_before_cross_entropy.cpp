@@ -3,9 +3,10 @@
 #include <set>
 #include <string>
 
+#include "analysis/rules/call_args.hpp"
 #include "analysis/rules/rule.hpp"
 #include "analysis/torch/keras_model.hpp"
-#include "analysis/torch/model_facts.hpp"
+#include "analysis/rules/torch_facts.hpp"
 
 namespace mlroast::rules {
 namespace {
@@ -88,23 +89,6 @@ using torchfacts::Activation;
 
 std::string line_of(syntax::Node n) { return std::to_string(n.start_point().row + 1); }
 
-// The arguments of a criterion constructor / functional call that NLLLoss accepts unchanged.
-bool nll_compatible(syntax::Node call, const RuleContext& ctx, size_t max_positional) {
-  size_t positional = 0;
-  for (syntax::Node a : syntax::children(call.field("arguments"))) {
-    if (a.kind() == "comment") continue;
-    if (a.kind() != "keyword_argument") {
-      if (a.kind() == "list_splat" || a.kind() == "dictionary_splat") return false;
-      ++positional;
-      continue;
-    }
-    std::string_view n = ctx.text_of(a.field("name"));
-    if (n != "weight" && n != "ignore_index" && n != "reduction" && n != "input" && n != "target")
-      return false;
-  }
-  return positional <= max_positional;
-}
-
 class SoftmaxBeforeCrossEntropy final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -113,9 +97,7 @@ class SoftmaxBeforeCrossEntropy final : public Rule {
     if (!ctx.sem().imports("torch") && !ctx.sem().imports("keras") &&
         !ctx.sem().imports("tensorflow"))
       return;
-    syntax::Node root = ctx.file().tree->root();
-    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
-        [&] { return std::make_shared<torchfacts::TorchFacts>(root, ctx.sem()); });
+    const torchfacts::TorchFacts& facts = torch_facts(ctx);
     if (facts.uses_keras()) check_keras(facts, ctx);
     // A criterion object shared by several calls gets the fix once, and only when every call
     // scores log-probabilities.
@@ -178,7 +160,9 @@ class SoftmaxBeforeCrossEntropy final : public Rule {
       return std::nullopt;  // imported under another name
     if (fn.kind() == "identifier") return std::nullopt;  // `from torch.nn import ...`: import too
     // Constructor: weight is the only positional; functional: input, target, weight.
-    if (!nll_compatible(call, ctx, loss.ctor ? 1 : 3)) return std::nullopt;
+    if (!only_known_args(call, loss.ctor ? 1 : 3,
+                         {"weight", "ignore_index", "reduction", "input", "target"}, ctx))
+      return std::nullopt;
     Fix fix;
     fix.title = "Use `" + std::string(to) + "` on log-probabilities";
     fix.applicability = Applicability::Safe;

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "analysis/rules/rule.hpp"
-#include "analysis/torch/model_facts.hpp"
+#include "analysis/rules/torch_facts.hpp"
 
 namespace mlroast::rules {
 namespace {
@@ -87,8 +87,7 @@ class WrongLossForTarget final : public Rule {
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;
     Node root = ctx.file().tree->root();
-    const torchfacts::TorchFacts& facts = ctx.shared<torchfacts::TorchFacts>(
-        [&] { return std::make_shared<torchfacts::TorchFacts>(root, ctx.sem()); });
+    const torchfacts::TorchFacts& facts = torch_facts(ctx);
     facts_ = &facts;
     ctx_ = &ctx;
     collect_evidence(root);
