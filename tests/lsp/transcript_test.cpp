@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "support/fixable_sample.hpp"
 #include "support/lsp_client.hpp"
 
 using mlroast::test::json;
@@ -419,18 +420,6 @@ json as_changes(const json& edits) {
   return changes;
 }
 
-const std::string kFixable = R"(import json
-
-
-def load_params(path, overrides={}):
-    try:
-        with open(path) as fh:
-            params = json.load(fh)
-    except:
-        params = {}
-    params.update(overrides)
-    return params
-)";
 }  // namespace
 
 TEST_CASE("lsp: code actions offer fixes first, then suppressions; fix-all applies safe fixes",
@@ -438,7 +427,7 @@ TEST_CASE("lsp: code actions offer fixes first, then suppressions; fix-all appli
   LspClient client;
   client.initialize({"utf-16"});
   const std::string uri = "file:///tmp/mlroast-lsp/params.py";
-  open(client, uri, kFixable);
+  open(client, uri, mlroast::test::kFixableParams);
   const json diagnostics =
       client.notification("textDocument/publishDiagnostics")["params"]["diagnostics"];
   REQUIRE(diagnostics.size() == 2);
@@ -500,7 +489,7 @@ TEST_CASE("lsp: code actions use documentChanges with the version when the clien
   REQUIRE(client.response(id).contains("result"));
   client.notify("initialized", json::object());
   const std::string uri = "file:///tmp/mlroast-lsp/params.py";
-  open(client, uri, kFixable);
+  open(client, uri, mlroast::test::kFixableParams);
   const json diagnostics =
       client.notification("textDocument/publishDiagnostics")["params"]["diagnostics"];
   const int ca = client.request(

@@ -4,27 +4,13 @@
 
 #include "analysis/syntax/tree.hpp"
 #include "cli_process.hpp"
+#include "support/fixable_sample.hpp"
 
 using namespace mlroast::test;
 
-namespace {
-const std::string kParams = R"(import json
-
-
-def load_params(path, overrides={}):
-    try:
-        with open(path) as fh:
-            params = json.load(fh)
-    except:
-        params = {}
-    params.update(overrides)
-    return params
-)";
-}  // namespace
-
 TEST_CASE("check --fix applies safe fixes and reports what remains", "[cli][fix]") {
   TempDir dir;
-  write_file(dir.path() / "params.py", kParams);
+  write_file(dir.path() / "params.py", kFixableParams);
   RunResult r = run_mlroast({"check", "--fix", "--output-format", "concise", "."}, dir.path());
   CHECK(r.exit_code == 1);  // the unsafe ML703 fix was not applied
   CHECK(r.out.find("ML703") != std::string::npos);
@@ -47,18 +33,18 @@ TEST_CASE("check --fix applies safe fixes and reports what remains", "[cli][fix]
 
 TEST_CASE("check without --fix never writes", "[cli][fix]") {
   TempDir dir;
-  write_file(dir.path() / "params.py", kParams);
+  write_file(dir.path() / "params.py", kFixableParams);
   RunResult r = run_mlroast({"check", "--output-format", "concise", "."}, dir.path());
   CHECK(r.exit_code == 1);
-  CHECK(read_all(dir.path() / "params.py") == kParams);
+  CHECK(read_all(dir.path() / "params.py") == kFixableParams);
 }
 
 TEST_CASE("check --diff prints the fixes as a unified diff and writes nothing", "[cli][fix]") {
   TempDir dir;
-  write_file(dir.path() / "params.py", kParams);
+  write_file(dir.path() / "params.py", kFixableParams);
   RunResult r = run_mlroast({"check", "--diff", "--unsafe-fixes", "params.py"}, dir.path());
   CHECK(r.exit_code == 1);
-  CHECK(read_all(dir.path() / "params.py") == kParams);
+  CHECK(read_all(dir.path() / "params.py") == kFixableParams);
   CHECK(r.out ==
         "--- params.py\n"
         "+++ params.py\n"
