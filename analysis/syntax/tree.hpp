@@ -27,56 +27,98 @@ struct InputEdit {
   Point start_point, old_end_point, new_end_point;
 };
 
-// A view of one syntax node. Copyable; does not own anything. Every accessor is safe on a null
-// node (it answers 0, "" or another null node), so callers can chain field lookups freely.
+namespace detail {
+constexpr uint32_t kNoNode = 0xFFFFFFFFu;
+// One node of a FlatTree. The children of a node are contiguous: first_child .. first_child +
+// child_count - 1, so child(i), field lookups and siblings are array reads.
+struct FlatNode {
+  uint32_t start_byte = 0, end_byte = 0;
+  Point start_point, end_point;
+  uint32_t parent = kNoNode;
+  uint32_t first_child = 0;
+  uint32_t child_count = 0;
+  uint32_t named_child_count = 0;
+  uint16_t symbol = 0;  // tree-sitter's public symbol (ts_node_symbol)
+  uint8_t field = 0;    // field id of this node within its parent, 0 for none
+  uint8_t flags = 0;    // kNamed | kMissing | kHasError
+  static constexpr uint8_t kNamed = 1, kMissing = 2, kHasError = 4;
+};
+// A tree-sitter tree copied once into an array (nodes[0] is the root). tree-sitter 0.20's node
+// API recomputes positions and walks child lists on every call (field lookup, parent, child(i)
+// and the cursor were over half of the analysis); here each accessor is O(1). `ts` is a private
+// copy of the tree it was built from, used only to print S-expressions.
+struct FlatTree;
+}  // namespace detail
+
+// A view of one syntax node. Copyable; does not own anything; valid while its Tree (or a copy
+// of it) lives. Every accessor is safe on a null node (it answers 0, "" or another null node), so
+// callers can chain field lookups freely.
 class Node {
  public:
   Node() = default;
-  explicit Node(TSNode n) : n_(n) {}
+  Node(const detail::FlatTree* t, uint32_t i) : t_(t), i_(i) {}
 
-  bool is_null() const { return ts_node_is_null(n_); }
-  explicit operator bool() const { return !is_null(); }
+  bool is_null() const { return t_ == nullptr; }
+  explicit operator bool() const { return t_ != nullptr; }
   std::string_view kind() const;  // e.g. "call", "identifier"
-  uint16_t symbol() const { return is_null() ? 0 : ts_node_symbol(n_); }
-  bool is_named() const { return !is_null() && ts_node_is_named(n_); }
-  bool is_error() const;    // an ERROR node
-  bool is_missing() const { return !is_null() && ts_node_is_missing(n_); }
-  bool has_error() const { return !is_null() && ts_node_has_error(n_); }
-  uint32_t start_byte() const { return is_null() ? 0 : ts_node_start_byte(n_); }
-  uint32_t end_byte() const { return is_null() ? 0 : ts_node_end_byte(n_); }
-  Point start_point() const;
-  Point end_point() const;
-  uint32_t child_count() const { return is_null() ? 0 : ts_node_child_count(n_); }
-  uint32_t named_child_count() const { return is_null() ? 0 : ts_node_named_child_count(n_); }
-  Node child(uint32_t i) const { return is_null() ? Node() : Node(ts_node_child(n_, i)); }
-  Node named_child(uint32_t i) const {
-    return is_null() ? Node() : Node(ts_node_named_child(n_, i));
+  uint16_t symbol() const { return t_ ? at().symbol : 0; }
+  bool is_named() const { return t_ && (at().flags & detail::FlatNode::kNamed); }
+  bool is_error() const;  // an ERROR node
+  bool is_missing() const { return t_ && (at().flags & detail::FlatNode::kMissing); }
+  bool has_error() const { return t_ && (at().flags & detail::FlatNode::kHasError); }
+  uint32_t start_byte() const { return t_ ? at().start_byte : 0; }
+  uint32_t end_byte() const { return t_ ? at().end_byte : 0; }
+  Point start_point() const { return t_ ? at().start_point : Point{}; }
+  Point end_point() const { return t_ ? at().end_point : Point{}; }
+  uint32_t child_count() const { return t_ ? at().child_count : 0; }
+  uint32_t named_child_count() const { return t_ ? at().named_child_count : 0; }
+  Node child(uint32_t i) const {
+    return t_ && i < at().child_count ? Node(t_, at().first_child + i) : Node();
   }
+  Node named_child(uint32_t i) const;
   Node field(std::string_view name) const;  // child by field name, or a null Node
   std::string_view field_name_of_child(uint32_t i) const;  // "" when the child has no field
-  Node parent() const { return is_null() ? Node() : Node(ts_node_parent(n_)); }
-  Node next_named_sibling() const {
-    return is_null() ? Node() : Node(ts_node_next_named_sibling(n_));
+  Node parent() const {
+    return t_ && at().parent != detail::kNoNode ? Node(t_, at().parent) : Node();
   }
-  Node prev_named_sibling() const {
-    return is_null() ? Node() : Node(ts_node_prev_named_sibling(n_));
-  }
-  const void* id() const { return n_.id; }  // identity within one tree
-  std::string sexp() const;                 // S-expression, for tests and debugging
+  Node next_named_sibling() const;
+  Node prev_named_sibling() const;
+  const void* id() const { return t_ ? &at() : nullptr; }  // identity within one tree
+  std::string sexp() const;  // S-expression (tree-sitter's format), for tests and debugging
   // The source text of this node; `source` must be the text the tree was parsed from.
   std::string_view text(std::string_view source) const;
-  bool operator==(const Node& o) const { return n_.id == o.n_.id && n_.tree == o.n_.tree; }
-  TSNode raw() const { return n_; }
+  bool operator==(const Node& o) const { return t_ == o.t_ && (t_ == nullptr || i_ == o.i_); }
+
+  // For walk(): the flat tree and this node's index in it.
+  const detail::FlatTree* flat() const { return t_; }
+  uint32_t index() const { return i_; }
 
  private:
-  TSNode n_{};
+  const detail::FlatNode& at() const;
+  const detail::FlatTree* t_ = nullptr;
+  uint32_t i_ = 0;
 };
 
-// An owned syntax tree. Move-only; copy() makes an independent shallow copy (cheap).
+namespace detail {
+struct FlatTree {
+  std::vector<FlatNode> nodes;
+  TSTree* ts = nullptr;  // owned copy (ts_tree_copy), for sexp()
+  FlatTree() = default;
+  FlatTree(const FlatTree&) = delete;
+  FlatTree& operator=(const FlatTree&) = delete;
+  ~FlatTree();
+};
+}  // namespace detail
+
+inline const detail::FlatNode& Node::at() const { return t_->nodes[i_]; }
+
+// An owned syntax tree. Move-only; copy() makes an independent copy that shares the flat nodes
+// (cheap). edit() shifts the tree-sitter tree for an incremental reparse; the flat nodes of an
+// edited tree are rebuilt by the next root() (an edited tree is read only by its owner).
 class Tree {
  public:
   Tree() = default;
-  explicit Tree(TSTree* t) : t_(t) {}
+  explicit Tree(TSTree* t);
   bool valid() const { return t_ != nullptr; }
   Node root() const;
   void edit(const InputEdit& e);  // record an edit before reparsing with this tree as old
@@ -88,6 +130,7 @@ class Tree {
     void operator()(TSTree* t) const { ts_tree_delete(t); }
   };
   std::unique_ptr<TSTree, Deleter> t_;
+  mutable std::shared_ptr<const detail::FlatTree> flat_;
 };
 
 // A Python parser. parse() never fails on any input bytes: syntax errors become ERROR nodes.
@@ -106,8 +149,7 @@ class Parser {
   std::unique_ptr<TSParser, Deleter> p_;
 };
 
-// The children of `n` (all, or only named ones), in order. Uses a tree cursor: O(children),
-// where repeated child(i) calls cost O(i) each in tree-sitter 0.20 (quadratic on long blocks).
+// The children of `n` (all, or only named ones), in order.
 std::vector<Node> children(Node n, bool named_only = true);
 
 // The grammar's symbol id for a node kind ("call", "identifier"), 0 when the grammar has none.
@@ -118,21 +160,30 @@ uint32_t symbol_count();
 // to skip the node's children. Iterative: deep trees do not exhaust the stack.
 template <typename F>
 void walk(Node root, F&& visit) {
-  TSTreeCursor c = ts_tree_cursor_new(root.raw());
+  const detail::FlatTree* t = root.flat();
+  if (t == nullptr) return;
+  const std::vector<detail::FlatNode>& nodes = t->nodes;
+  const uint32_t top = root.index();
+  uint32_t i = top;
   bool descend = true;
   for (;;) {
     if (descend) {
-      bool into = visit(Node(ts_tree_cursor_current_node(&c)));
-      if (into && ts_tree_cursor_goto_first_child(&c)) continue;
+      const detail::FlatNode& n = nodes[i];
+      if (visit(Node(t, i)) && n.child_count > 0) {
+        i = n.first_child;
+        continue;
+      }
     }
-    if (ts_tree_cursor_goto_next_sibling(&c)) {
+    if (i == top) break;
+    const detail::FlatNode& p = nodes[nodes[i].parent];
+    if (i + 1 < p.first_child + p.child_count) {
+      ++i;
       descend = true;
       continue;
     }
     descend = false;
-    if (!ts_tree_cursor_goto_parent(&c)) break;
+    i = nodes[i].parent;
   }
-  ts_tree_cursor_delete(&c);
 }
 
 }  // namespace mlroast::syntax
