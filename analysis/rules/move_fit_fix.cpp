@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <string>
+#include <unordered_map>
 
 namespace mlroast::rules {
 
@@ -50,26 +52,56 @@ Node split_statement_after(const RuleContext& ctx, Node split, Node stmt_a) {
   return stmt_b;
 }
 
+bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
 // Start bytes of every occurrence of `name` as a whole word in `text`, attribute names
-// (`obj.name`) excepted. A text scan, not a tree walk: it runs once per fixable finding, and a
-// walk of the whole tree there made the analysis grow with findings x file size. Occurrences in
-// strings and comments count too, which only makes the fix more cautious.
-std::vector<uint32_t> uses_of(std::string_view text, std::string_view name) {
-  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+// (`obj.name`) excepted. Occurrences in strings and comments count too, which only makes the fix
+// more cautious.
+std::vector<uint32_t> scan_uses(std::string_view text, std::string_view name) {
   std::vector<uint32_t> out;
   if (name.empty()) return out;
   for (size_t at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
     char before = at == 0 ? ' ' : text[at - 1];
     size_t end = at + name.size();
-    if (ident(before) || before == '.' || (end < text.size() && ident(text[end]))) continue;
+    if (ident_char(before) || before == '.' || (end < text.size() && ident_char(text[end]))) continue;
     out.push_back(static_cast<uint32_t>(at));
   }
   return out;
 }
 
+// scan_uses() for every word of the file at once: one pass over the text per analysis, so the
+// fix checks (several per fixable finding) cost the uses of a name, not the length of the file.
+struct WordUses {
+  std::unordered_map<std::string_view, std::vector<uint32_t>> at;
+};
+
+std::vector<uint32_t> uses_of(const RuleContext& ctx, std::string_view name) {
+  bool word = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+  for (char c : name) word = word && ident_char(c);
+  if (!word) return scan_uses(ctx.text(), name);
+  const WordUses& uses = ctx.shared<WordUses>([&] {
+    auto index = std::make_shared<WordUses>();
+    std::string_view text = ctx.text();
+    for (size_t i = 0; i < text.size();) {
+      if (!ident_char(text[i])) {
+        ++i;
+        continue;
+      }
+      size_t end = i;
+      while (end < text.size() && ident_char(text[end])) ++end;
+      if (i == 0 || text[i - 1] != '.')
+        index->at[text.substr(i, end - i)].push_back(static_cast<uint32_t>(i));
+      i = end;
+    }
+    return index;
+  });
+  auto it = uses.at.find(name);
+  return it == uses.at.end() ? std::vector<uint32_t>{} : it->second;
+}
+
 // True when every use of `name` starts at one of `allowed`.
-bool only_uses(std::string_view text, std::string_view name, std::initializer_list<Node> allowed) {
-  for (uint32_t at : uses_of(text, name)) {
+bool only_uses(const RuleContext& ctx, std::string_view name, std::initializer_list<Node> allowed) {
+  for (uint32_t at : uses_of(ctx, name)) {
     bool ok = false;
     for (Node n : allowed) ok = ok || n.start_byte() == at;
     if (!ok) return false;
@@ -79,8 +111,9 @@ bool only_uses(std::string_view text, std::string_view name, std::initializer_li
 
 // True when a use of `name` between `from` and `to` (bytes) stands before `=` (not `==`, `!=`,
 // `<=`, `>=`) on its line: a reassignment.
-bool reassigned_between(std::string_view text, std::string_view name, uint32_t from, uint32_t to) {
-  for (uint32_t at : uses_of(text, name)) {
+bool reassigned_between(const RuleContext& ctx, std::string_view name, uint32_t from, uint32_t to) {
+  std::string_view text = ctx.text();
+  for (uint32_t at : uses_of(ctx, name)) {
     if (at <= from || at >= to) continue;
     size_t eq = text.find('=', at);
     size_t nl = text.find('\n', at);
@@ -128,7 +161,7 @@ std::optional<Fix> pipeline_for_cv(const RuleContext& ctx, const lineage::LearnE
   // only here: the pipeline takes an unfitted copy either way.
   Node recv = call.field("function").field("object");
   if (recv.kind() != "call") return std::nullopt;  // a named transformer may be used later
-  bool other_use = !only_uses(text, z.text(text), {z, args[1]});
+  bool other_use = !only_uses(ctx, z.text(text), {z, args[1]});
   auto lines_a = own_lines(stmt_a, text);
   if (other_use || !lines_a) return std::nullopt;
   Fix fix{"Cross-validate make_pipeline(" + e.what + ", model) on the raw data",
@@ -159,8 +192,8 @@ std::optional<Fix> resampler_pipeline_for_cv(const RuleContext& ctx, Node call, 
     return std::nullopt;
   Node recv = call.field("function").field("object");
   if (recv.kind() != "call") return std::nullopt;
-  bool other_use = !only_uses(text, outs[0].text(text), {outs[0], args[1]}) ||
-                   !only_uses(text, outs[1].text(text), {outs[1], args[2]});
+  bool other_use = !only_uses(ctx, outs[0].text(text), {outs[0], args[1]}) ||
+                   !only_uses(ctx, outs[1].text(text), {outs[1], args[2]});
   auto lines_a = own_lines(stmt_a, text);
   if (other_use || !lines_a) return std::nullopt;
   Fix fix{"Cross-validate an imblearn pipeline that resamples the training folds only",
@@ -216,8 +249,8 @@ std::optional<Fix> move_fit_after_split(const RuleContext& ctx, const lineage::L
   }
 
   // Z is used nowhere else, and nothing in between reassigns X.
-  if (!only_uses(text, z_name, {z, split_args[0]})) return std::nullopt;
-  if (reassigned_between(text, x_name, stmt_a.end_byte(), stmt_b.start_byte())) return std::nullopt;
+  if (!only_uses(ctx, z_name, {z, split_args[0]})) return std::nullopt;
+  if (reassigned_between(ctx, x_name, stmt_a.end_byte(), stmt_b.start_byte())) return std::nullopt;
 
   auto lines_a = own_lines(stmt_a, text), lines_b = own_lines(stmt_b, text);
   if (!lines_a || !lines_b) return std::nullopt;
@@ -279,7 +312,7 @@ std::optional<Fix> resample_after_split(const RuleContext& ctx, const lineage::L
   std::vector<TextEdit> renames;
   for (int k = 0; k < 2; ++k) {
     std::string_view name = outs[k].text(text);
-    for (uint32_t at : uses_of(text, name)) {
+    for (uint32_t at : uses_of(ctx, name)) {
       if (at == outs[k].start_byte()) continue;
       if (at < split.start_byte() || at >= split.end_byte()) return std::nullopt;
       renames.push_back({at, static_cast<uint32_t>(at + name.size()), std::string(ins[k].text(text))});
@@ -398,12 +431,12 @@ std::optional<Fix> normalize_after_split(const RuleContext& ctx, const lineage::
 
   // Z is used nowhere else (when Z is X itself, nowhere after this statement), and nothing in
   // between reassigns X.
-  for (uint32_t at : uses_of(text, z_name)) {
+  for (uint32_t at : uses_of(ctx, z_name)) {
     bool before = z_name == x_name && at < stmt_a.start_byte();
     bool inside = at >= stmt_a.start_byte() && at < stmt_a.end_byte();
     if (!before && !inside && at != split_args[0].start_byte()) return std::nullopt;
   }
-  if (z_name != x_name && reassigned_between(text, x_name, stmt_a.end_byte(), stmt_b.start_byte()))
+  if (z_name != x_name && reassigned_between(ctx, x_name, stmt_a.end_byte(), stmt_b.start_byte()))
     return std::nullopt;
   auto lines_a = own_lines(stmt_a, text), lines_b = own_lines(stmt_b, text);
   if (!lines_a || !lines_b) return std::nullopt;
