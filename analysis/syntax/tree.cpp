@@ -10,15 +10,13 @@ extern "C" const TSLanguage* tree_sitter_python(void);
 
 namespace mlroast::syntax {
 
-namespace {
-TSPoint to_ts(Point p) { return TSPoint{p.row, p.column}; }
-}  // namespace
-
-namespace {
-const TSLanguage* language() {
+const TSLanguage* detail::language() {
   static const TSLanguage* lang = tree_sitter_python();
   return lang;
 }
+
+namespace {
+using detail::language;
 
 // Symbol -> kind name, built once ("ERROR" for tree-sitter's error symbol).
 std::string_view kind_name(uint16_t symbol) {
@@ -49,62 +47,8 @@ TSFieldId field_id(std::string_view name) {
   return it == ids.end() ? 0 : it->second;
 }
 
-detail::FlatNode flat_node(TSNode n, uint32_t parent, TSFieldId field) {
-  detail::FlatNode f;
-  f.start_byte = ts_node_start_byte(n);
-  f.end_byte = ts_node_end_byte(n);
-  TSPoint s = ts_node_start_point(n), e = ts_node_end_point(n);
-  f.start_point = Point{s.row, s.column};
-  f.end_point = Point{e.row, e.column};
-  f.parent = parent;
-  f.symbol = ts_node_symbol(n);
-  f.field = static_cast<uint8_t>(field);
-  f.flags = static_cast<uint8_t>((ts_node_is_named(n) ? detail::FlatNode::kNamed : 0) |
-                                 (ts_node_is_missing(n) ? detail::FlatNode::kMissing : 0) |
-                                 (ts_node_has_error(n) ? detail::FlatNode::kHasError : 0));
-  return f;
-}
-
-// Copies the tree into contiguous child blocks: one cursor pass over each node's children, an
-// explicit stack (deep trees do not exhaust the C++ stack).
-std::shared_ptr<const detail::FlatTree> flatten(const TSTree* tree) {
-  static_assert(sizeof(TSFieldId) == 2);
-  auto flat = std::make_shared<detail::FlatTree>();
-  flat->ts = ts_tree_copy(tree);
-  std::vector<detail::FlatNode>& nodes = flat->nodes;
-  TSNode root = ts_tree_root_node(tree);
-  nodes.push_back(flat_node(root, detail::kNoNode, 0));
-  std::vector<std::pair<TSNode, uint32_t>> stack{{root, 0}};
-  TSTreeCursor c = ts_tree_cursor_new(root);
-  while (!stack.empty()) {
-    auto [tn, index] = stack.back();
-    stack.pop_back();
-    if (ts_node_child_count(tn) == 0) continue;
-    ts_tree_cursor_reset(&c, tn);
-    if (!ts_tree_cursor_goto_first_child(&c)) continue;
-    const auto first = static_cast<uint32_t>(nodes.size());
-    uint32_t named = 0;
-    do {
-      TSNode child = ts_tree_cursor_current_node(&c);
-      nodes.push_back(flat_node(child, index, ts_tree_cursor_current_field_id(&c)));
-      if (ts_node_is_named(child)) ++named;
-      if (ts_node_child_count(child) > 0)
-        stack.emplace_back(child, static_cast<uint32_t>(nodes.size() - 1));
-    } while (ts_tree_cursor_goto_next_sibling(&c));
-    detail::FlatNode& parent = nodes[index];
-    parent.first_child = first;
-    parent.child_count = static_cast<uint32_t>(nodes.size()) - first;
-    parent.named_child_count = named;
-  }
-  ts_tree_cursor_delete(&c);
-  nodes.shrink_to_fit();
-  return flat;
-}
 }  // namespace
 
-detail::FlatTree::~FlatTree() {
-  if (ts != nullptr) ts_tree_delete(ts);
-}
 
 std::string_view Node::kind() const { return t_ ? kind_name(at().symbol) : std::string_view{}; }
 
@@ -174,16 +118,38 @@ Node Node::prev_named_sibling() const {
   return Node();
 }
 
+namespace {
+// tree-sitter's S-expression format (ts_node_string) for a tree without errors: named nodes,
+// with the field name of each child that has one.
+void write_sexp(Node n, std::string_view field, std::string& out) {
+  if (!field.empty()) out.append(field).append(": ");
+  out.append("(").append(n.kind());
+  for (uint32_t i = 0; i < n.child_count(); ++i) {
+    Node c = n.child(i);
+    if (!c.is_named()) continue;
+    out.push_back(' ');
+    write_sexp(c, n.field_name_of_child(i), out);
+  }
+  out.push_back(')');
+}
+}  // namespace
+
 std::string Node::sexp() const {
   if (!t_) return "";
-  // The path of child indices from the root, replayed on the tree-sitter copy.
+  std::string out;
+  if (t_->ts == nullptr) {
+    write_sexp(*this, "", out);
+    return out;
+  }
+  // Parsed as a whole (it has errors): tree-sitter prints it. The path of child indices from
+  // the root, replayed on tree-sitter's tree.
   std::vector<uint32_t> path;
   for (uint32_t i = i_; t_->nodes[i].parent != detail::kNoNode; i = t_->nodes[i].parent)
     path.push_back(i - t_->nodes[t_->nodes[i].parent].first_child);
   TSNode n = ts_tree_root_node(t_->ts);
   for (auto it = path.rbegin(); it != path.rend(); ++it) n = ts_node_child(n, *it);
   char* s = ts_node_string(n);
-  std::string out(s);
+  out = s;
   std::free(s);
   return out;
 }
@@ -196,35 +162,25 @@ std::string_view Node::text(std::string_view source) const {
   return source.substr(b, e - b);
 }
 
-Tree::Tree(TSTree* t) : t_(t) {
-  if (t_) flat_ = flatten(t_.get());
-}
-
 Node Tree::root() const {
-  if (!t_) return Node();
-  if (!flat_) flat_ = flatten(t_.get());  // edited since it was built
-  return Node(flat_.get(), 0);
+  if (!flat_) return Node();
+  if (edits_.empty()) return Node(flat_.get(), 0);
+  if (!edited_) edited_ = detail::apply_edits(*flat_, edits_);
+  return Node(edited_.get(), 0);
 }
 
 void Tree::edit(const InputEdit& e) {
-  if (!t_) return;
-  TSInputEdit te{e.start_byte,          e.old_end_byte,         e.new_end_byte,
-                 to_ts(e.start_point), to_ts(e.old_end_point), to_ts(e.new_end_point)};
-  ts_tree_edit(t_.get(), &te);
-  flat_.reset();
+  if (!flat_) return;
+  edits_.push_back(e);
+  edited_.reset();
 }
 
 Tree Tree::copy() const {
-  if (!t_) return Tree();
   Tree out;
-  out.t_.reset(ts_tree_copy(t_.get()));
   out.flat_ = flat_;
+  out.edits_ = edits_;
+  out.edited_ = edited_;
   return out;
-}
-
-Parser::Parser() : p_(ts_parser_new()) {
-  if (!ts_parser_set_language(p_.get(), tree_sitter_python()))
-    throw std::runtime_error("tree-sitter-python grammar ABI is not supported by libtree-sitter");
 }
 
 uint16_t symbol_for(std::string_view kind, bool named) {
@@ -243,51 +199,6 @@ std::vector<Node> children(Node n, bool named_only) {
     if (!named_only || c.is_named()) out.push_back(c);
   }
   return out;
-}
-
-namespace {
-
-// Long runs of comment-only lines break tree-sitter 0.20.7 with this grammar: parsing time grows
-// with the square of the run inside an indented block (16,000 comments: 6 s), and beyond 65,535
-// consecutive comments it corrupts memory and aborts (upstream issue 2134). Comment-only lines
-// beyond the first kRunLimit of a run are blanked (same length, so every byte offset is
-// unchanged) in the copy handed to the parser. Such lines hold no code: nothing analysable is
-// lost, and a `# noqa` there could only apply to its own, code-free line.
-constexpr size_t kRunLimit = 1000;
-
-std::string mask_long_comment_runs(std::string_view text) {
-  std::string out;
-  size_t run = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    size_t first = pos;
-    while (first < end && (text[first] == ' ' || text[first] == '\t' || text[first] == '\r')) ++first;
-    if (first == end) {
-      // blank line: no node, the run goes on
-    } else if (text[first] == '#') {
-      if (++run > kRunLimit) {
-        if (out.empty()) out.assign(text);
-        for (size_t i = first; i < end; ++i)
-          if (out[i] != '\r') out[i] = ' ';
-      }
-    } else {
-      run = 0;
-    }
-    pos = end + 1;
-  }
-  return out;
-}
-
-}  // namespace
-
-Tree Parser::parse(std::string_view text, const Tree* old) {
-  std::string masked = mask_long_comment_runs(text);
-  std::string_view input = masked.empty() ? text : std::string_view(masked);
-  TSTree* t = ts_parser_parse_string(p_.get(), old ? old->raw() : nullptr, input.data(),
-                                     static_cast<uint32_t>(input.size()));
-  return Tree(t);
 }
 
 }  // namespace mlroast::syntax

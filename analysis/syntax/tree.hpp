@@ -1,6 +1,6 @@
-// The syntax layer: the only place that calls the tree-sitter C API. It owns RAII wrappers for
-// the parser and trees (a Tree frees its TSTree; a Node is a cheap, non-owning view that is valid
-// while its Tree lives) and the edit/reparse operations the document store needs. Nothing here
+// The syntax layer: the only place that calls the tree-sitter C API. A Parser parses Python into
+// a Tree, our own array copy of tree-sitter's nodes; a Node is a cheap, non-owning view that is
+// valid while its Tree (or a copy) lives; edit/reparse serve the document store. Nothing here
 // knows about rules or the LSP. Thread rules: a Parser is used by one thread at a time; a Tree
 // may be read from several threads but edited only by its owner.
 #pragma once
@@ -48,6 +48,7 @@ struct FlatNode {
 // and the cursor were over half of the analysis); here each accessor is O(1). `ts` is a private
 // copy of the tree it was built from, used only to print S-expressions.
 struct FlatTree;
+const TSLanguage* language();  // the Python grammar
 }  // namespace detail
 
 // A view of one syntax node. Copyable; does not own anything; valid while its Tree (or a copy
@@ -100,37 +101,53 @@ class Node {
 };
 
 namespace detail {
+// One top-level statement parsed on its own, with the comments and blank lines after it. It
+// starts a line, so its nodes' columns are the file's; bytes and rows are relative to its start.
+struct Statement {
+  std::string text;             // its bytes, to recognise it again after an edit elsewhere
+  std::vector<FlatNode> nodes;  // flattened from its own parse, laid out like FlatTree::nodes
+  uint32_t newlines = 0;        // rows it spans
+  bool has_error = false;
+};
+
 struct FlatTree {
   std::vector<FlatNode> nodes;
-  TSTree* ts = nullptr;  // owned copy (ts_tree_copy), for sexp()
+  // The statements the text was parsed as (also kept when their parse was not used, to be
+  // reused by the next parse).
+  std::vector<std::shared_ptr<const Statement>> statements;
+  // When a statement has a syntax error the text is parsed as a whole instead (tree-sitter's
+  // error recovery may span statements): this is that tree (owned), else null.
+  TSTree* ts = nullptr;
   FlatTree() = default;
   FlatTree(const FlatTree&) = delete;
   FlatTree& operator=(const FlatTree&) = delete;
   ~FlatTree();
 };
+
+// `flat` with `edits` applied to its positions, as tree-sitter's ts_tree_edit shifts them.
+std::shared_ptr<const FlatTree> apply_edits(const FlatTree& flat, const std::vector<InputEdit>& edits);
 }  // namespace detail
 
 inline const detail::FlatNode& Node::at() const { return t_->nodes[i_]; }
 
-// An owned syntax tree. Move-only; copy() makes an independent copy that shares the flat nodes
-// (cheap). edit() shifts the tree-sitter tree for an incremental reparse; the flat nodes of an
-// edited tree are rebuilt by the next root() (an edited tree is read only by its owner).
+// An owned syntax tree. Move-only; copy() is cheap (the nodes are shared, never modified).
+// edit() records an edit before an incremental reparse; root() of an edited tree shows the
+// positions shifted as tree-sitter would (for tests; the parser reads the recorded edits).
 class Tree {
  public:
   Tree() = default;
-  explicit Tree(TSTree* t);
-  bool valid() const { return t_ != nullptr; }
+  Tree(Tree&&) noexcept = default;
+  Tree& operator=(Tree&&) noexcept = default;
+  bool valid() const { return flat_ != nullptr; }
   Node root() const;
   void edit(const InputEdit& e);  // record an edit before reparsing with this tree as old
   Tree copy() const;
-  TSTree* raw() const { return t_.get(); }
 
  private:
-  struct Deleter {
-    void operator()(TSTree* t) const { ts_tree_delete(t); }
-  };
-  std::unique_ptr<TSTree, Deleter> t_;
-  mutable std::shared_ptr<const detail::FlatTree> flat_;
+  friend class Parser;
+  std::shared_ptr<const detail::FlatTree> flat_;
+  std::vector<InputEdit> edits_;                          // recorded since the parse
+  mutable std::shared_ptr<const detail::FlatTree> edited_;  // flat_ with edits_ applied
 };
 
 // A Python parser. parse() never fails on any input bytes: syntax errors become ERROR nodes.
@@ -139,7 +156,11 @@ class Parser {
   Parser();
   Parser(Parser&&) noexcept = default;
   Parser& operator=(Parser&&) noexcept = default;
-  // Parses `text`; when `old` is given (already edit()ed), reuses its unchanged subtrees.
+  // Parses `text` one top-level statement at a time (syntax::statement_starts), then copies the
+  // statements' nodes under one module node: the same tree as one parse of the text, which a
+  // test checks node by node. With `old`, statements whose text is unchanged are reused, so a
+  // keystroke reparses one statement. When a statement has a syntax error, the text is parsed as
+  // a whole (incrementally from `old` when it was parsed that way too).
   Tree parse(std::string_view text, const Tree* old = nullptr);
 
  private:

@@ -3,6 +3,7 @@
 // fixture, example script and a set of broken inputs is compared accessor by accessor.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -92,13 +93,26 @@ size_t compare(TSNode ts, Node flat, const std::string& where) {
   return count;
 }
 
+// Parses `text` with our Parser (statement by statement) and with one tree-sitter parse of the
+// whole text, and compares the two trees node by node and as S-expressions.
 size_t compare_text(const std::string& text, const std::string& where) {
   Parser p;
   auto tree = p.parse(text);
   REQUIRE(tree.valid());
-  size_t n = compare(ts_tree_root_node(tree.raw()), tree.root(), where);
-  // A copy shares the flat nodes; an edited tree rebuilds them from the edited tree-sitter tree.
-  auto copy = tree.copy();
+  TSParser* whole = ts_parser_new();
+  ts_parser_set_language(whole, tree_sitter_python());
+  TSTree* reference = ts_parser_parse_string(whole, nullptr, text.data(), static_cast<uint32_t>(text.size()));
+  TSNode root = ts_tree_root_node(reference);
+  size_t n = compare(root, tree.root(), where);
+  char* sexp = ts_node_string(root);
+  {
+    INFO(where);
+    CHECK(tree.root().sexp() == std::string(sexp));
+  }
+  std::free(sexp);
+  ts_tree_delete(reference);
+  ts_parser_delete(whole);
+  auto copy = tree.copy();  // a copy shares the nodes
   REQUIRE(copy.root() == tree.root());
   return n;
 }

@@ -1,0 +1,268 @@
+// Parsing into a flat Tree: one top-level statement at a time, reusing unchanged statements, and
+// one parse of the whole text when a statement has a syntax error.
+#include <cstring>
+#include <stdexcept>
+#include <unordered_map>
+#include <utility>
+
+#include "analysis/syntax/statements.hpp"
+#include "analysis/syntax/tree.hpp"
+
+extern "C" const TSLanguage* tree_sitter_python(void);
+
+namespace mlroast::syntax {
+
+namespace {
+
+using detail::FlatNode;
+using detail::FlatTree;
+using detail::Statement;
+
+void edit_ts(TSTree* tree, const InputEdit& e) {
+  TSInputEdit te{e.start_byte,
+                 e.old_end_byte,
+                 e.new_end_byte,
+                 {e.start_point.row, e.start_point.column},
+                 {e.old_end_point.row, e.old_end_point.column},
+                 {e.new_end_point.row, e.new_end_point.column}};
+  ts_tree_edit(tree, &te);
+}
+
+FlatNode flat_node(TSNode n, uint32_t parent, TSFieldId field) {
+  FlatNode f;
+  f.start_byte = ts_node_start_byte(n);
+  f.end_byte = ts_node_end_byte(n);
+  TSPoint s = ts_node_start_point(n), e = ts_node_end_point(n);
+  f.start_point = Point{s.row, s.column};
+  f.end_point = Point{e.row, e.column};
+  f.parent = parent;
+  f.symbol = ts_node_symbol(n);
+  f.field = static_cast<uint8_t>(field);
+  f.flags = static_cast<uint8_t>((ts_node_is_named(n) ? FlatNode::kNamed : 0) |
+                                 (ts_node_is_missing(n) ? FlatNode::kMissing : 0) |
+                                 (ts_node_has_error(n) ? FlatNode::kHasError : 0));
+  return f;
+}
+
+// Copies tree-sitter's tree into contiguous child blocks (nodes[0] is the root, its children
+// are nodes[1..]): one cursor pass over each node's children, an explicit stack (deep trees do
+// not exhaust the C++ stack).
+std::vector<FlatNode> flatten(const TSTree* tree) {
+  static_assert(sizeof(TSFieldId) == 2);
+  std::vector<FlatNode> nodes;
+  TSNode root = ts_tree_root_node(tree);
+  nodes.push_back(flat_node(root, detail::kNoNode, 0));
+  std::vector<std::pair<TSNode, uint32_t>> stack{{root, 0}};
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  while (!stack.empty()) {
+    auto [tn, index] = stack.back();
+    stack.pop_back();
+    if (ts_node_child_count(tn) == 0) continue;
+    ts_tree_cursor_reset(&c, tn);
+    if (!ts_tree_cursor_goto_first_child(&c)) continue;
+    const auto first = static_cast<uint32_t>(nodes.size());
+    uint32_t named = 0;
+    do {
+      TSNode child = ts_tree_cursor_current_node(&c);
+      nodes.push_back(flat_node(child, index, ts_tree_cursor_current_field_id(&c)));
+      if (ts_node_is_named(child)) ++named;
+      if (ts_node_child_count(child) > 0)
+        stack.emplace_back(child, static_cast<uint32_t>(nodes.size() - 1));
+    } while (ts_tree_cursor_goto_next_sibling(&c));
+    FlatNode& parent = nodes[index];
+    parent.first_child = first;
+    parent.child_count = static_cast<uint32_t>(nodes.size()) - first;
+    parent.named_child_count = named;
+  }
+  ts_tree_cursor_delete(&c);
+  nodes.shrink_to_fit();
+  return nodes;
+}
+
+
+// Long runs of comment-only lines break tree-sitter 0.20.7 with this grammar: parsing time grows
+// with the square of the run inside an indented block (16,000 comments: 6 s), and beyond 65,535
+// consecutive comments it corrupts memory and aborts (upstream issue 2134). Comment-only lines
+// beyond the first kRunLimit of a run are blanked (same length, so every byte offset is
+// unchanged) in the copy handed to the parser. Such lines hold no code: nothing analysable is
+// lost, and a `# noqa` there could only apply to its own, code-free line.
+constexpr size_t kRunLimit = 1000;
+
+std::string mask_long_comment_runs(std::string_view text) {
+  std::string out;
+  size_t run = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    size_t first = pos;
+    while (first < end && (text[first] == ' ' || text[first] == '\t' || text[first] == '\r')) ++first;
+    if (first == end) {
+      // blank line: no node, the run goes on
+    } else if (text[first] == '#') {
+      if (++run > kRunLimit) {
+        if (out.empty()) out.assign(text);
+        for (size_t i = first; i < end; ++i)
+          if (out[i] != '\r') out[i] = ' ';
+      }
+    } else {
+      run = 0;
+    }
+    pos = end + 1;
+  }
+  return out;
+}
+
+std::shared_ptr<const Statement> parse_statement(TSParser* parser, std::string_view text) {
+  auto s = std::make_shared<Statement>();
+  s->text.assign(text);
+  for (char c : text) s->newlines += c == '\n';
+  TSTree* t = ts_parser_parse_string(parser, nullptr, text.data(), static_cast<uint32_t>(text.size()));
+  if (t == nullptr) {
+    s->has_error = true;
+    return s;
+  }
+  s->nodes = flatten(t);
+  s->has_error = ts_node_has_error(ts_tree_root_node(t));
+  ts_tree_delete(t);
+  return s;
+}
+
+// The statements' nodes under one module node. Layout: [0] the module, [1..M] every
+// statement's top-level nodes in order, then each statement's deeper nodes. A statement's own
+// module node maps to [0]; bytes and rows move by where the statement starts.
+void stitch(FlatTree& flat) {
+  uint32_t top_count = 0, named = 0, deep_count = 0;
+  for (const auto& s : flat.statements) {
+    top_count += s->nodes[0].child_count;
+    named += s->nodes[0].named_child_count;
+    deep_count += static_cast<uint32_t>(s->nodes.size()) - 1 - s->nodes[0].child_count;
+  }
+  std::vector<FlatNode>& nodes = flat.nodes;
+  nodes.resize(1 + top_count + deep_count);
+  uint32_t top = 1, deep = 1 + top_count, byte = 0, row = 0;
+  for (const auto& s : flat.statements) {
+    const uint32_t m = s->nodes[0].child_count;
+    const auto map = [&](uint32_t local) {
+      return local == 0 ? 0 : local <= m ? top + local - 1 : deep + local - 1 - m;
+    };
+    const auto move = [&](FlatNode& n) {
+      n.start_byte += byte;
+      n.end_byte += byte;
+      n.start_point.row += row;
+      n.end_point.row += row;
+    };
+    for (uint32_t local = 1; local < s->nodes.size(); ++local) {
+      FlatNode n = s->nodes[local];
+      move(n);
+      n.parent = map(n.parent);
+      if (n.child_count > 0) n.first_child = map(n.first_child);
+      nodes[map(local)] = n;
+    }
+    top += m;
+    deep += static_cast<uint32_t>(s->nodes.size()) - 1 - m;
+    byte += static_cast<uint32_t>(s->text.size());
+    row += s->newlines;
+  }
+  // The module spans what the statements' modules span: from the first token to the end.
+  FlatNode root = flat.statements.front()->nodes[0];
+  FlatNode last = flat.statements.back()->nodes[0];
+  byte -= static_cast<uint32_t>(flat.statements.back()->text.size());
+  row -= flat.statements.back()->newlines;
+  root.end_byte = last.end_byte + byte;
+  root.end_point = Point{last.end_point.row + row, last.end_point.column};
+  root.first_child = 1;
+  root.child_count = top_count;
+  root.named_child_count = named;
+  nodes[0] = root;
+}
+
+}  // namespace
+
+detail::FlatTree::~FlatTree() {
+  if (ts != nullptr) ts_tree_delete(ts);
+}
+
+Parser::Parser() : p_(ts_parser_new()) {
+  if (!ts_parser_set_language(p_.get(), tree_sitter_python()))
+    throw std::runtime_error("tree-sitter-python grammar ABI is not supported by libtree-sitter");
+}
+
+Tree Parser::parse(std::string_view text, const Tree* old) {
+  std::string masked = mask_long_comment_runs(text);
+  std::string_view input = masked.empty() ? text : std::string_view(masked);
+
+  std::unordered_map<std::string_view, std::shared_ptr<const Statement>> known;
+  if (old != nullptr && old->flat_ != nullptr)
+    for (const auto& s : old->flat_->statements) known.emplace(s->text, s);
+
+  auto flat = std::make_shared<FlatTree>();
+  const std::vector<uint32_t> starts = statement_starts(input);
+  bool error = false;
+  for (size_t k = 0; k < starts.size(); ++k) {
+    size_t end = k + 1 < starts.size() ? starts[k + 1] : input.size();
+    std::string_view piece = input.substr(starts[k], end - starts[k]);
+    auto it = known.find(piece);
+    flat->statements.push_back(it != known.end() ? it->second : parse_statement(p_.get(), piece));
+    error = error || flat->statements.back()->has_error;
+  }
+
+  if (!error) {
+    stitch(*flat);
+  } else {
+    // Parsed as a whole, incrementally from `old` when it was parsed as a whole too.
+    TSTree* previous = nullptr;
+    if (old != nullptr && old->flat_ != nullptr && old->flat_->ts != nullptr) {
+      previous = ts_tree_copy(old->flat_->ts);
+      for (const InputEdit& e : old->edits_) edit_ts(previous, e);
+    }
+    flat->ts = ts_parser_parse_string(p_.get(), previous, input.data(),
+                                      static_cast<uint32_t>(input.size()));
+    if (previous != nullptr) ts_tree_delete(previous);
+    if (flat->ts == nullptr) return Tree();
+    flat->nodes = flatten(flat->ts);
+  }
+  Tree out;
+  out.flat_ = std::move(flat);
+  return out;
+}
+
+namespace detail {
+
+namespace {
+// A position after `e`, as ts_tree_edit moves it: behind the edit it shifts with the edit's
+// end; inside the replaced range it moves to the end of the inserted text.
+void shift(uint32_t& byte, Point& point, const InputEdit& e) {
+  if (byte >= e.old_end_byte) {
+    byte = byte - e.old_end_byte + e.new_end_byte;
+    if (point.row == e.old_end_point.row)
+      point = Point{e.new_end_point.row, e.new_end_point.column + point.column - e.old_end_point.column};
+    else
+      point.row = point.row - e.old_end_point.row + e.new_end_point.row;
+  } else if (byte > e.start_byte) {
+    byte = e.new_end_byte;
+    point = e.new_end_point;
+  }
+}
+}  // namespace
+
+std::shared_ptr<const FlatTree> apply_edits(const FlatTree& flat, const std::vector<InputEdit>& edits) {
+  auto out = std::make_shared<FlatTree>();
+  if (flat.ts != nullptr) {
+    out->ts = ts_tree_copy(flat.ts);
+    for (const InputEdit& e : edits) edit_ts(out->ts, e);
+    out->nodes = flatten(out->ts);
+    return out;
+  }
+  out->nodes = flat.nodes;
+  for (const InputEdit& e : edits)
+    for (FlatNode& n : out->nodes) {
+      shift(n.start_byte, n.start_point, e);
+      shift(n.end_byte, n.end_point, e);
+    }
+  return out;
+}
+
+}  // namespace detail
+
+}  // namespace mlroast::syntax

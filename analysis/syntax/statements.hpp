@@ -1,0 +1,19 @@
+// Where the top-level statements of a Python text begin, found by a light scan (brackets,
+// strings, comments, backslash continuations, decorators and else/elif/except/finally), never by
+// parsing. The parser uses it to parse a file one top-level statement at a time and to reparse
+// only the statements an edit changed. A start it gets wrong (exotic f-string nesting) leaves a
+// statement with a syntax error, and the parser then falls back to one parse of the whole text.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace mlroast::syntax {
+
+// Byte offsets of the line starts that begin a new top-level statement; the first is always 0
+// (comments and blank lines before the first statement belong to it; those after a statement
+// belong to that statement).
+std::vector<uint32_t> statement_starts(std::string_view text);
+
+}  // namespace mlroast::syntax
