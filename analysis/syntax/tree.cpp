@@ -15,11 +15,7 @@ const TSLanguage* detail::language() {
   return lang;
 }
 
-namespace {
-using detail::language;
-
-// Symbol -> kind name, built once ("ERROR" for tree-sitter's error symbol).
-std::string_view kind_name(uint16_t symbol) {
+const detail::KindNames& detail::kind_names() {
   static const std::vector<std::string_view> names = [] {
     std::vector<std::string_view> v(ts_language_symbol_count(language()));
     for (uint32_t s = 0; s < v.size(); ++s) {
@@ -28,9 +24,12 @@ std::string_view kind_name(uint16_t symbol) {
     }
     return v;
   }();
-  if (symbol < names.size()) return names[symbol];
-  return symbol == static_cast<uint16_t>(-1) ? std::string_view("ERROR") : std::string_view{};
+  static const KindNames table{names.data(), static_cast<uint32_t>(names.size())};
+  return table;
 }
+
+namespace {
+using detail::language;
 
 // Field name -> id, built once.
 TSFieldId field_id(std::string_view name) {
@@ -50,7 +49,6 @@ TSFieldId field_id(std::string_view name) {
 }  // namespace
 
 
-std::string_view Node::kind() const { return t_ ? kind_name(at().symbol) : std::string_view{}; }
 
 bool Node::is_error() const { return t_ && at().symbol == static_cast<uint16_t>(-1); }
 
@@ -70,16 +68,15 @@ namespace {
 TSFieldId cached_field_id(std::string_view name) {
   struct Slot {
     const char* data = nullptr;
-    size_t size = 0;
     TSFieldId id = 0;
+    std::string_view grammar_name;  // the grammar's spelling of field `id`
   };
   thread_local Slot cache[64];
   Slot& slot = cache[(reinterpret_cast<uintptr_t>(name.data()) >> 3) & 63];
-  if (slot.data == name.data() && slot.size == name.size() &&
-      std::string_view(ts_language_field_name_for_id(language(), slot.id)) == name)
-    return slot.id;
+  if (slot.data == name.data() && slot.grammar_name == name) return slot.id;
   const TSFieldId id = field_id(name);
-  if (id != 0) slot = Slot{name.data(), name.size(), id};
+  if (id != 0)
+    slot = Slot{name.data(), id, std::string_view(ts_language_field_name_for_id(language(), id))};
   return id;
 }
 }  // namespace

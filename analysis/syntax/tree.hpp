@@ -49,6 +49,12 @@ struct FlatNode {
 // copy of the tree it was built from, used only to print S-expressions.
 struct FlatTree;
 const TSLanguage* language();  // the Python grammar
+// Kind names by symbol (tree-sitter's error symbol excepted), built once.
+struct KindNames {
+  const std::string_view* names;
+  uint32_t count;
+};
+const KindNames& kind_names();
 }  // namespace detail
 
 // A view of one syntax node. Copyable; does not own anything; valid while its Tree (or a copy
@@ -61,7 +67,12 @@ class Node {
 
   bool is_null() const { return t_ == nullptr; }
   explicit operator bool() const { return t_ != nullptr; }
-  std::string_view kind() const;  // e.g. "call", "identifier"
+  std::string_view kind() const {  // e.g. "call", "identifier"; inline: the hottest accessor
+    if (!t_) return {};
+    static const detail::KindNames& k = detail::kind_names();
+    const uint16_t s = at().symbol;
+    return s < k.count ? k.names[s] : s == 0xFFFF ? std::string_view("ERROR") : std::string_view{};
+  }
   uint16_t symbol() const { return t_ ? at().symbol : 0; }
   bool is_named() const { return t_ && (at().flags & detail::FlatNode::kNamed); }
   bool is_error() const;  // an ERROR node
