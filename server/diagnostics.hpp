@@ -14,11 +14,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "analysis/config/selection.hpp"
+#include "analysis/syntax/tree.hpp"
 #include "protocol/jsonrpc.hpp"
 #include "protocol/lsp_types.hpp"
 #include "protocol/position_encoding.hpp"
@@ -37,10 +39,13 @@ std::vector<protocol::Diagnostic> diagnose(const DocumentSnapshot& snapshot,
 // Analyses a notebook as one program and converts its findings to LSP diagnostics of the cells
 // they fall in: one entry per cell of the snapshot (in order, an empty list for a cell without
 // findings). Related locations may point into other cells; a fix is carried only when all its
-// edits fall in the diagnostic's own cell. Pure; any thread.
+// edits fall in the diagnostic's own cell. `previous`: the notebook's tree from its last
+// analysis, whose unchanged statements are reused; `tree`, when given, receives this program's.
+// Pure; any thread.
 std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> diagnose_notebook(
     const NotebookSnapshot& snapshot, const RuleSelection& selection,
-    protocol::PositionEncoding encoding);
+    protocol::PositionEncoding encoding, const syntax::Tree* previous = nullptr,
+    syntax::Tree* tree = nullptr);
 
 // `{"kind": "full", "items": [...]}`, the answer to textDocument/diagnostic.
 protocol::json full_report(const std::vector<protocol::Diagnostic>& items);
@@ -116,6 +121,8 @@ class DiagnosticsEngine {
     std::uint64_t scheduled = 0;
     std::unordered_map<std::string, std::vector<protocol::Diagnostic>> items;  // by cell URI
     std::vector<std::pair<protocol::json, std::string>> waiting;  // (request id, cell URI)
+    // The tree of the last program analysed, for the next analysis to reuse its statements.
+    std::shared_ptr<const syntax::Tree> tree;
   };
 
   void schedule(const std::string& uri, std::chrono::milliseconds delay);
@@ -123,7 +130,8 @@ class DiagnosticsEngine {
   Scheduler::Work prepare_notebook(const std::string& uri);
   void notebook_completed(const std::string& uri, std::uint64_t revision,
                           std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> items,
-                          std::unordered_map<std::string, std::int32_t> versions);
+                          std::unordered_map<std::string, std::int32_t> versions,
+                          std::shared_ptr<const syntax::Tree> tree);
   void clear_cell(const std::string& cell_uri);
   protocol::HandlerResult pull_cell(const std::string& notebook_uri, const std::string& cell_uri,
                                     const protocol::json& request_id);

@@ -84,12 +84,14 @@ const Document* DocumentStore::change(
   if (version <= doc.version) {
     spdlog::debug("store: {} version {} does not follow {}", uri, version, doc.version);
   }
+  const syntax::Tree before = doc.tree.copy();  // no edits recorded: its statements only
   bool reusable_tree = true;
   for (const auto& change : changes) {
     if (!apply(doc, change)) reusable_tree = false;
   }
-  // After a whole-text replacement the edits recorded on the old tree describe nothing useful.
-  doc.tree = reusable_tree ? parser_.parse(doc.text, &doc.tree) : parser_.parse(doc.text);
+  // After a whole-text replacement the edits recorded on the old tree describe nothing useful,
+  // but its unchanged statements can still be reused (clients that sync the full text).
+  doc.tree = parser_.parse(doc.text, reusable_tree ? &doc.tree : &before);
   doc.version = version;
   doc.generation = next_generation_++;
   return &doc;

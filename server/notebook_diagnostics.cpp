@@ -34,8 +34,9 @@ notebook::Notebook to_notebook(const NotebookSnapshot& snapshot) {
 
 std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> diagnose_notebook(
     const NotebookSnapshot& snapshot, const RuleSelection& selection,
-    protocol::PositionEncoding encoding) {
-  const notebook::VirtualProgram program(to_notebook(snapshot));
+    protocol::PositionEncoding encoding, const syntax::Tree* previous, syntax::Tree* tree) {
+  const notebook::VirtualProgram program(to_notebook(snapshot), previous);
+  if (tree != nullptr) *tree = program.tree().copy();
   const std::vector<Finding> findings = notebook::analyze_program(snapshot.path, program, selection);
   std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> out;
   std::vector<protocol::LineIndex> indexes;
@@ -132,14 +133,17 @@ Scheduler::Work DiagnosticsEngine::prepare_notebook(const std::string& uri) {
   if (state.analysed == snapshot->revision || state.scheduled == snapshot->revision) return {};
   state.scheduled = snapshot->revision;
   auto shared = std::make_shared<const NotebookSnapshot>(std::move(*snapshot));
-  return [this, shared, selection = selection_, encoding = documents_.encoding()] {
+  return [this, shared, selection = selection_, encoding = documents_.encoding(),
+          previous = state.tree] {
     try {
-      auto items = diagnose_notebook(*shared, selection, encoding);
+      auto tree = std::make_shared<syntax::Tree>();
+      auto items = diagnose_notebook(*shared, selection, encoding, previous.get(), tree.get());
       std::unordered_map<std::string, std::int32_t> versions;
       for (const auto& c : shared->cells) versions[c.uri] = c.version;
       return Scheduler::Continuation([this, shared, items = std::move(items),
-                                      versions = std::move(versions)]() mutable {
-        notebook_completed(shared->uri, shared->revision, std::move(items), std::move(versions));
+                                      versions = std::move(versions), tree]() mutable {
+        notebook_completed(shared->uri, shared->revision, std::move(items), std::move(versions),
+                           std::move(tree));
       });
     } catch (const std::exception& e) {
       std::string why = e.what();
@@ -159,7 +163,8 @@ Scheduler::Work DiagnosticsEngine::prepare_notebook(const std::string& uri) {
 void DiagnosticsEngine::notebook_completed(
     const std::string& uri, std::uint64_t revision,
     std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> items,
-    std::unordered_map<std::string, std::int32_t> versions) {
+    std::unordered_map<std::string, std::int32_t> versions,
+    std::shared_ptr<const syntax::Tree> tree) {
   const NotebookDocument* doc = notebooks_.find(uri);
   if (shut_down_ || doc == nullptr || doc->revision != revision) {
     spdlog::debug("diagnostics: dropping stale result for notebook {}", uri);
@@ -167,6 +172,7 @@ void DiagnosticsEngine::notebook_completed(
   }
   auto& state = notebook_states_[uri];
   state.analysed = revision;
+  state.tree = std::move(tree);
   state.items.clear();
   for (auto& [cell, diagnostics] : items) {
     if (push_)

@@ -7,7 +7,7 @@
 
 namespace mlroast::notebook {
 
-VirtualProgram::VirtualProgram(const Notebook& notebook) {
+VirtualProgram::VirtualProgram(const Notebook& notebook, const syntax::Tree* previous) {
   thread_local syntax::Parser parser;
   struct Candidate {
     std::uint32_t cell = 0;
@@ -49,7 +49,7 @@ VirtualProgram::VirtualProgram(const Notebook& notebook) {
       row += static_cast<std::uint32_t>(std::count(c.masked.text.begin(), c.masked.text.end(), '\n')) + 1;
       segments_.push_back(std::move(seg));
     }
-    tree_ = parser.parse(text_);
+    tree_ = parser.parse(text_, previous);
   };
   build();
   // A syntax error that stays inside its cell is analysed like an error in a .py file (tree-sitter

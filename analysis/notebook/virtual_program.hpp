@@ -47,7 +47,9 @@ struct CellPosition {
 
 class VirtualProgram {
  public:
-  explicit VirtualProgram(const Notebook& notebook);
+  // `previous`: the tree of an earlier program of the same notebook, whose unchanged statements
+  // are reused (a cell edit reparses the statements it touched).
+  explicit VirtualProgram(const Notebook& notebook, const syntax::Tree* previous = nullptr);
 
   const std::string& text() const { return text_; }
   // The syntax tree of text(), parsed once when the program was built.

@@ -212,7 +212,9 @@ Tree Parser::parse(std::string_view text, const Tree* old) {
   } else {
     // Parsed as a whole, incrementally from `old` when it was parsed as a whole too.
     TSTree* previous = nullptr;
-    if (old != nullptr && old->flat_ != nullptr && old->flat_->ts != nullptr) {
+    // Only from a tree whose recorded edits say how it became `text`: an old tree passed for its
+    // statements alone (no edits recorded) may have been parsed from anything.
+    if (old != nullptr && old->flat_ != nullptr && old->flat_->ts != nullptr && !old->edits_.empty()) {
       previous = ts_tree_copy(old->flat_->ts);
       for (const InputEdit& e : old->edits_) edit_ts(previous, e);
     }

@@ -170,8 +170,9 @@ class Parser {
   // Parses `text` one top-level statement at a time (syntax::statement_starts), then copies the
   // statements' nodes under one module node: the same tree as one parse of the text, which a
   // test checks node by node. With `old`, statements whose text is unchanged are reused, so a
-  // keystroke reparses one statement. When a statement has a syntax error, the text is parsed as
-  // a whole (incrementally from `old` when it was parsed that way too).
+  // keystroke reparses one statement; `old` may come from any text. When a statement has a
+  // syntax error, the text is parsed as a whole: incrementally when `old` was parsed that way too
+  // and its recorded edits (edit()) turn its text into `text`, which the caller must ensure.
   Tree parse(std::string_view text, const Tree* old = nullptr);
 
  private:

@@ -2,6 +2,9 @@
 // are not analysed left out (and said why), and fixed sources spliced back into the JSON text.
 #include <catch2/catch.hpp>
 
+#include <memory>
+#include <vector>
+
 #include "analysis/notebook/analyze.hpp"
 #include "analysis/notebook/reader.hpp"
 #include "analysis/notebook/virtual_program.hpp"
@@ -220,4 +223,33 @@ TEST_CASE("split_lines keeps each line's newline", "[notebook][writer]") {
   CHECK(split_lines("a\nb\n") == std::vector<std::string>{"a\n", "b\n"});
   CHECK(split_lines("a\n\nb") == std::vector<std::string>{"a\n", "\n", "b"});
   CHECK(split_lines("").empty());
+}
+
+TEST_CASE("a program built from the previous program's tree equals one built from scratch",
+          "[notebook][program]") {
+  Notebook nb;
+  nb.cells = {code("import pandas as pd\nfrom sklearn.preprocessing import StandardScaler", 1),
+              code("df = pd.read_csv('churn.csv')\nX = df.drop(columns=['churn'])", 2),
+              code("X = StandardScaler().fit_transform(X)", 3)};
+  VirtualProgram first(nb);
+  // An edit inside one cell, a cell that breaks (the whole program is then parsed at once), the
+  // repair, and a cell inserted in the middle: each built from the previous tree.
+  std::vector<std::pair<std::uint32_t, std::string>> steps{
+      {1, "df = pd.read_csv('churn_2024.csv')\nX = df.drop(columns=['churn'])"},
+      {2, "X = StandardScaler().fit_transform(X"},
+      {2, "X = StandardScaler().fit_transform(X)\nprint(X.shape)"}};
+  const mlroast::syntax::Tree* previous = &first.tree();
+  std::vector<std::unique_ptr<VirtualProgram>> programs;
+  for (const auto& [cell, source] : steps) {
+    nb.cells[cell].source = source;
+    programs.push_back(std::make_unique<VirtualProgram>(nb, previous));
+    VirtualProgram fresh(nb);
+    CHECK(programs.back()->text() == fresh.text());
+    CHECK(programs.back()->tree().root().sexp() == fresh.tree().root().sexp());
+    previous = &programs.back()->tree();
+  }
+  nb.cells.insert(nb.cells.begin() + 1, code("df = df.dropna()", 4));
+  VirtualProgram inserted(nb, previous), fresh(nb);
+  CHECK(inserted.tree().root().sexp() == fresh.tree().root().sexp());
+  CHECK(inserted.tree().root().end_byte() == fresh.tree().root().end_byte());
 }
