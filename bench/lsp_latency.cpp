@@ -714,7 +714,8 @@ void breakdown(const std::string& text, const std::vector<Edit>& edits, int coun
     file.text = snapshot->text;
     file.tree = &snapshot->tree;
     t0 = Clock::now();
-    const auto findings = mlroast::analyze(file, selection);
+    // As the server analyses a keystroke: without quick fixes (code actions compute them).
+    const auto findings = mlroast::analyze(file, selection, mlroast::AnalysisOptions{false});
     t[kAnalyze].push_back(ms_between(t0, Clock::now()));
 
     // analyze() builds its own model and program: the rest is the rule walk, the lazy leak
