@@ -123,7 +123,7 @@ void Dispatcher::handle(std::string_view body) {
   json message;
   try {
     message = json::parse(body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
     spdlog::warn("jsonrpc: unparsable message: {}", e.what());
     send_(make_error(nullptr, ErrorCode::ParseError, std::string("parse error: ") + e.what()));
     return;

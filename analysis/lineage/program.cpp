@@ -42,7 +42,10 @@ const Value* Program::value_of(syntax::Node expr) const {
   const void* id = expr.id();
   auto it = std::lower_bound(by_node_.begin(), by_node_.end(), id,
                              [](const auto& entry, const void* key) { return entry.first < key; });
-  if (it == by_node_.end() || it->first != id) return nullptr;
+  // A node recorded without a value (kNoValue, e.g. a tuple target whose item has none) has none.
+  if (it == by_node_.end() || it->first != id || it->second < 0 ||
+      static_cast<size_t>(it->second) >= values_.size())
+    return nullptr;
   return &values_[static_cast<size_t>(it->second)];
 }
 

@@ -74,6 +74,51 @@ class Scanner {
   std::size_t i_ = 0;
 };
 
+// A key as the JSON reader sees it: escapes decoded ("c\\u0065lls" is `cells`).
+std::string key_text(std::string_view raw) {
+  if (raw.find('\\') == std::string_view::npos) return std::string(raw);
+  const auto key = nlohmann::json::parse("\"" + std::string(raw) + "\"", nullptr, false);
+  return key.is_string() ? key.get<std::string>() : std::string();
+}
+
+// One element of a `cells` list: `span` gets its `source` value (the last one, as the reader
+// keeps duplicated keys), or nothing when it is not an object with one. False on a scan error.
+bool cell_span(Scanner& sc, std::optional<SourceSpan>& span) {
+  span.reset();
+  if (!sc.eat('{')) return sc.value();
+  if (sc.eat('}')) return true;
+  do {
+    std::string_view key;
+    if (!sc.string(&key) || !sc.eat(':')) return false;
+    sc.ws();
+    const std::size_t b = sc.pos();
+    if (!sc.value()) return false;
+    if (key_text(key) == "source") span = SourceSpan{b, sc.pos()};
+  } while (sc.eat(','));
+  return sc.eat('}');
+}
+
+// A `cells` value: `out` gets every cell's source span, or nothing when the value is not a list
+// of cells that all have one (harmless for a `cells` key that a later one overrides). False on a
+// scan error.
+bool cells_spans(Scanner& sc, std::optional<std::vector<SourceSpan>>& out) {
+  out.reset();
+  if (!sc.eat('[')) return sc.value();
+  std::vector<SourceSpan> spans;
+  bool complete = true;
+  if (!sc.eat(']')) {
+    do {
+      std::optional<SourceSpan> span;
+      if (!cell_span(sc, span)) return false;
+      if (span) spans.push_back(*span);
+      complete = complete && span.has_value();
+    } while (sc.eat(','));
+    if (!sc.eat(']')) return false;
+  }
+  if (complete) out = std::move(spans);
+  return true;
+}
+
 // The whitespace at the start of the line holding byte `at`.
 std::string_view indentation_of_line(std::string_view s, std::size_t at) {
   std::size_t b = s.rfind('\n', at == 0 ? 0 : at - 1);
@@ -133,45 +178,22 @@ std::vector<std::string> split_lines(std::string_view source) {
 
 std::optional<std::vector<SourceSpan>> source_spans(std::string_view json_text) {
   Scanner sc(json_text);
-  std::vector<SourceSpan> spans;
+  std::optional<std::vector<SourceSpan>> cells;  // the last `cells` value, as the reader keeps it
   bool found_cells = false;
   if (!sc.eat('{')) return std::nullopt;
   if (sc.eat('}')) return std::nullopt;
   do {
     std::string_view key;
     if (!sc.string(&key) || !sc.eat(':')) return std::nullopt;
-    if (key != "cells") {
+    if (key_text(key) != "cells") {
       if (!sc.value()) return std::nullopt;
       continue;
     }
     found_cells = true;
-    if (!sc.eat('[')) return std::nullopt;
-    if (sc.eat(']')) continue;
-    do {
-      if (!sc.eat('{')) return std::nullopt;
-      SourceSpan span;
-      bool has_source = false;
-      if (!sc.eat('}')) {
-        do {
-          std::string_view ckey;
-          if (!sc.string(&ckey) || !sc.eat(':')) return std::nullopt;
-          sc.ws();
-          std::size_t b = sc.pos();
-          if (!sc.value()) return std::nullopt;
-          if (ckey == "source") {
-            span = SourceSpan{b, sc.pos()};
-            has_source = true;
-          }
-        } while (sc.eat(','));
-        if (!sc.eat('}')) return std::nullopt;
-      }
-      if (!has_source) return std::nullopt;
-      spans.push_back(span);
-    } while (sc.eat(','));
-    if (!sc.eat(']')) return std::nullopt;
+    if (!cells_spans(sc, cells)) return std::nullopt;
   } while (sc.eat(','));
-  if (!sc.eat('}') || !found_cells) return std::nullopt;
-  return spans;
+  if (!sc.eat('}') || !found_cells || !cells) return std::nullopt;
+  return cells;
 }
 
 std::optional<std::string> replace_sources(std::string_view json_text,

@@ -172,7 +172,8 @@ class LossTensorAccumulation final : public Rule {
     std::vector<std::string_view> receivers;
     syntax::walk(scope, [&](Node x) {
       if (x.kind() == "attribute" && ctx.text_of(x.field("object")) == name) tensor_use = true;
-      if (x.kind() == "assignment" && x.field("left").kind() == "identifier") {
+      // `right` is null for an annotation (`x: int`) or an assignment the parser recovered.
+      if (x.kind() == "assignment" && x.field("left").kind() == "identifier" && x.field("right")) {
         bool mentions = false;
         syntax::walk(x.field("right"), [&](Node i) {
           if (i.kind() == "identifier" && ctx.text_of(i) == name) mentions = true;

@@ -209,6 +209,47 @@ TEST_CASE("replace_sources refuses absurdly nested JSON instead of overflowing t
   CHECK(error == "cannot find the cells' `source` fields in the notebook text");
 }
 
+// Found by fuzz/notebook_fuzz.cpp: the JSON reader decodes escaped keys and keeps the last of
+// duplicated ones, so the writer must find the same `cells` and `source` values, or a fix would be
+// spliced into another cell's source (or refused for a notebook that reads fine).
+TEST_CASE("source_spans finds the values read_notebook read, whatever the keys look like",
+          "[notebook][writer]") {
+  auto source_at = [](const std::string& text, std::size_t cell) {
+    auto spans = source_spans(text);
+    REQUIRE(spans);
+    REQUIRE(cell < spans->size());
+    return text.substr((*spans)[cell].begin, (*spans)[cell].end - (*spans)[cell].begin);
+  };
+  SECTION("a repeated `cells` key: the last list counts") {
+    const std::string text =
+        "{\"cells\": [{\"cell_type\": \"code\", \"source\": \"a = 1\"}, 7], "
+        "\"cells\": [{\"cell_type\": \"code\", \"source\": \"b = 2\"}], \"nbformat\": 4}";
+    REQUIRE(read_notebook(text).notebook->cells.at(0).source == "b = 2");
+    auto spans = source_spans(text);
+    REQUIRE(spans);
+    CHECK(spans->size() == 1);
+    CHECK(source_at(text, 0) == "\"b = 2\"");
+    std::string error;
+    auto out = replace_sources(text, {{0, "c = 3", true}}, error);
+    REQUIRE(out);
+    CHECK(read_notebook(*out).notebook->cells.at(0).source == "c = 3");
+  }
+  SECTION("an earlier `cells` that is not a list") {
+    const std::string text =
+        "{\"cells\": 1, \"cells\": [{\"cell_type\": \"code\", \"source\": [\"b\"]}], "
+        "\"nbformat\": 4}";
+    REQUIRE(read_notebook(text).notebook);
+    CHECK(source_at(text, 0) == "[\"b\"]");
+  }
+  SECTION("escaped keys") {
+    const std::string text =
+        "{\"c\\u0065lls\": [{\"cell_type\": \"code\", \"sour\\u0063e\": \"x = 1\", "
+        "\"source\": \"unused\", \"\\u0073ource\": \"y = 2\"}], \"nbformat\": 4}";
+    REQUIRE(read_notebook(text).notebook->cells.at(0).source == "y = 2");
+    CHECK(source_at(text, 0) == "\"y = 2\"");
+  }
+}
+
 TEST_CASE("a deeply nested cell does not exhaust the stack", "[notebook][program]") {
   Notebook nb;
   nb.cells = {code("y = f(x)\n", 2),

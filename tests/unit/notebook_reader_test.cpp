@@ -58,6 +58,12 @@ TEST_CASE("read_notebook explains what is wrong with a broken notebook", "[noteb
     CHECK(r.error.find("broken JSON") != std::string::npos);
     CHECK(r.error.find("line 1") != std::string::npos);
   }
+  SECTION("a number too large for a double") {  // found by rpc_fuzz in the Dispatcher
+    ReadResult r;
+    CHECK_NOTHROW(r = read_notebook(R"NB({"cells": [], "x": 1e999, "nbformat": 4})NB"));
+    CHECK_FALSE(r.notebook);
+    CHECK(r.error.find("broken JSON (number overflow") != std::string::npos);
+  }
   SECTION("missing cells") {
     ReadResult r = read_notebook(R"NB({"metadata": {}, "nbformat": 4, "nbformat_minor": 2})NB");
     CHECK_FALSE(r.notebook);

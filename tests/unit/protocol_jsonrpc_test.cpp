@@ -152,6 +152,17 @@ TEST_CASE("InvalidParamsError re-roots its field path", "[protocol][jsonrpc]") {
   CHECK_THAT(inner.within("textDocument").what(), Catch::Contains("'textDocument.uri' is missing"));
 }
 
+// Found by fuzz/rpc_fuzz.cpp: nlohmann reports a number too large for a double as out_of_range,
+// not parse_error, and the exception escaped handle() and terminated the server.
+TEST_CASE("a number too large for a double gets a ParseError reply", "[protocol][jsonrpc]") {
+  Harness h;
+  h.initialized();
+  CHECK_NOTHROW(h.dispatcher.handle(R"({"jsonrpc": "2.0", "id": 1, "method": "m", "params": 88888e888888888})"));
+  const json reply = h.only_reply();
+  CHECK(reply.at("id").is_null());
+  CHECK(error_code(reply) == ErrorCode::ParseError);
+}
+
 TEST_CASE("unparsable JSON gets one ParseError reply with a null id", "[protocol][jsonrpc]") {
   Harness h;
   h.initialized();

@@ -1,0 +1,2 @@
+from imblearn.e import BorderlineSMOTE
+sampler=BorderlineSMOTE(k)_t,y=sampler.fit_resample(_)

@@ -1,0 +1,34 @@
+// lineage::Program's lookup of the value an expression evaluated to.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "analysis/analyzer.hpp"
+#include "analysis/lineage/program.hpp"
+#include "analysis/lineage/value.hpp"
+#include "analysis/semantic/model.hpp"
+#include "analysis/syntax/tree.hpp"
+
+// Found by fuzz/analysis_fuzz.cpp (UBSan: deque index out of range in value_of, reached from
+// the uncalibrated-probabilities rule): a tuple target whose item has no value is recorded with
+// kNoValue, and value_of indexed the value table with it.
+TEST_CASE("value_of is null for an expression recorded without a value", "[lineage]") {
+  const std::string text = "x = 1\n";
+  mlroast::syntax::Parser parser;
+  const auto tree = parser.parse(text);
+  const mlroast::semantic::SemanticModel sem(tree.root(), text);
+  mlroast::lineage::Program program(mlroast::syntax::Node{}, sem);
+  const mlroast::syntax::Node x = tree.root().child(0).child(0).field("left");
+  REQUIRE(x.text(text) == "x");
+  program.record(x, mlroast::lineage::kNoValue);
+  program.seal();
+  CHECK(program.value_of(x) == nullptr);
+}
+
+TEST_CASE("a tuple unpacked from a resampler's result analyses without a crash", "[lineage]") {
+  // The fuzzer's reproducer, minimised; it only crashed under the sanitizers.
+  const std::string text =
+      "from imblearn.e import BorderlineSMOTE\n"
+      "sampler=BorderlineSMOTE(k)_t,y=sampler.fit_resample(_)\n";
+  CHECK_NOTHROW(mlroast::analyze_text("fuzzed.py", text, mlroast::RuleSelection{}));
+}
