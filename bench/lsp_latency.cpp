@@ -286,6 +286,7 @@ class ServerProcess {
     std::vector<std::string> store{binary, "server"};
     store.insert(store.end(), args.begin(), args.end());
     std::vector<char*> argv;
+    argv.reserve(store.size() + 1);
     for (auto& a : store) argv.push_back(a.data());
     argv.push_back(nullptr);
     const int spawned =
@@ -518,8 +519,8 @@ ModeResult run_mode(const Options& opt, const std::string& name, std::vector<std
   ModeResult result;
   result.name = name;
   for (const auto& f : flags) result.flags += (result.flags.empty() ? "" : " ") + f;
-  flags.push_back("--log-level");
-  flags.push_back("off");
+  flags.emplace_back("--log-level");
+  flags.emplace_back("off");
   const auto wait = std::chrono::milliseconds(opt.timeout_ms);
   ServerProcess server(opt.binary, flags);
   Session session(server, result);

@@ -158,7 +158,7 @@ Scheduler::Work DiagnosticsEngine::prepare_notebook(const std::string& uri) {
 
 void DiagnosticsEngine::notebook_completed(
     const std::string& uri, std::uint64_t revision,
-    std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> items,
+    std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>>&& items,
     std::unordered_map<std::string, std::int32_t> versions) {
   const NotebookDocument* doc = notebooks_.find(uri);
   if (shut_down_ || doc == nullptr || doc->revision != revision) {
