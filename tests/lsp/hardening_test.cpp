@@ -103,6 +103,17 @@ std::string with_raw_bytes(const json& message, const std::string& raw) {
   return frame(body);
 }
 
+// Sends `framed`, expects a parse error reply with id null, then a probe answered next.
+void expect_parse_error(LspClient& client, const std::string& framed, const std::string& what) {
+  INFO(what);
+  client.send_raw(framed);
+  const json reply = client.read("the parse error reply");
+  REQUIRE(reply.contains("error"));
+  CHECK(reply["error"]["code"] == -32700);
+  CHECK(reply["id"].is_null());
+  expect_probe_next(client, what);
+}
+
 const std::string kBareExceptTail = "try:\n    import torch\nexcept:\n    torch = None\n";
 
 }  // namespace
@@ -393,15 +404,8 @@ TEST_CASE("lsp: invalid UTF-8 and lone surrogates in document text are refused, 
       {"a lone low surrogate escape", "\\udc00"},
       {"a high surrogate escape before a letter", "\\ud83dA"},
   };
-  for (const auto& [name, raw] : refused) {
-    INFO("didOpen with " << name);
-    client.send_raw(with_raw_bytes(open_message, raw));
-    const json reply = client.read("the parse error reply");
-    REQUIRE(reply.contains("error"));
-    CHECK(reply["error"]["code"] == -32700);
-    CHECK(reply["id"].is_null());
-    expect_probe_next(client, "didOpen with " + name);
-  }
+  for (const auto& [name, raw] : refused)
+    expect_parse_error(client, with_raw_bytes(open_message, raw), "didOpen with " + name);
   // Nothing was opened: the first publish is for the valid didOpen below, with U+FFFD (as an
   // escape and as its raw UTF-8 bytes) and a valid surrogate pair in a string and a comment.
   const std::string text = "s = '\xef\xbf\xbd\xef\xbf\xbd \xf0\x9f\x98\x80'  # \xef\xbf\xbd\n" +
@@ -420,14 +424,8 @@ TEST_CASE("lsp: invalid UTF-8 and lone surrogates in document text are refused, 
   const json change_message = {{"jsonrpc", "2.0"},
                                {"method", "textDocument/didChange"},
                                {"params", edit(3, 0, 0, 0, "@@RAW@@")}};
-  for (const auto& [name, raw] : refused) {
-    INFO("didChange with " << name);
-    client.send_raw(with_raw_bytes(change_message, raw));
-    const json reply = client.read("the parse error reply");
-    REQUIRE(reply.contains("error"));
-    CHECK(reply["error"]["code"] == -32700);
-    expect_probe_next(client, "didChange with " + name);
-  }
+  for (const auto& [name, raw] : refused)
+    expect_parse_error(client, with_raw_bytes(change_message, raw), "didChange with " + name);
   client.notify("textDocument/didChange", edit(3, 3, 6, 6, " ImportError"));
   published = client.notification("textDocument/publishDiagnostics")["params"];
   CHECK(published["version"] == 3);
