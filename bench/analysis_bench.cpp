@@ -31,7 +31,7 @@ Stats summarize(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   Stats s;
   s.median = v[v.size() / 2];
-  s.p99 = v[std::min(v.size() - 1, static_cast<size_t>(v.size() * 0.99))];
+  s.p99 = v[std::min(v.size() - 1, static_cast<size_t>(static_cast<double>(v.size()) * 0.99))];
   return s;
 }
 
@@ -67,6 +67,7 @@ int main() {
               (a.median - p.median) / p.median);
 
   std::vector<std::string> files;
+  files.reserve(50);
   for (int i = 0; i < 50; ++i) files.push_back(mlroast::bench::leaky_script(120 + i * 4, i + 7));
   std::vector<double> per_parse, per_full;
   for (const auto& f : files) {

@@ -134,11 +134,12 @@ double bare_parse(const Input& input) {
 void run_check(const Options& options, const Input& input, Figures& figures) {
   std::vector<std::string> args = {options.mlroast, "check", "--exit-zero"};
   if (options.threads != 0) {
-    args.push_back("--threads");
+    args.emplace_back("--threads");
     args.push_back(std::to_string(options.threads));
   }
   args.insert(args.end(), input.files.begin(), input.files.end());
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 

@@ -34,6 +34,7 @@ std::vector<Row> rows_of(const CheckReport& report) {
       r.fixable = r.fixable || f.fix.has_value();
     }
   std::vector<Row> rows;
+  rows.reserve(by_code.size());
   for (auto& [code, row] : by_code) rows.push_back(std::move(row));
   std::stable_sort(rows.begin(), rows.end(),
                    [](const Row& a, const Row& b) { return a.count > b.count; });

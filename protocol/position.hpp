@@ -13,6 +13,7 @@ struct Position {
   std::uint32_t line = 0;
   std::uint32_t character = 0;
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 sees a literal 0 in the defaulted <=>
   friend auto operator<=>(const Position&, const Position&) = default;
 };
 

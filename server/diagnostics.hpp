@@ -129,7 +129,7 @@ class DiagnosticsEngine {
   void schedule_notebook(const std::string& uri, std::chrono::milliseconds delay);
   Scheduler::Work prepare_notebook(const std::string& uri);
   void notebook_completed(const std::string& uri, std::uint64_t revision,
-                          std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> items,
+                          std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>>&& items,
                           std::unordered_map<std::string, std::int32_t> versions,
                           std::shared_ptr<const syntax::Tree> tree);
   void clear_cell(const std::string& cell_uri);

@@ -162,7 +162,7 @@ Scheduler::Work DiagnosticsEngine::prepare_notebook(const std::string& uri) {
 
 void DiagnosticsEngine::notebook_completed(
     const std::string& uri, std::uint64_t revision,
-    std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> items,
+    std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>>&& items,
     std::unordered_map<std::string, std::int32_t> versions,
     std::shared_ptr<const syntax::Tree> tree) {
   const NotebookDocument* doc = notebooks_.find(uri);

@@ -51,7 +51,7 @@ ServerSettings parse_settings(const protocol::json& value, std::vector<std::stri
     if (v["reviewOutput"].is_string() && !v["reviewOutput"].get<std::string>().empty())
       s.review_output = v["reviewOutput"].get<std::string>();
     else
-      problems.push_back("mlroast.reviewOutput must be a non-empty string (a path)");
+      problems.emplace_back("mlroast.reviewOutput must be a non-empty string (a path)");
   }
   return s;
 }

@@ -99,7 +99,7 @@ std::vector<Action> plan_actions(const Report& r) {
     if (out.size() >= 7) break;
     // Items marked absent by a finding ("P04 at data/x.csv") are covered by that finding's action.
     if (c.evidence.find(" at ") != std::string::npos &&
-        (c.evidence.rfind("ML", 0) == 0 || c.evidence.rfind("P", 0) == 0))
+        (c.evidence.rfind("ML", 0) == 0 || c.evidence.rfind('P', 0) == 0))
       continue;
     Action a;
     a.title = c.item + ": " + checklist_remedy(c.item);

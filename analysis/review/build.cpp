@@ -123,6 +123,7 @@ std::vector<ReconItem> reconnaissance(const Workspace& ws, const Posture& p,
       folders[slash == std::string::npos ? "." : s.path.substr(0, slash)]++;
     }
     std::vector<std::string> parts;
+    parts.reserve(folders.size());
     for (const auto& [dir, n] : folders) parts.push_back(dir + "/ (" + std::to_string(n) + ")");
     const auto scripts = std::count_if(signals.begin(), signals.end(),
                                        [](const SourceSignals& g) { return !g.is_notebook; });
@@ -133,7 +134,7 @@ std::vector<ReconItem> reconnaissance(const Workspace& ws, const Posture& p,
                          (parts.empty() ? "none" : join(parts, ", ")) + ".");
     bool src = std::any_of(signals.begin(), signals.end(),
                            [](const SourceSignals& s) { return s.path.rfind("src/", 0) == 0; });
-    item.lines.push_back(src ? "src/ layout: yes." : "src/ layout: no — modules sit at the top level or in ad-hoc folders.");
+    item.lines.emplace_back(src ? "src/ layout: yes." : "src/ layout: no — modules sit at the top level or in ad-hoc folders.");
     item.lines.push_back(p.test_files.empty() ? "Tests: none (no tests/ folder, no test_*.py)."
                                               : "Tests: " + std::to_string(p.test_files.size()) + " test file(s), e.g. " + p.test_files.front() + ".");
     if (!p.notebooks.empty()) item.lines.push_back("Notebooks: " + join(p.notebooks, ", ") + ".");
@@ -145,7 +146,7 @@ std::vector<ReconItem> reconnaissance(const Workspace& ws, const Posture& p,
     for (const SourceSignals& s : signals) {
       if (s.is_test) continue;
       std::vector<std::string> steps;
-      for (std::string step :
+      for (const std::string& step :
            {at_row(s, {"pandas.read_csv", "pandas.read_parquet", "pandas.read_excel", "pandas.read_sql",
                        "pandas.read_json", "pandas.read_feather", "numpy.load", "datasets.load_dataset",
                        "polars.read_csv", "polars.read_parquet"}, "load"),
@@ -170,7 +171,7 @@ std::vector<ReconItem> reconnaissance(const Workspace& ws, const Posture& p,
       });
       if (steps.size() >= 2) item.lines.push_back(s.path + ": " + join(steps, " → ") + ".");
     }
-    if (item.lines.empty()) item.lines.push_back("No load-to-model flow found in the sources.");
+    if (item.lines.empty()) item.lines.emplace_back("No load-to-model flow found in the sources.");
     out.push_back(std::move(item));
   }
   // Train vs inference.
@@ -178,12 +179,12 @@ std::vector<ReconItem> reconnaissance(const Workspace& ws, const Posture& p,
     ReconItem item{"Train vs inference", {}};
     item.lines.push_back("Training: " + (p.training_files.empty() ? std::string("no training code found") : join(p.training_files, ", ")) + ".");
     if (p.serving_files.empty()) {
-      item.lines.push_back("Inference: no serving entry point (FastAPI/Flask/BentoML) found.");
+      item.lines.emplace_back("Inference: no serving entry point (FastAPI/Flask/BentoML) found.");
     } else {
       for (const SourceSignals& s : signals) {
         if (std::find(p.serving_files.begin(), p.serving_files.end(), s.path) == p.serving_files.end()) continue;
         std::vector<std::string> t;
-        for (std::string step : {at_row(s, {".fit_transform", ".fit"}, "refits a transformer"),
+        for (const std::string& step : {at_row(s, {".fit_transform", ".fit"}, "refits a transformer"),
                                  at_row(s, {".transform"}, "transform"),
                                  at_row(s, {"pandas.get_dummies"}, "get_dummies"),
                                  at_row(s, {".fillna"}, "fillna"),

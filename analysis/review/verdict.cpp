@@ -83,7 +83,7 @@ Verdict decide_verdict(const Posture& p, const std::vector<Located>& all) {
   auto codes = [&](std::initializer_list<std::string_view> cs) {
     std::vector<std::string> out;
     for (std::string_view c : cs)
-      if (has(c)) out.push_back(std::string(c));
+      if (has(c)) out.emplace_back(c);
     return out;
   };
   auto engineering = codes({"P06", "P01", "P02"});

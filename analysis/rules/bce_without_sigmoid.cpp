@@ -93,7 +93,7 @@ class BceWithoutSigmoid final : public Rule {
                           "use BCEWithLogitsLoss on the logits");
       if (a.where) f.related.push_back({TextRange::of(a.where), "raw output produced here"});
       syntax::Node call = loss.ctor ? loss.ctor : loss.call;
-      if (fixed.insert(call.id()).second) f.fix = rename_fix(call, loss.ctor ? true : false, ctx);
+      if (fixed.insert(call.id()).second) f.fix = rename_fix(call, static_cast<bool>(loss.ctor), ctx);
       ctx.report(std::move(f));
     }
   }

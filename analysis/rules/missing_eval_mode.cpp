@@ -126,7 +126,7 @@ class MissingEvalMode final : public Rule {
       if (!ctor) continue;
       std::vector<Node> args = syntax::children(c.field("arguments"));
       bool to_eval = m == "eval" || (args.size() == 1 && args[0].kind() == "false");
-      (to_eval ? evals : trains).push_back({c, ctor});
+      (to_eval ? evals : trains).emplace_back(c, ctor);
     }
     std::vector<Node> training_scopes;
     for (Node b : facts.backward_calls()) {

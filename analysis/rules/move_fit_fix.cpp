@@ -380,6 +380,7 @@ bool classify_uses(Node expr, std::string_view text, std::string_view x, std::ve
 std::string rewrite(Node expr, std::string_view text, const std::vector<Node>& a,
                     std::string_view a_name, const std::vector<Node>& b, std::string_view b_name) {
   std::vector<std::pair<Node, std::string_view>> all;
+  all.reserve(a.size() + b.size());
   for (Node n : a) all.emplace_back(n, a_name);
   for (Node n : b) all.emplace_back(n, b_name);
   std::sort(all.begin(), all.end(),

@@ -571,7 +571,7 @@ void TorchFacts::collect_losses() {
     l.type = t;
     l.ctor = ctor;
     std::vector<Node> pos = positional_args(c);
-    if (pos.size() > 0) l.input = pos[0];
+    if (!pos.empty()) l.input = pos[0];
     if (pos.size() > 1) l.target = pos[1];
     for (Node a : syntax::children(c.field("arguments"))) {
       if (a.kind() != "keyword_argument") continue;

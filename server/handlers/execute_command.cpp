@@ -64,7 +64,7 @@ struct Progress {
 
 void start_review(Server& server, const fs::path& root, const fs::path& output, Progress progress,
                   const json& id, const std::string& token_key,
-                  std::shared_ptr<std::atomic<bool>> cancelled) {
+                  const std::shared_ptr<std::atomic<bool>>& cancelled) {
   progress.send(server, {{"kind", "begin"}, {"title", "mlroast: reviewing the workspace"},
                          {"cancellable", true}, {"percentage", 0}});
   SelectionOverrides overrides = server.settings().overrides();
@@ -147,7 +147,7 @@ HandlerResult execute_command(Server& server, const json& params, RequestContext
   const std::string token_key =
       progress.token.is_string() ? progress.token.get<std::string>() : progress.token.dump();
   if (!progress.token.is_null()) server.reviews()[token_key] = cancelled;
-  const json id = context.id();
+  const json& id = context.id();
   server.reviews()["request:" + id.dump()] = cancelled;
   spdlog::info("reviewing {} -> {}", root.string(), output.string());
   if (create) {

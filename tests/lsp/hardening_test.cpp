@@ -2,8 +2,12 @@
 // kind of malformed JSON-RPC gets the error the spec asks for (or, for notifications and
 // responses, silence) and the server keeps serving; a storm of 10,000 didChange notifications
 // sent without waiting ends with diagnostics for the final text only, in bounded memory; NUL
-// bytes and 10,000-level nesting in a document are analysed in bounded time.
-// Complements transcript_test.cpp (lifecycle, framing errors, a vanishing client).
+// bytes and 10,000-level nesting in a document are analysed in bounded time; a 10 MB document is
+// analysed, a 1 MB line analysed and edited; document text carrying invalid UTF-8 (raw bytes, lone
+// surrogate escapes) is refused as a parse error without touching the document, while U+FFFD is
+// ordinary text. Complements transcript_test.cpp (lifecycle, framing errors, a vanishing client),
+// user_code_test.cpp (user code is never run) and, in process, unit/analysis_robustness_test.cpp.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
@@ -63,6 +67,54 @@ Memory memory_of(pid_t pid) {
 std::string nested_array(std::size_t depth, const std::string& inner = "1") {
   return std::string(depth, '[') + inner + std::string(depth, ']');
 }
+
+// shutdown, exit, and exit status 0.
+void shut_down(LspClient& client) {
+  client.response(client.request("shutdown", nullptr));
+  client.notify("exit", nullptr);
+  CHECK(client.wait_exit() == 0);
+}
+
+// The start lines of the diagnostics with `code` in a publishDiagnostics' params.
+std::vector<json> codes_at(const json& published, const std::string& code) {
+  std::vector<json> out;
+  for (const auto& d : published["diagnostics"])
+    if (d.value("code", "") == code) out.push_back(d["range"]["start"]["line"]);
+  return out;
+}
+
+// didChange params replacing line `line`, characters [start, end), with `text`.
+json edit(int version, int line, int start, int end, const std::string& text) {
+  return {{"textDocument", {{"uri", kUri}, {"version", version}}},
+          {"contentChanges",
+           json::array({{{"range",
+                          {{"start", {{"line", line}, {"character", start}}},
+                           {"end", {{"line", line}, {"character", end}}}}},
+                         {"text", text}}})}};
+}
+
+// A framed message whose body is `message` serialised with the string "@@RAW@@" (which it must
+// hold once) replaced by `raw`: how a client would send bytes nlohmann::json refuses to write.
+std::string with_raw_bytes(const json& message, const std::string& raw) {
+  std::string body = message.dump();
+  const auto at = body.find("@@RAW@@");
+  REQUIRE(at != std::string::npos);
+  body.replace(at, 7, raw);
+  return frame(body);
+}
+
+// Sends `framed`, expects a parse error reply with id null, then a probe answered next.
+void expect_parse_error(LspClient& client, const std::string& framed, const std::string& what) {
+  INFO(what);
+  client.send_raw(framed);
+  const json reply = client.read("the parse error reply");
+  REQUIRE(reply.contains("error"));
+  CHECK(reply["error"]["code"] == -32700);
+  CHECK(reply["id"].is_null());
+  expect_probe_next(client, what);
+}
+
+const std::string kBareExceptTail = "try:\n    import torch\nexcept:\n    torch = None\n";
 
 }  // namespace
 
@@ -153,9 +205,7 @@ TEST_CASE("lsp: malformed JSON-RPC of every kind is answered correctly and the s
     expect_probe_next(client, c.name);
   }
 
-  client.response(client.request("shutdown", nullptr));
-  client.notify("exit", nullptr);
-  CHECK(client.wait_exit() == 0);
+  shut_down(client);
 }
 
 TEST_CASE("lsp: 10,000 didChange without waiting end with diagnostics for the final text only",
@@ -264,9 +314,7 @@ TEST_CASE("lsp: 10,000 didChange without waiting end with diagnostics for the fi
   // Still serving.
   const int pull = client.request("textDocument/diagnostic", {{"textDocument", {{"uri", kUri}}}});
   CHECK(client.response(pull)["result"]["items"].size() == 1);
-  client.response(client.request("shutdown", nullptr));
-  client.notify("exit", nullptr);
-  CHECK(client.wait_exit() == 0);
+  shut_down(client);
 }
 
 TEST_CASE("lsp: NUL bytes and 10,000-level nesting are answered in bounded time",
@@ -295,7 +343,93 @@ TEST_CASE("lsp: NUL bytes and 10,000-level nesting are answered in bounded time"
                                 {"text", std::string("\0", 1)}}})}});
   CHECK(client.notification("textDocument/publishDiagnostics", 10s)["params"]["version"] == 2);
   expect_probe_next(client, "the nested document");
-  client.response(client.request("shutdown", nullptr));
-  client.notify("exit", nullptr);
-  CHECK(client.wait_exit() == 0);
+  shut_down(client);
+}
+
+TEST_CASE("lsp: a 10 MB document and a 1 MB line are answered and the server keeps serving",
+          "[lsp][hardening]") {
+  LspClient client;
+  client.initialize();
+  SECTION("a 10 MB document") {
+    std::string text;
+    text.reserve(10 * 1024 * 1024 + 200);
+    for (int i = 0; text.size() < 10 * 1024 * 1024; ++i)
+      text += "value_" + std::to_string(i) + " = " + std::to_string(i) + " * 2 + len('abc')\n";
+    const int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    text += kBareExceptTail;  // the bare except is on line lines + 2
+    open(client, text);
+    // One analysis of 10 MB takes ~13 s of CPU in the Release build; the deadline is for a hang,
+    // with room for the sanitizer build. (No edit follows: each would analyse the 10 MB again.)
+    const json published = client.notification("textDocument/publishDiagnostics", 600s)["params"];
+    CHECK(published["version"] == 1);
+    CHECK(codes_at(published, "ML703") == std::vector<json>{lines + 2});
+  }
+  SECTION("a single 1 MB line") {
+    const std::string text = "s = '" + std::string(1024 * 1024, 'a') + "'\n" + kBareExceptTail;
+    open(client, text);
+    json published = client.notification("textDocument/publishDiagnostics", 60s)["params"];
+    CHECK(published["version"] == 1);
+    CHECK(codes_at(published, "ML703") == std::vector<json>{3});
+    // An edit in the middle of the line, then one after it on the next lines.
+    client.notify("textDocument/didChange", edit(2, 0, 512 * 1024, 512 * 1024, "b"));
+    CHECK(client.notification("textDocument/publishDiagnostics", 60s)["params"]["version"] == 2);
+    client.notify("textDocument/didChange", edit(3, 3, 6, 6, " ImportError"));
+    published = client.notification("textDocument/publishDiagnostics", 60s)["params"];
+    CHECK(published["version"] == 3);
+    CHECK(codes_at(published, "ML703").empty());
+  }
+  expect_probe_next(client, "the large document");
+  shut_down(client);
+}
+
+TEST_CASE("lsp: invalid UTF-8 and lone surrogates in document text are refused, U+FFFD is text",
+          "[lsp][hardening]") {
+  LspClient client;
+  client.initialize();
+  const json open_message = {
+      {"jsonrpc", "2.0"},
+      {"method", "textDocument/didOpen"},
+      {"params",
+       {{"textDocument",
+         {{"uri", kUri}, {"languageId", "python"}, {"version", 1}, {"text", "x = '@@RAW@@'\n"}}}}}};
+  // JSON must be UTF-8, so no body carrying these is a message: each is a parse error (id null,
+  // as the id cannot be trusted), and the document is neither opened nor changed by it.
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"raw 0xFF 0xFE bytes", "\xff\xfe"},
+      {"a truncated 2-byte sequence", "\xc3"},
+      {"an overlong '/'", "\xc0\xaf"},
+      {"a UTF-8-encoded surrogate (CESU-8)", "\xed\xa0\x80"},
+      {"a code point above U+10FFFF", "\xf4\x90\x80\x80"},
+      {"a lone high surrogate escape", "\\ud800"},
+      {"a lone low surrogate escape", "\\udc00"},
+      {"a high surrogate escape before a letter", "\\ud83dA"},
+  };
+  for (const auto& [name, raw] : refused)
+    expect_parse_error(client, with_raw_bytes(open_message, raw), "didOpen with " + name);
+  // Nothing was opened: the first publish is for the valid didOpen below, with U+FFFD (as an
+  // escape and as its raw UTF-8 bytes) and a valid surrogate pair in a string and a comment.
+  const std::string text = "s = '\xef\xbf\xbd\xef\xbf\xbd \xf0\x9f\x98\x80'  # \xef\xbf\xbd\n" +
+                           kBareExceptTail;
+  client.send_raw(with_raw_bytes(open_message, "\\ufffd\\ud83d\\ude00"));
+  CHECK(client.read("the version 1 publish")["params"]["version"] == 1);
+  client.notify("textDocument/didChange",
+                {{"textDocument", {{"uri", kUri}, {"version", 2}}},
+                 {"contentChanges", json::array({{{"text", text}}})}});
+  json published = client.notification("textDocument/publishDiagnostics")["params"];
+  CHECK(published["version"] == 2);
+  CHECK(codes_at(published, "ML703") == std::vector<json>{3});
+
+  // A didChange carrying invalid bytes is refused whole: version 3 below still applies to the
+  // version 2 text (it fixes the bare except on line 3).
+  const json change_message = {{"jsonrpc", "2.0"},
+                               {"method", "textDocument/didChange"},
+                               {"params", edit(3, 0, 0, 0, "@@RAW@@")}};
+  for (const auto& [name, raw] : refused)
+    expect_parse_error(client, with_raw_bytes(change_message, raw), "didChange with " + name);
+  client.notify("textDocument/didChange", edit(3, 3, 6, 6, " ImportError"));
+  published = client.notification("textDocument/publishDiagnostics")["params"];
+  CHECK(published["version"] == 3);
+  CHECK(codes_at(published, "ML703").empty());
+  expect_probe_next(client, "the valid edits");
+  shut_down(client);
 }

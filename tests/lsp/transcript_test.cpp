@@ -264,7 +264,7 @@ TEST_CASE("lsp: stdout carries nothing but framed JSON-RPC messages", "[lsp]") {
 TEST_CASE("lsp: ranges after an emoji follow the negotiated encoding", "[lsp]") {
   // `[]` follows a 4-byte, 2-UTF-16-unit emoji on the same line.
   const std::string text = "def tag(label=\"😀\", items=[]):\n    return label, items\n";
-  const auto check = [&](std::vector<std::string> offered, const std::string& expected,
+  const auto check = [&](const std::vector<std::string>& offered, const std::string& expected,
                          int column) {
     LspClient client;
     CHECK(client.initialize(offered)["capabilities"]["positionEncoding"] == expected);

@@ -58,6 +58,7 @@ LspClient::LspClient(std::vector<std::string> server_args) : stderr_path_(unique
   std::vector<std::string> argv_store{MLROAST_BINARY, "server"};
   argv_store.insert(argv_store.end(), server_args.begin(), server_args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_store.size() + 1);
   for (auto& arg : argv_store) argv.push_back(arg.data());
   argv.push_back(nullptr);
   const int spawned = ::posix_spawn(&pid_, MLROAST_BINARY, &actions, nullptr, argv.data(), environ);

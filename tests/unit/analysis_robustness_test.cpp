@@ -9,13 +9,15 @@
 
 using mlroast::analyze_text;
 using mlroast::RuleSelection;
+using namespace std::string_literals;
 
 TEST_CASE("empty, binary and invalid UTF-8 input", "[analysis][robustness]") {
   CHECK(analyze_text("empty.py", "", RuleSelection{}).empty());
   std::string binary;
   for (int i = 0; i < 4096; ++i) binary += static_cast<char>((i * 37) & 0xff);
   CHECK_NOTHROW(analyze_text("binary.py", binary, RuleSelection{}));
-  std::string bad = "x = '\xff\xfe\xc3'\n\0\0try:\n    pass\nexcept:\n    pass\n";
+  // A std::string literal: a plain one would end at the first NUL and drop the rest.
+  std::string bad = "x = '\xff\xfe\xc3'\n\0\0try:\n    pass\nexcept:\n    pass\n"s;
   bad.push_back('\0');
   CHECK_NOTHROW(analyze_text("bad.py", bad, RuleSelection{}));
 }

@@ -112,7 +112,7 @@ TEST_CASE("check names an unreadable file on stderr, exits 2 and analyses the re
 TEST_CASE("check analyses files with invalid UTF-8 and NUL bytes without crashing", "[cli]") {
   TempDir tmp;
   std::string bytes = "x = '\xff\xfe\xc3'\n";
-  bytes += std::string("y = 1\0\0\n", 9);
+  bytes += std::string("y = 1\0\0\n", 8);
   bytes += "z = '\xed\xa0\x80'  # a UTF-16 surrogate encoded in UTF-8\n" + kBareExcept;
   write_file(tmp.path() / "bytes.py", bytes);
   for (const char* format : {"full", "concise", "json"}) {

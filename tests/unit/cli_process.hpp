@@ -75,6 +75,7 @@ inline RunResult run_mlroast(const std::vector<std::string>& args,
   std::vector<std::string> argv_store{MLROAST_BINARY};
   argv_store.insert(argv_store.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_store.size() + 1);
   for (auto& a : argv_store) argv.push_back(a.data());
   argv.push_back(nullptr);
 

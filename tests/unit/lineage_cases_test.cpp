@@ -36,6 +36,7 @@ std::vector<Hit> leaks(const std::string& body) {
   uint32_t offset = 0;
   for (char c : kPrelude) offset += c == '\n';
   std::vector<Hit> out;
+  out.reserve(findings.size());
   for (const auto& f : findings) out.push_back({f.code, f.range.start.row + 1 - offset});
   return out;
 }

@@ -145,7 +145,7 @@ TEST_CASE("posture: numbered scripts, notebooks only, notebooks out of order", "
   auto a = run(steps);
   REQUIRE(find(a, "P07"));
   CHECK(find(a, "P07")->path == "01_load.py");
-  steps.files.push_back("dvc.yaml");
+  steps.files.emplace_back("dvc.yaml");
   CHECK_FALSE(find(run(steps), "P07"));
 
   Workspace nb;

@@ -48,10 +48,10 @@ TEST_CASE("scheduler: synchronous mode runs the three steps inline, in order", "
   std::vector<std::string> steps;
   const auto main_thread = std::this_thread::get_id();
   scheduler.schedule("k", 500ms, [&] {
-    steps.push_back("prepare");
+    steps.emplace_back("prepare");
     return Scheduler::Work([&] {
-      steps.push_back(std::this_thread::get_id() == main_thread ? "work inline" : "work elsewhere");
-      return Scheduler::Continuation([&] { steps.push_back("done"); });
+      steps.emplace_back(std::this_thread::get_id() == main_thread ? "work inline" : "work elsewhere");
+      return Scheduler::Continuation([&] { steps.emplace_back("done"); });
     });
   });
   CHECK(steps == std::vector<std::string>{"prepare", "work inline", "done"});
