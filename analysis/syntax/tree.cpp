@@ -1,5 +1,6 @@
 #include "analysis/syntax/tree.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <utility>
@@ -144,7 +145,8 @@ std::string Node::sexp() const {
   for (uint32_t i = i_; t_->nodes[i].parent != detail::kNoNode; i = t_->nodes[i].parent)
     path.push_back(i - t_->nodes[t_->nodes[i].parent].first_child);
   TSNode n = ts_tree_root_node(t_->ts);
-  for (auto it = path.rbegin(); it != path.rend(); ++it) n = ts_node_child(n, *it);
+  std::reverse(path.begin(), path.end());
+  for (uint32_t child : path) n = ts_node_child(n, child);
   char* s = ts_node_string(n);
   out = s;
   std::free(s);

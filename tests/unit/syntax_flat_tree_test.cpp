@@ -132,7 +132,7 @@ TEST_CASE("the flat tree answers what tree-sitter's node API answers, node by no
   }
   CHECK(files > 500);
   // Broken and unusual inputs: error nodes, missing tokens, an unterminated string, deep nesting.
-  for (std::string text : {std::string("def f(:\n  x = [1, 2\nprint(x\n"),
+  for (const std::string& text : {std::string("def f(:\n  x = [1, 2\nprint(x\n"),
                            std::string("x = (1 +\nif y:\n"), std::string("s = 'abc\n"),
                            std::string("\xff\xfe\x00 = 1\n", 8), std::string(""),
                            std::string(300, '(') + "1" + std::string(300, ')') + "\n"}) {

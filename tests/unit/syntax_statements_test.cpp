@@ -90,7 +90,7 @@ TEST_CASE("a reparse after an edit gives the tree a fresh parse gives", "[syntax
   auto old = parser.parse(before);
   // Edit inside the second statement, then break the third (a syntax error: whole-text parse),
   // then repair it (statement by statement again).
-  for (std::string after : {std::string("import numpy as np\nxs = np.ones(3)\ndef f(a):\n    return a\ny = f(x)\n"),
+  for (const std::string& after : {std::string("import numpy as np\nxs = np.ones(3)\ndef f(a):\n    return a\ny = f(x)\n"),
                             std::string("import numpy as np\nxs = np.ones(3)\ndef f(a:\n    return a\ny = f(x)\n"),
                             std::string("import numpy as np\nxs = np.ones(3)\ndef f(a, b):\n    return a\ny = f(x)\n")}) {
     auto next = parser.parse(after, &old);
