@@ -105,7 +105,8 @@ std::string serialize(const json& message) {
   return message.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-Dispatcher::Dispatcher(Sink send) : send_(std::move(send)) {}
+Dispatcher::Dispatcher(Sink send, BodySink send_body)
+    : send_(std::move(send)), send_body_(std::move(send_body)) {}
 
 void Dispatcher::on_request(std::string method, RequestHandler handler) {
   request_handlers_.insert_or_assign(std::move(method), std::move(handler));
@@ -338,6 +339,14 @@ json Dispatcher::send_request(std::string_view method, json params, ResponseHand
 
 void Dispatcher::send_notification(std::string_view method, json params) {
   send_(make_notification(method, std::move(params)));
+}
+
+void Dispatcher::send_body(std::string_view body) {
+  if (send_body_) {
+    send_body_(body);
+  } else {
+    send_(json::parse(body));
+  }
 }
 
 }  // namespace mlroast::protocol

@@ -197,8 +197,10 @@ class Dispatcher {
   using NotificationHandler = std::function<void(const json& params)>;
   using ResponseHandler = std::function<void(const json& response)>;  // the whole message
   using CancelHandler = std::function<void(const json& id)>;
+  // Takes a message body that is already serialised (see send_body).
+  using BodySink = std::function<void(std::string_view body)>;
 
-  explicit Dispatcher(Sink send);
+  explicit Dispatcher(Sink send, BodySink send_body = {});
 
   // Registration replaces any earlier handler for the same method.
   void on_request(std::string method, RequestHandler handler);
@@ -230,6 +232,9 @@ class Dispatcher {
   // `on_reply` with the client's response message (holding "result" or "error").
   json send_request(std::string_view method, json params, ResponseHandler on_reply);
   void send_notification(std::string_view method, json params);
+  // Sends a message serialised by a direct writer (protocol/diagnostics_writer.hpp) without
+  // building a json tree; without a BodySink it is parsed and goes through the json Sink.
+  void send_body(std::string_view body);
 
  private:
   void handle_request(const json& id, const std::string& method, const json& params);
@@ -239,6 +244,7 @@ class Dispatcher {
   bool finish(const json& id, const json& message);
 
   Sink send_;
+  BodySink send_body_;
   std::map<std::string, RequestHandler, std::less<>> request_handlers_;
   std::map<std::string, NotificationHandler, std::less<>> notification_handlers_;
   ResponseHandler response_handler_;

@@ -9,6 +9,7 @@
 
 #include "analysis/analyzer.hpp"
 #include "analysis/source_file.hpp"
+#include "protocol/diagnostics_writer.hpp"
 #include "server/diagnostic_conversion.hpp"
 
 namespace mlroast::server {
@@ -122,9 +123,8 @@ void DiagnosticsEngine::completed(const std::string& uri, std::uint64_t generati
   state.analysed = generation;
   state.items = std::move(items);
   spdlog::debug("diagnostics: {} version {}: {} diagnostics", uri, version, state.items.size());
-  if (push_)
-    dispatcher_.send_notification("textDocument/publishDiagnostics",
-                                  protocol::PublishDiagnosticsParams{uri, version, state.items});
+  if (push_) dispatcher_.send_body(protocol::publish_diagnostics_body(uri, version, state.items));
+  if (state.waiting.empty()) return;  // the common case: no pull request is waiting
   const auto report = full_report(state.items);
   for (const auto& id : std::exchange(state.waiting, {})) dispatcher_.reply(id, report);
 }
@@ -149,8 +149,7 @@ void DiagnosticsEngine::document_closed(const std::string& uri) {
     states_.erase(found);
   }
   if (shut_down_ || !push_) return;
-  dispatcher_.send_notification("textDocument/publishDiagnostics",
-                                protocol::PublishDiagnosticsParams{uri, std::nullopt, {}});
+  dispatcher_.send_body(protocol::publish_diagnostics_body(uri, std::nullopt, {}));
 }
 
 protocol::HandlerResult DiagnosticsEngine::pull(const std::string& uri,

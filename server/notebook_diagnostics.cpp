@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "analysis/notebook/analyze.hpp"
+#include "protocol/diagnostics_writer.hpp"
 #include "server/diagnostic_conversion.hpp"
 #include "server/diagnostics.hpp"
 
@@ -115,8 +116,7 @@ void DiagnosticsEngine::notebook_closed(const std::string& uri,
 
 void DiagnosticsEngine::clear_cell(const std::string& cell_uri) {
   if (shut_down_ || !push_) return;
-  dispatcher_.send_notification("textDocument/publishDiagnostics",
-                                protocol::PublishDiagnosticsParams{cell_uri, std::nullopt, {}});
+  dispatcher_.send_body(protocol::publish_diagnostics_body(cell_uri, std::nullopt, {}));
 }
 
 void DiagnosticsEngine::schedule_notebook(const std::string& uri, std::chrono::milliseconds delay) {
@@ -176,9 +176,7 @@ void DiagnosticsEngine::notebook_completed(
   state.items.clear();
   for (auto& [cell, diagnostics] : items) {
     if (push_)
-      dispatcher_.send_notification(
-          "textDocument/publishDiagnostics",
-          protocol::PublishDiagnosticsParams{cell, versions[cell], diagnostics});
+      dispatcher_.send_body(protocol::publish_diagnostics_body(cell, versions[cell], diagnostics));
     state.items[cell] = std::move(diagnostics);
   }
   for (const auto& [id, cell] : std::exchange(state.waiting, {})) {

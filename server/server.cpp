@@ -59,7 +59,8 @@ Server::Server(boost::asio::io_context& io, const ServerOptions& options, int in
     : io_(io),
       options_(options),
       output_(output),
-      dispatcher_([this](const protocol::json& message) { output_.send(message); }),
+      dispatcher_([this](const protocol::json& message) { output_.send(message); },
+                  [this](std::string_view body) { output_.send_body(body); }),
       scheduler_(io, options.synchronous, options.workers),
       diagnostics_(documents_, notebooks_, scheduler_, dispatcher_, RuleSelection{}, options.debounce),
       input_(io, duplicate(input_fd)) {

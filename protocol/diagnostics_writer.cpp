@@ -1,0 +1,184 @@
+#include "protocol/diagnostics_writer.hpp"
+
+#include <array>
+#include <charconv>
+#include <cstdint>
+
+namespace mlroast::protocol {
+namespace {
+
+// True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF),
+// the only strings the fast escaper handles; anything else goes through nlohmann so that the
+// replacement characters land exactly where serialize() puts them.
+bool valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const unsigned char* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int extra = 0;
+    std::uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      extra = 1;
+      cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      extra = 2;
+      cp = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      extra = 3;
+      cp = c & 0x07u;
+    } else {
+      return false;
+    }
+    if (end - p <= extra) return false;
+    for (int i = 1; i <= extra; ++i) {
+      if ((p[i] & 0xC0u) != 0x80u) return false;
+      cp = (cp << 6) | (p[i] & 0x3Fu);
+    }
+    if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    p += extra + 1;
+  }
+  return true;
+}
+
+void put_string(std::string& out, std::string_view s) {
+  if (!valid_utf8(s)) {
+    out += json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+void put_uint(std::string& out, std::uint64_t v) {
+  std::array<char, 24> buf{};
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  out.append(buf.data(), end);
+}
+
+void put_int(std::string& out, std::int64_t v) {
+  std::array<char, 24> buf{};
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  out.append(buf.data(), end);
+}
+
+void put_position(std::string& out, const Position& p) {
+  out += "{\"character\":";
+  put_uint(out, p.character);
+  out += ",\"line\":";
+  put_uint(out, p.line);
+  out += '}';
+}
+
+void put_range(std::string& out, const Range& r) {
+  out += "{\"end\":";
+  put_position(out, r.end);
+  out += ",\"start\":";
+  put_position(out, r.start);
+  out += '}';
+}
+
+// Keys in nlohmann's (std::map) order: code, codeDescription, data, message, range,
+// relatedInformation, severity, source.
+void put_diagnostic(std::string& out, const Diagnostic& d) {
+  out += '{';
+  bool first = true;
+  auto key = [&](std::string_view k) {
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    out += k;
+    out += "\":";
+  };
+  if (!d.code.empty()) {
+    key("code");
+    put_string(out, d.code);
+  }
+  if (d.code_description) {
+    key("codeDescription");
+    out += "{\"href\":";
+    put_string(out, d.code_description->href);
+    out += '}';
+  }
+  if (d.data) {
+    key("data");
+    out += d.data->dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  key("message");
+  put_string(out, d.message);
+  key("range");
+  put_range(out, d.range);
+  if (!d.related_information.empty()) {
+    key("relatedInformation");
+    out += '[';
+    for (std::size_t i = 0; i < d.related_information.size(); ++i) {
+      const DiagnosticRelatedInformation& r = d.related_information[i];
+      if (i > 0) out += ',';
+      out += "{\"location\":{\"range\":";
+      put_range(out, r.location.range);
+      out += ",\"uri\":";
+      put_string(out, r.location.uri);
+      out += "},\"message\":";
+      put_string(out, r.message);
+      out += '}';
+    }
+    out += ']';
+  }
+  key("severity");
+  put_int(out, static_cast<std::int64_t>(d.severity));
+  if (!d.source.empty()) {
+    key("source");
+    put_string(out, d.source);
+  }
+  out += '}';
+}
+
+}  // namespace
+
+std::string publish_diagnostics_body(std::string_view uri, std::optional<std::int32_t> version,
+                                     const std::vector<Diagnostic>& diagnostics) {
+  std::string out;
+  out.reserve(128 + diagnostics.size() * 512);
+  out += R"({"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"diagnostics":[)";
+  for (std::size_t i = 0; i < diagnostics.size(); ++i) {
+    if (i > 0) out += ',';
+    put_diagnostic(out, diagnostics[i]);
+  }
+  out += "],\"uri\":";
+  put_string(out, uri);
+  if (version) {
+    out += ",\"version\":";
+    put_int(out, *version);
+  }
+  out += "}}";
+  return out;
+}
+
+}  // namespace mlroast::protocol
