@@ -19,8 +19,11 @@ const char* to_string(Part p) {
 }
 
 Program::Program(syntax::Node root, const semantic::SemanticModel& sem) : sem_(sem) {
-  by_node_.reserve(sem.text().size() / 6);  // about one recorded expression per 6 bytes
-  if (!root.is_null()) Interpreter(*this, sem).run(root);
+  if (!root.is_null()) {
+    tree_ = root.flat();
+    by_index_.assign(tree_->nodes.size(), kNoValue);
+    Interpreter(*this, sem).run(root);
+  }
   seal();
 }
 
@@ -39,6 +42,13 @@ void Program::seal() {
 Program::~Program() = default;
 
 const Value* Program::value_of(syntax::Node expr) const {
+  if (expr.is_null()) return nullptr;
+  if (expr.flat() == tree_ && expr.index() < by_index_.size()) {
+    const ValueId v = by_index_[expr.index()];
+    // A node recorded without a value (kNoValue, e.g. a tuple target whose item has none) has none.
+    if (v < 0 || static_cast<size_t>(v) >= values_.size()) return nullptr;
+    return &values_[static_cast<size_t>(v)];
+  }
   const void* id = expr.id();
   auto it = std::lower_bound(by_node_.begin(), by_node_.end(), id,
                              [](const auto& entry, const void* key) { return entry.first < key; });

@@ -139,8 +139,14 @@ class Program {
 
   // Used by the interpreter (analysis/lineage/*.cpp); not for rules.
   ValueId add(Value v);
-  void record(syntax::Node expr, ValueId v) { by_node_.emplace_back(expr.id(), v); }
-  // Called once the interpretation is done: makes value_of() a binary search.
+  void record(syntax::Node expr, ValueId v) {
+    if (expr.flat() == tree_ && expr.index() < by_index_.size())
+      by_index_[expr.index()] = v;  // the last value recorded wins
+    else
+      by_node_.emplace_back(expr.id(), v);
+  }
+  // Called once the interpretation is done: makes value_of() a binary search for nodes of
+  // other trees (by_node_).
   void seal();
   uint32_t add_origin(Origin o);
   uint32_t add_learn(LearnEvent e);
@@ -160,7 +166,12 @@ class Program {
  private:
   const semantic::SemanticModel& sem_;
   std::deque<Value> values_;  // a deque: references stay valid while values are added
-  // (node id, value) in evaluation order until seal(), then sorted by id keeping the last value
+  // The value of each node of the analysed tree, by node index (kNoValue when none): value_of()
+  // is one array read. Nodes of another tree, which the interpreter never records today, go to
+  // by_node_: (node id, value) in evaluation order until seal(), then sorted by id keeping the
+  // last value.
+  const syntax::detail::FlatTree* tree_ = nullptr;
+  std::vector<ValueId> by_index_;
   std::vector<std::pair<const void*, ValueId>> by_node_;
   std::vector<Origin> origins_;
   std::vector<LearnEvent> learns_;

@@ -1,5 +1,7 @@
 // ML407 uncalibrated-probabilities: tree-ensemble predict_proba output used as a probability
 // (stored, returned, multiplied into an expected value) with no calibration or Brier check.
+#include <algorithm>
+
 #include <string>
 
 #include "analysis/lineage/program.hpp"
@@ -72,11 +74,17 @@ constexpr RuleInfo kInfo{"ML407",
                          "Tree-ensemble probabilities used with no calibration check",
                          kDoc};
 
+bool ensemble_proba_use(const lineage::UseEvent& u, const lineage::Program& p);
+
 // True when the value comes from predict_proba of a tree ensemble (or a pipeline/search around one).
 bool ensemble_proba(const lineage::Value* v, const lineage::Program& p) {
   // Data only: a metric's result (a Scalar) also remembers the predictions it scored.
   if (v == nullptr || v->produced_by < 0 || v->kind != lineage::Kind::Data) return false;
-  const lineage::UseEvent& u = p.uses()[static_cast<size_t>(v->produced_by)];
+  return ensemble_proba_use(p.uses()[static_cast<size_t>(v->produced_by)], p);
+}
+
+// True when the use is predict_proba of a tree ensemble (or a pipeline/search around one).
+bool ensemble_proba_use(const lineage::UseEvent& u, const lineage::Program& p) {
   if (u.what != "predict_proba" || u.model == lineage::kNoValue) return false;
   const lineage::Value& m = p.value(u.model);
   if (workflow::is_tree_ensemble(m.cls)) return true;
@@ -126,6 +134,10 @@ class UncalibratedProbabilities final : public Rule {
     const workflow::Facts& f = workflow::facts(ctx);
     if (f.calibration) return;
     const lineage::Program& p = *ctx.program();
+    // Most files never take a tree ensemble's probabilities: skip the walk below.
+    if (std::none_of(p.uses().begin(), p.uses().end(),
+                     [&](const lineage::UseEvent& u) { return ensemble_proba_use(u, p); }))
+      return;
     syntax::Node site;
     std::string how;
     syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {

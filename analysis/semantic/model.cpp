@@ -40,7 +40,11 @@ bool is_builtin(std::string_view name) {
 
 SemanticModel::SemanticModel(Node root, std::string_view text) : text_(text) {
   scopes_.push_back(Scope{0, root.is_null() ? 0 : root.end_byte(), -1, {}});
-  if (!root.is_null()) collect(root);
+  if (!root.is_null()) {
+    collect(root);
+    tree_ = root.flat();
+    memo_.assign(tree_->nodes.size(), 0);
+  }
 }
 
 void SemanticModel::bind(std::string name, Binding b, int scope) {
@@ -161,16 +165,36 @@ int SemanticModel::scope_at(uint32_t byte) const {
 }
 
 const Binding* SemanticModel::lookup(std::string_view name, int scope) const {
-  std::string key(name);
   for (int s = scope; s >= 0; s = scopes_[s].parent) {
-    auto it = scopes_[s].names.find(key);
+    auto it = scopes_[s].names.find(name);
     if (it != scopes_[s].names.end()) return &it->second;
   }
   return nullptr;
 }
 
-std::string SemanticModel::qualified_name(Node expr) const {
-  if (expr.is_null()) return "";
+const std::string& SemanticModel::qualified_name(Node expr) const {
+  static const std::string kNone;
+  if (expr.is_null()) return kNone;
+  if (expr.flat() != tree_ || expr.index() >= memo_.size()) {
+    // A node of another tree (none of the callers pass one today): memoised by identity.
+    auto [it, added] = foreign_.try_emplace(expr.id());
+    if (added) it->second = compute_qualified_name(expr);
+    return it->second;
+  }
+  uint32_t& slot = memo_[expr.index()];
+  if (slot == 0) {
+    std::string q = compute_qualified_name(expr);
+    if (q.empty()) {
+      slot = kEmpty;
+    } else {
+      names_.push_back(std::move(q));
+      slot = static_cast<uint32_t>(names_.size());
+    }
+  }
+  return slot == kEmpty ? kNone : names_[slot - 1];
+}
+
+std::string SemanticModel::compute_qualified_name(Node expr) const {
   auto k = expr.kind();
   if (k == "identifier") {
     std::string_view name = expr.text(text_);
@@ -179,7 +203,7 @@ std::string SemanticModel::qualified_name(Node expr) const {
     return b->kind == BindingKind::Import ? b->qualified : "";
   }
   if (k == "attribute") {
-    std::string base = qualified_name(expr.field("object"));
+    const std::string& base = qualified_name(expr.field("object"));
     if (base.empty()) return "";
     return base + "." + std::string(expr.field("attribute").text(text_));
   }
@@ -188,8 +212,9 @@ std::string SemanticModel::qualified_name(Node expr) const {
   return "";
 }
 
-std::string SemanticModel::callee(Node call) const {
-  if (call.is_null() || call.kind() != "call") return "";
+const std::string& SemanticModel::callee(Node call) const {
+  static const std::string kNone;
+  if (call.is_null() || call.kind() != "call") return kNone;
   return qualified_name(call.field("function"));
 }
 

@@ -2,11 +2,14 @@
 // comprehensions are folded into their enclosing function) and the names each scope binds,
 // with imports resolved to qualified names. Rules ask "what does this expression name?" and get
 // "sklearn.preprocessing.StandardScaler" for `SS` after `from sklearn.preprocessing import
-// StandardScaler as SS`, never the raw text. Built once per analysis; read-only afterwards, so it
-// may be shared by readers on one thread. The model keeps a view of the source text: the text
+// StandardScaler as SS`, never the raw text. Built once per analysis; logically read-only
+// afterwards (qualified names are memoised as they are asked for), so it may be shared by readers
+// on one thread, never across threads. The model keeps a view of the source text: the text
 // must outlive it.
 #pragma once
 
+#include <deque>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -43,9 +46,11 @@ class SemanticModel {
 
   // Qualified name of an identifier or attribute chain: "pandas.read_csv" for `pd.read_csv`,
   // "builtins.print" for an unshadowed builtin, "" when the head is a local variable or unknown.
-  std::string qualified_name(syntax::Node expr) const;
+  // Memoised per node of the model's tree (the interpreter and a dozen rules ask about the same
+  // calls): the reference stays valid for the model's lifetime.
+  const std::string& qualified_name(syntax::Node expr) const;
   // Qualified name of a call's callee ("" when unknown).
-  std::string callee(syntax::Node call) const;
+  const std::string& callee(syntax::Node call) const;
   // True when any import in the file names `module` or a submodule/member of it.
   bool imports(std::string_view module) const;
   const std::vector<Import>& all_imports() const { return imports_; }
@@ -53,11 +58,17 @@ class SemanticModel {
   std::string_view text_of(syntax::Node n) const { return n.text(text_); }
 
  private:
+  // Heterogeneous lookup: find a std::string_view name without building a std::string.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
   struct Scope {
     uint32_t start = 0, end = 0;
     int parent = -1;
-    std::unordered_map<std::string, Binding> names;
+    std::unordered_map<std::string, Binding, NameHash, std::equal_to<>> names;
   };
+  std::string compute_qualified_name(syntax::Node expr) const;
   void collect(syntax::Node root);
   void bind_target(syntax::Node target, int scope);
   void bind(std::string name, Binding b, int scope);
@@ -65,6 +76,14 @@ class SemanticModel {
   std::string_view text_;
   std::vector<Scope> scopes_;  // in pre-order of their start byte
   std::vector<Import> imports_;
+  // The memo of qualified_name(): per node index of the model's tree, 0 = not computed yet,
+  // otherwise 1 + the index of the name in names_ (a deque: references stay valid). Mutable
+  // because lookups are logically const; a model is only ever read on one thread.
+  const syntax::detail::FlatTree* tree_ = nullptr;
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;  // memoised: no qualified name
+  mutable std::vector<uint32_t> memo_;
+  mutable std::deque<std::string> names_;
+  mutable std::unordered_map<const void*, std::string> foreign_;
 };
 
 // True when `name` is a Python builtin function or constant.
