@@ -32,21 +32,24 @@ void Interpreter::run(Node module) {
 
 ValueId Interpreter::lookup(std::string_view name) const {
   // Python functions see their own locals and the module's globals, not their callers'.
-  std::string key(name);
-  auto f = frames_.back().vars.find(key);
+  auto f = frames_.back().vars.find(name);
   if (f != frames_.back().vars.end()) return f->second;
-  f = frames_.front().vars.find(key);
+  f = frames_.front().vars.find(name);
   return f != frames_.front().vars.end() ? f->second : kNoValue;
 }
 
 void Interpreter::bind(std::string_view name, ValueId v) {
-  frames_.back().vars[std::string(name)] = v;
+  Env& vars = frames_.back().vars;
+  if (auto f = vars.find(name); f != vars.end())
+    f->second = v;
+  else
+    vars.emplace(std::string(name), v);
 }
 
 void Interpreter::rebind(Node target, ValueId v) {
   if (target.is_null()) return;
   if (target.kind() == "identifier") {
-    std::string name(target.text(text_));
+    std::string_view name = target.text(text_);
     // Update the binding where it lives (a global mutated from a function stays global).
     for (Frame* fr : {&frames_.back(), &frames_.front()}) {
       auto f = fr->vars.find(name);

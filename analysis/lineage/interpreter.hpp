@@ -8,6 +8,8 @@
 
 #include <string>
 #include <string_view>
+#include <functional>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -25,7 +27,12 @@ class Interpreter {
 
  private:
   using Node = syntax::Node;
-  using Env = std::unordered_map<std::string, ValueId>;
+  // Heterogeneous lookup: names are looked up as string_views of the source text.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  using Env = std::unordered_map<std::string, ValueId, NameHash, std::equal_to<>>;
   struct Function {
     Node node;
     int calls = 0;

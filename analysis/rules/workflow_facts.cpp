@@ -62,8 +62,9 @@ bool rare_event_name(std::string_view column, bool strict) {
 }
 
 void collect_calls(const RuleContext& ctx, std::vector<CallSite>& out) {
+  static const uint16_t kCall = syntax::symbol_for("call");
   syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-    if (n.kind() != "call") return true;
+    if (n.symbol() != kCall) return true;
     CallSite c;
     c.call = n;
     c.qualified = ctx.sem().callee(n);
@@ -245,7 +246,20 @@ Facts compute_facts(const RuleContext& ctx) {
   };
 
   bool any_prediction_scored = false;
+  static const uint16_t kKeyword = syntax::symbol_for("keyword_argument");
+  std::vector<std::pair<std::string_view, syntax::Node>> keywords;  // of the current call
   for (const CallSite& c : calls(ctx)) {
+    // The call's keyword arguments, read once: the checks below ask for a dozen names.
+    keywords.clear();
+    if (syntax::Node args = c.call.field("arguments"); args && args.kind() == "argument_list")
+      for (syntax::Node a : syntax::children(args))
+        if (a.symbol() == kKeyword)
+          keywords.emplace_back(ctx.text_of(a.field("name")), a.field("value"));
+    auto kwarg = [&](std::string_view name) {
+      for (const auto& [k, v] : keywords)
+        if (k == name) return v;
+      return syntax::Node();
+    };
     std::string_view q = c.qualified;
     std::string_view n = last_name(q);
     // Metrics, and scoring strings given to CV or search.
@@ -261,7 +275,7 @@ Facts compute_facts(const RuleContext& ctx) {
         }
       }
     }
-    if (syntax::Node s = keyword_arg(c.call, "scoring", ctx)) {
+    if (syntax::Node s = kwarg("scoring")) {
       auto add = [&](syntax::Node str) {
         Metric sm = metric_of_scoring(string_contents(str, ctx));
         if (sm != Metric::None) f.metrics.push_back({sm, str});
@@ -285,18 +299,18 @@ Facts compute_facts(const RuleContext& ctx) {
       f.cross_validation = true;
     if (role == lineage::Role::Model && n.ends_with("CV") && n != "CalibratedClassifierCV")
       f.search = true;  // LogisticRegressionCV, RidgeCV...: tuned by built-in CV
-    if (syntax::Node cv = keyword_arg(c.call, "cv", ctx); cv && !is_none(cv))
+    if (syntax::Node cv = kwarg("cv"); cv && !is_none(cv))
       f.cross_validation = true;
     if (under(q, "sklearn.calibration") || in(n, {"brier_score_loss", "log_loss"}))
       f.calibration = true;
     // Class balance checked / handled.
     if (c.method == "value_counts" || in(q, {"numpy.bincount", "collections.Counter",
                                              "seaborn.countplot"}) ||
-        (q == "numpy.unique" && keyword_arg(c.call, "return_counts", ctx)))
+        (q == "numpy.unique" && kwarg("return_counts")))
       f.balance_checked = true;
     for (std::string_view kw : {"class_weight", "scale_pos_weight", "is_unbalance",
                                 "auto_class_weights", "class_weights", "sample_weight"}) {
-      syntax::Node v = keyword_arg(c.call, kw, ctx);
+      syntax::Node v = kwarg(kw);
       if (v && !is_none(v) && ctx.text_of(v) != "False") {
         f.class_weighting = true;
         if (kw != "sample_weight" && f.imbalance_reason.empty())

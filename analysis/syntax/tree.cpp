@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <utility>
 #include <stdexcept>
-#include <unordered_map>
 
 extern "C" const TSLanguage* tree_sitter_python(void);
 
@@ -29,27 +28,7 @@ const detail::KindNames& detail::kind_names() {
   return table;
 }
 
-namespace {
 using detail::language;
-
-// Field name -> id, built once.
-TSFieldId field_id(std::string_view name) {
-  static const std::unordered_map<std::string_view, TSFieldId> ids = [] {
-    std::unordered_map<std::string_view, TSFieldId> m;
-    const uint32_t count = ts_language_field_count(language());
-    for (uint32_t id = 1; id <= count; ++id) {
-      const char* n = ts_language_field_name_for_id(language(), static_cast<TSFieldId>(id));
-      if (n != nullptr) m.emplace(n, static_cast<TSFieldId>(id));
-    }
-    return m;
-  }();
-  auto it = ids.find(name);
-  return it == ids.end() ? 0 : it->second;
-}
-
-}  // namespace
-
-
 
 bool Node::is_error() const { return t_ && at().symbol == static_cast<uint16_t>(-1); }
 
@@ -62,29 +41,11 @@ Node Node::named_child(uint32_t i) const {
   return Node();
 }
 
-namespace {
-// field_id() for the analysis' hot path: callers pass string literals, so a small per-thread
-// cache keyed by the name's address answers most lookups without hashing. A hit is confirmed by
-// comparing the text with the grammar's name, so a reused buffer holding another name is safe.
-TSFieldId cached_field_id(std::string_view name) {
-  struct Slot {
-    const char* data = nullptr;
-    TSFieldId id = 0;
-    std::string_view grammar_name;  // the grammar's spelling of field `id`
-  };
-  thread_local Slot cache[64];
-  Slot& slot = cache[(reinterpret_cast<uintptr_t>(name.data()) >> 3) & 63];
-  if (slot.data == name.data() && slot.grammar_name == name) return slot.id;
-  const TSFieldId id = field_id(name);
-  if (id != 0)
-    slot = Slot{name.data(), id, std::string_view(ts_language_field_name_for_id(language(), id))};
-  return id;
-}
-}  // namespace
-
-Node Node::field(std::string_view name) const {
+Node Node::field_named(std::string_view name) const {
   if (!t_) return Node();
-  const TSFieldId id = cached_field_id(name);
+  uint8_t id = 0;
+  for (size_t i = 1; i < std::size(detail::kFieldNames) && id == 0; ++i)
+    if (detail::kFieldNames[i] == name) id = static_cast<uint8_t>(i);
   if (id == 0) return Node();
   const detail::FlatNode& n = at();
   for (uint32_t c = n.first_child; c < n.first_child + n.child_count; ++c)

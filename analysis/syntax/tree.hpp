@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -55,7 +56,58 @@ struct KindNames {
   uint32_t count;
 };
 const KindNames& kind_names();
+
+// The Python grammar's field names by field id (tree-sitter numbers fields alphabetically from 1;
+// tree-sitter-python 0.23.6 has 32). syntax_flat_tree_test checks this table against the loaded
+// grammar, so a grammar update that renumbers fields fails the tests instead of misreading trees.
+inline constexpr std::string_view kFieldNames[] = {
+    "",
+    "alias",
+    "alternative",
+    "argument",
+    "arguments",
+    "attribute",
+    "body",
+    "cause",
+    "code",
+    "condition",
+    "consequence",
+    "definition",
+    "expression",
+    "format_specifier",
+    "function",
+    "guard",
+    "key",
+    "left",
+    "module_name",
+    "name",
+    "object",
+    "operator",
+    "operators",
+    "parameters",
+    "return_type",
+    "right",
+    "subject",
+    "subscript",
+    "superclasses",
+    "type",
+    "type_conversion",
+    "type_parameters",
+    "value"};
+consteval uint8_t field_id_of(std::string_view name) {
+  for (size_t i = 1; i < std::size(kFieldNames); ++i)
+    if (kFieldNames[i] == name) return static_cast<uint8_t>(i);
+  throw "not a field name of the Python grammar";  // reached at compile time: an error
+}
 }  // namespace detail
+
+// A field name numbered at compile time, so that `n.field("function")` is a scan of n's few
+// children (it was a hashed lookup, ~17% of an analysis), and a misspelt name does not compile.
+struct FieldName {
+  // NOLINTNEXTLINE(google-explicit-constructor,hicpp-explicit-conversions): literals convert
+  consteval FieldName(const char* name) : id(detail::field_id_of(name)) {}
+  uint8_t id;
+};
 
 // A view of one syntax node. Copyable; does not own anything; valid while its Tree (or a copy
 // of it) lives. Every accessor is safe on a null node (it answers 0, "" or another null node), so
@@ -88,7 +140,8 @@ class Node {
     return t_ && i < at().child_count ? Node(t_, at().first_child + i) : Node();
   }
   Node named_child(uint32_t i) const;
-  Node field(std::string_view name) const;  // child by field name, or a null Node
+  Node field(FieldName name) const;  // child by field name, or a null Node
+  Node field_named(std::string_view name) const;  // the same for a name known only at run time
   std::string_view field_name_of_child(uint32_t i) const;  // "" when the child has no field
   Node parent() const {
     return t_ && at().parent != detail::kNoNode ? Node(t_, at().parent) : Node();
@@ -140,6 +193,14 @@ std::shared_ptr<const FlatTree> apply_edits(const FlatTree& flat, const std::vec
 }  // namespace detail
 
 inline const detail::FlatNode& Node::at() const { return t_->nodes[i_]; }
+
+inline Node Node::field(FieldName name) const {
+  if (!t_) return Node();
+  const detail::FlatNode& n = at();
+  for (uint32_t c = n.first_child; c < n.first_child + n.child_count; ++c)
+    if (t_->nodes[c].field == name.id) return Node(t_, c);
+  return Node();
+}
 
 // An owned syntax tree. Move-only; copy() is cheap (the nodes are shared, never modified).
 // edit() records an edit before an incremental reparse; root() of an edited tree shows the

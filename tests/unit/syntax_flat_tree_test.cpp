@@ -67,7 +67,7 @@ size_t compare(TSNode ts, Node flat, const std::string& where) {
       const char* name = ts_language_field_name_for_id(lang, static_cast<TSFieldId>(f));
       if (name == nullptr) continue;
       INFO("field " << name);
-      REQUIRE(same(ts_node_child_by_field_id(a, static_cast<TSFieldId>(f)), b.field(name)));
+      REQUIRE(same(ts_node_child_by_field_id(a, static_cast<TSFieldId>(f)), b.field_named(name)));
     }
     for (uint32_t i = 0; i < ts_node_named_child_count(a); ++i)
       REQUIRE(same(ts_node_named_child(a, i), b.named_child(i)));
@@ -187,4 +187,16 @@ TEST_CASE("an edited tree rebuilds its flat nodes; a copy keeps the old ones", "
   auto reparsed = p.parse(edited, &tree);
   CHECK(reparsed.root().child(0).kind() == "comment");
   CHECK(reparsed.root().sexp() == p.parse(edited).root().sexp());
+}
+
+TEST_CASE("the compile-time field table is the loaded grammar's") {
+  const TSLanguage* lang = mlroast::syntax::detail::language();
+  const uint32_t fields = ts_language_field_count(lang);
+  REQUIRE(std::size(mlroast::syntax::detail::kFieldNames) == fields + 1);
+  for (uint32_t f = 1; f <= fields; ++f) {
+    const char* name = ts_language_field_name_for_id(lang, static_cast<TSFieldId>(f));
+    REQUIRE(name != nullptr);
+    CHECK(mlroast::syntax::detail::kFieldNames[f] == std::string_view(name));
+  }
+  static_assert(mlroast::syntax::FieldName("function").id == 14);
 }
