@@ -41,6 +41,7 @@
 #include "generate.hpp"
 #include "latency_driver.hpp"
 #include "notebook_latency.hpp"
+#include "protocol/diagnostics_writer.hpp"
 #include "protocol/framing.hpp"
 #include "protocol/jsonrpc.hpp"
 #include "protocol/lsp_types.hpp"
@@ -361,9 +362,8 @@ void breakdown(const std::string& text, const std::vector<Edit>& edits, int coun
     sink += findings.size() + items.size();
 
     t0 = Clock::now();
-    const std::string frame = proto::frame(proto::serialize(proto::make_notification(
-        "textDocument/publishDiagnostics",
-        proto::PublishDiagnosticsParams{kUri, version, std::move(items)})));
+    const std::string frame =
+        proto::frame(proto::publish_diagnostics_body(kUri, version, items));  // as the server
     t[kJson].push_back(ms_between(t0, Clock::now()));
     sink += frame.size();
   }

@@ -2,7 +2,10 @@
 // are not analysed left out (and said why), and fixed sources spliced back into the JSON text.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <memory>
+#include <regex>
+#include <string>
 #include <vector>
 
 #include "analysis/notebook/analyze.hpp"
@@ -293,4 +296,51 @@ TEST_CASE("a program built from the previous program's tree equals one built fro
   VirtualProgram inserted(nb, previous), fresh(nb);
   CHECK(inserted.tree().root().sexp() == fresh.tree().root().sexp());
   CHECK(inserted.tree().root().end_byte() == fresh.tree().root().end_byte());
+}
+
+namespace {
+// cell_lines() as it was written with std::regex: the hand-written scanner must agree with it.
+std::string cell_lines_by_regex(const VirtualProgram& program, const std::string& message) {
+  static const std::regex kLine(R"(\bline (\d{1,9})\b)");
+  std::string out;
+  std::size_t last = 0;
+  for (auto it = std::sregex_iterator(message.begin(), message.end(), kLine);
+       it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    const auto line = static_cast<std::uint32_t>(std::stoul(m[1].str()));
+    if (line == 0) continue;
+    const std::uint32_t row = line - 1;
+    const auto& segs = program.segments();
+    auto seg = std::upper_bound(segs.begin(), segs.end(), row,
+                                [](std::uint32_t r, const Segment& s) { return r < s.first_row; });
+    if (seg == segs.begin()) continue;
+    --seg;
+    out += message.substr(last, static_cast<std::size_t>(m.position(0)) - last);
+    out += "cell " + std::to_string(seg->cell + 1) + ", line " +
+           std::to_string(row - seg->first_row + 1);
+    last = static_cast<std::size_t>(m.position(0) + m.length(0));
+  }
+  return last == 0 ? message : out + message.substr(last);
+}
+}  // namespace
+
+TEST_CASE("messages name cell lines, not program lines", "[notebook][program]") {
+  Notebook nb;
+  nb.cells = {markdown("# Churn\n"), code("import pandas as pd\ndf = pd.read_csv('x.csv')\n"),
+              code("X = df.drop(columns=['y'])\ny = df['y']\nX_s = X / X.max()\n"),
+              code("%time\nfit(X_s)\n")};
+  VirtualProgram program(nb);
+  // Each cell's lines are followed by one separator line in the program.
+  CHECK(cell_lines(program, "split into train/test at line 5") ==
+        "split into train/test at cell 3, line 2");
+  CHECK(cell_lines(program, "line 1 and line 4, then line 9.") ==
+        "cell 2, line 1 and cell 3, line 1, then cell 4, line 2.");
+  for (std::string m :
+       {"", "no lines here", "line 0 is not a line", "pipeline 3 is not either", "line 3x",
+        "line_3", "(line 2)", "line 1234567890 has ten digits", "line 123456789 has nine",
+        "line 99 past the end", "at line 3", "lines 3 and line", "line  3", "xline 2 line 2",
+        "\nline 6\n", "line 2line 3", "line 06"}) {
+    CAPTURE(m);
+    CHECK(cell_lines(program, m) == cell_lines_by_regex(program, m));
+  }
 }
