@@ -15,6 +15,13 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
   if (file.tree == nullptr || !file.tree->valid()) return findings;
   syntax::Node root = file.tree->root();
 
+  // Everything the analysis builds, in one block that can outlive the call (leftovers).
+  struct Working {
+    Working(syntax::Node root, std::string_view text) : sem(root, text), program(root, sem) {}
+    std::vector<std::unique_ptr<Rule>> rules;
+    semantic::SemanticModel sem;
+    lineage::Program program;
+  };
   std::vector<std::unique_ptr<Rule>> rules;
   for (auto& r : make_all_rules()) {
     if (!selection.enabled(r->info().code)) continue;
@@ -25,9 +32,9 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
   }
   if (rules.empty()) return findings;
 
-  semantic::SemanticModel sem(root, file.text);
-  lineage::Program program(root, sem);
-  RuleContext ctx(file, sem, &program, findings, options.fixes);
+  auto working = std::make_shared<Working>(root, file.text);
+  const semantic::SemanticModel& sem = working->sem;
+  RuleContext ctx(file, sem, &working->program, findings, options.fixes);
 
   // Fan-out table: grammar symbol -> rules that asked for that node kind.
   std::vector<std::vector<Rule*>> by_symbol(syntax::symbol_count());
@@ -46,6 +53,8 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
     return true;
   });
   for (auto& r : rules) r->finish(ctx);
+  working->rules = std::move(rules);
+  if (options.leftovers != nullptr) *options.leftovers = std::move(working);
 
   NoqaMap noqa(comments, file.text);
   std::vector<Finding> kept;

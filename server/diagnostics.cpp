@@ -22,13 +22,14 @@ constexpr int kServerCancelled = -32802;
 
 std::vector<protocol::Diagnostic> diagnose(const DocumentSnapshot& snapshot,
                                            const RuleSelection& selection,
-                                           protocol::PositionEncoding encoding, bool fixes) {
+                                           protocol::PositionEncoding encoding, bool fixes,
+                                           std::shared_ptr<const void>* leftovers) {
   SourceFile file;
   file.path = snapshot.path;
   file.text = snapshot.text;
   file.tree = &snapshot.tree;
   file.is_test = is_test_path(snapshot.path);
-  const std::vector<Finding> findings = analyze(file, selection, AnalysisOptions{fixes});
+  const std::vector<Finding> findings = analyze(file, selection, AnalysisOptions{fixes, leftovers});
   const protocol::LineIndex index(snapshot.text);
   const ConversionContext context{snapshot.uri, snapshot.text, index, encoding};
   return to_lsp_diagnostics(context, findings);
@@ -98,9 +99,13 @@ Scheduler::Work DiagnosticsEngine::prepare(const std::string& uri) {
   state.scheduled = snapshot->generation;
   auto shared = std::make_shared<const DocumentSnapshot>(std::move(*snapshot));
   RuleSelection selection = selection_of(shared->path);
-  return [this, shared, selection = std::move(selection), encoding = documents_.encoding()] {
+  // The analysis' working state is freed when this job is, after its continuation is posted:
+  // the publish does not wait for it.
+  auto leftovers = std::make_shared<std::shared_ptr<const void>>();
+  return [this, shared, selection = std::move(selection), encoding = documents_.encoding(),
+          leftovers] {
     try {
-      auto items = diagnose(*shared, selection, encoding, /*fixes=*/false);
+      auto items = diagnose(*shared, selection, encoding, /*fixes=*/false, leftovers.get());
       return Scheduler::Continuation([this, shared, items = std::move(items)]() mutable {
         completed(shared->uri, shared->generation, shared->version, std::move(items));
       });

@@ -31,21 +31,24 @@
 namespace mlroast::server {
 
 // Analyses one snapshot and converts its findings to LSP diagnostics; with `fixes`, each fixable
-// diagnostic carries its fix in `data.fix`. Pure; any thread.
+// diagnostic carries its fix in `data.fix`. `leftovers`, when given, receives the analysis'
+// working state to free later, off the latency path (AnalysisOptions::leftovers). Pure; any
+// thread.
 std::vector<protocol::Diagnostic> diagnose(const DocumentSnapshot& snapshot,
                                            const RuleSelection& selection,
-                                           protocol::PositionEncoding encoding, bool fixes);
+                                           protocol::PositionEncoding encoding, bool fixes,
+                                           std::shared_ptr<const void>* leftovers = nullptr);
 
 // Analyses a notebook as one program and converts its findings to LSP diagnostics of the cells
 // they fall in: one entry per cell of the snapshot (in order, an empty list for a cell without
 // findings). Related locations may point into other cells; a fix is carried only when all its
 // edits fall in the diagnostic's own cell. `previous`: the notebook's tree from its last
-// analysis, whose unchanged statements are reused; `tree`, when given, receives this program's.
-// Pure; any thread.
+// analysis, whose unchanged statements are reused; `tree`, when given, receives this program's;
+// `leftovers` as for diagnose(). Pure; any thread.
 std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> diagnose_notebook(
     const NotebookSnapshot& snapshot, const RuleSelection& selection,
     protocol::PositionEncoding encoding, const syntax::Tree* previous = nullptr,
-    syntax::Tree* tree = nullptr);
+    syntax::Tree* tree = nullptr, std::shared_ptr<const void>* leftovers = nullptr);
 
 // `{"kind": "full", "items": [...]}`, the answer to textDocument/diagnostic.
 protocol::json full_report(const std::vector<protocol::Diagnostic>& items);

@@ -35,10 +35,12 @@ notebook::Notebook to_notebook(const NotebookSnapshot& snapshot) {
 
 std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> diagnose_notebook(
     const NotebookSnapshot& snapshot, const RuleSelection& selection,
-    protocol::PositionEncoding encoding, const syntax::Tree* previous, syntax::Tree* tree) {
+    protocol::PositionEncoding encoding, const syntax::Tree* previous, syntax::Tree* tree,
+    std::shared_ptr<const void>* leftovers) {
   const notebook::VirtualProgram program(to_notebook(snapshot), previous);
   if (tree != nullptr) *tree = program.tree().copy();
-  const std::vector<Finding> findings = notebook::analyze_program(snapshot.path, program, selection);
+  const std::vector<Finding> findings = notebook::analyze_program(
+      snapshot.path, program, selection, AnalysisOptions{/*fixes=*/true, leftovers});
   std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> out;
   std::vector<protocol::LineIndex> indexes;
   indexes.reserve(snapshot.cells.size());
@@ -133,11 +135,13 @@ Scheduler::Work DiagnosticsEngine::prepare_notebook(const std::string& uri) {
   if (state.analysed == snapshot->revision || state.scheduled == snapshot->revision) return {};
   state.scheduled = snapshot->revision;
   auto shared = std::make_shared<const NotebookSnapshot>(std::move(*snapshot));
+  auto leftovers = std::make_shared<std::shared_ptr<const void>>();  // freed after the publish
   return [this, shared, selection = selection_, encoding = documents_.encoding(),
-          previous = state.tree] {
+          previous = state.tree, leftovers] {
     try {
       auto tree = std::make_shared<syntax::Tree>();
-      auto items = diagnose_notebook(*shared, selection, encoding, previous.get(), tree.get());
+      auto items = diagnose_notebook(*shared, selection, encoding, previous.get(), tree.get(),
+                                     leftovers.get());
       std::unordered_map<std::string, std::int32_t> versions;
       for (const auto& c : shared->cells) versions[c.uri] = c.version;
       return Scheduler::Continuation([this, shared, items = std::move(items),

@@ -51,7 +51,8 @@ std::string cell_lines(const VirtualProgram& program, const std::string& message
 }
 
 std::vector<Finding> analyze_program(const std::string& path, const VirtualProgram& program,
-                                     const RuleSelection& selection) {
+                                     const RuleSelection& selection,
+                                     const AnalysisOptions& options) {
   SourceFile file;
   file.path = path;
   file.text = program.text();
@@ -59,7 +60,7 @@ std::vector<Finding> analyze_program(const std::string& path, const VirtualProgr
   file.is_notebook = true;
   file.notebook = &program;
   file.is_test = is_test_path(path);
-  std::vector<Finding> findings = analyze(file, selection);
+  std::vector<Finding> findings = analyze(file, selection, options);
   for (Finding& f : findings) {
     f.message = cell_lines(program, f.message);
     for (RelatedLocation& r : f.related) r.message = cell_lines(program, r.message);

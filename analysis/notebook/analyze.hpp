@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/analyzer.hpp"
 #include "analysis/config/selection.hpp"
 #include "analysis/finding.hpp"
 #include "analysis/notebook/reader.hpp"
@@ -21,7 +22,8 @@ std::string cell_lines(const VirtualProgram& program, const std::string& message
 // Parses the program text and analyses it with SourceFile::is_notebook set; messages name cell
 // lines (cell_lines).
 std::vector<Finding> analyze_program(const std::string& path, const VirtualProgram& program,
-                                     const RuleSelection& selection);
+                                     const RuleSelection& selection,
+                                     const AnalysisOptions& options = {});
 
 // A fix's edits as edits of single cells; nullopt when an edit crosses a cell boundary or would
 // overwrite masked IPython syntax (such a fix is not offered for the notebook).
