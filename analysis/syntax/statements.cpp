@@ -21,6 +21,18 @@ bool continues_compound(std::string_view text, size_t at) {
          starts_with_word(text, at, "except") || starts_with_word(text, at, "finally");
 }
 
+// Bytes the scanner must look at; runs of other bytes are skipped with one table lookup each
+// (the scan runs on every keystroke over the whole text: it was a third of a reparse).
+struct ByteSet {
+  explicit constexpr ByteSet(std::string_view bytes) {
+    for (char c : bytes) in[static_cast<unsigned char>(c)] = true;
+  }
+  bool contains(char c) const { return in[static_cast<unsigned char>(c)]; }
+  bool in[256] = {};
+};
+constexpr ByteSet kInCode("\n#\"'()[]{}\\");
+constexpr ByteSet kInString("\n\"'\\");
+
 }  // namespace
 
 std::vector<uint32_t> statement_starts(std::string_view text) {
@@ -47,6 +59,9 @@ std::vector<uint32_t> statement_starts(std::string_view text) {
     continued = false;
     // Scan the rest of the line (and of any string that runs past it).
     while (i < n) {
+      const ByteSet& interesting = quote != 0 ? kInString : kInCode;
+      while (i < n && !interesting.contains(text[i])) ++i;
+      if (i >= n) break;
       char c = text[i];
       if (quote != 0) {
         if (c == '\\') {
@@ -76,7 +91,8 @@ std::vector<uint32_t> statement_starts(std::string_view text) {
       }
       if (c == '\n') break;
       if (c == '#') {
-        while (i < n && text[i] != '\n') ++i;
+        const size_t eol = text.find('\n', i);
+        i = eol == std::string_view::npos ? n : eol;
         break;
       }
       if (c == '"' || c == '\'') {
