@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cctype>
 #include <iterator>
-#include <map>
-#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "analysis/notebook/virtual_program.hpp"
 #include "analysis/rules/rule.hpp"
@@ -131,8 +133,9 @@ class NameCollector {
  public:
   NameCollector(std::string_view text) : text_(text) {}
 
-  std::vector<std::pair<std::string, syntax::Node>> defs, uses;
-  std::set<std::string> declared_global;
+  // Views of the program text (the collector allocates nothing per name).
+  std::vector<std::pair<std::string_view, syntax::Node>> defs, uses;
+  std::unordered_set<std::string_view> declared_global;
   bool star_import = false;
 
   void statement_or_expr(syntax::Node n) {
@@ -149,9 +152,9 @@ class NameCollector {
   void visit(syntax::Node n) {
     std::string_view k = n.kind();
     if (k == "identifier") {
-      std::string name(n.text(text_));
+      std::string_view name = n.text(text_);
       if (std::find(shadow_.begin(), shadow_.end(), name) == shadow_.end())
-        uses.emplace_back(std::move(name), n);
+        uses.emplace_back(name, n);
       return;
     }
     if (k == "comment" || k == "string_content" || k == "escape_sequence") return;
@@ -244,7 +247,7 @@ class NameCollector {
     if (!n.is_null()) statement_or_expr(n);
   }
   void define(syntax::Node n) {
-    if (!n.is_null() && n.kind() == "identifier") defs.emplace_back(std::string(n.text(text_)), n);
+    if (!n.is_null() && n.kind() == "identifier") defs.emplace_back(n.text(text_), n);
   }
   // Assignment targets: names are bound; `a.b = ` and `a[i] = ` read a (and i).
   void target(syntax::Node n) {
@@ -275,7 +278,7 @@ class NameCollector {
   }
 
   std::string_view text_;
-  std::vector<std::string> shadow_;
+  std::vector<std::string_view> shadow_;
   int depth_ = 0;
 };
 
@@ -350,8 +353,8 @@ class NotebookOutOfOrder final : public Rule {
     });
     // The first cell defining each name, by the cell's order in the program.
     auto cell_of = [&](syntax::Node n) { return nb.segment_at(n.start_byte()); };
-    std::map<std::string, const notebook::Segment*> first_def;
-    auto note_def = [&](const std::string& name, const notebook::Segment* s) {
+    std::unordered_map<std::string_view, const notebook::Segment*> first_def;
+    auto note_def = [&](std::string_view name, const notebook::Segment* s) {
       auto [it, fresh] = first_def.emplace(name, s);
       if (!fresh && s != nullptr && it->second != nullptr && s->cell < it->second->cell) it->second = s;
     };
@@ -359,7 +362,7 @@ class NotebookOutOfOrder final : public Rule {
     for (const notebook::Segment& s : nb.segments())
       for (const std::string& name : s.binds) note_def(name, &s);
 
-    std::set<std::string> reported;
+    std::unordered_set<std::string_view> reported;
     for (auto& [name, node] : names.uses) {
       const notebook::Segment* use = cell_of(node);
       if (use == nullptr || reported.count(name) || is_predefined(name) ||
@@ -370,7 +373,8 @@ class NotebookOutOfOrder final : public Rule {
         continue;
       if (!unseen_definitions_before(nb, use->cell, name, names.star_import, text)) {
         reported.insert(name);
-        Finding f = finding(node, "`" + name + "` is used in cell " + std::to_string(use->cell + 1) +
+        Finding f = finding(node, "`" + std::string(name) + "` is used in cell " +
+                                      std::to_string(use->cell + 1) +
                                       " but first defined in cell " +
                                       std::to_string(def->second->cell + 1) +
                                       " below it: this only ran because the later cell ran "
@@ -391,7 +395,7 @@ class NotebookOutOfOrder final : public Rule {
   // True when something up to `cell` may define names the analysis cannot see: `%run` and
   // friends, a star import, or a cell that was not analysed and mentions `name`.
   static bool unseen_definitions_before(const notebook::VirtualProgram& nb, uint32_t cell,
-                                        const std::string& name, bool star_import,
+                                        std::string_view name, bool star_import,
                                         std::string_view) {
     if (star_import) return true;
     for (const notebook::Segment& s : nb.segments())

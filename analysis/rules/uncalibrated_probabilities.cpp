@@ -74,15 +74,6 @@ constexpr RuleInfo kInfo{"ML407",
                          "Tree-ensemble probabilities used with no calibration check",
                          kDoc};
 
-bool ensemble_proba_use(const lineage::UseEvent& u, const lineage::Program& p);
-
-// True when the value comes from predict_proba of a tree ensemble (or a pipeline/search around one).
-bool ensemble_proba(const lineage::Value* v, const lineage::Program& p) {
-  // Data only: a metric's result (a Scalar) also remembers the predictions it scored.
-  if (v == nullptr || v->produced_by < 0 || v->kind != lineage::Kind::Data) return false;
-  return ensemble_proba_use(p.uses()[static_cast<size_t>(v->produced_by)], p);
-}
-
 // True when the use is predict_proba of a tree ensemble (or a pipeline/search around one).
 bool ensemble_proba_use(const lineage::UseEvent& u, const lineage::Program& p) {
   if (u.what != "predict_proba" || u.model == lineage::kNoValue) return false;
@@ -134,18 +125,25 @@ class UncalibratedProbabilities final : public Rule {
     const workflow::Facts& f = workflow::facts(ctx);
     if (f.calibration) return;
     const lineage::Program& p = *ctx.program();
-    // Most files never take a tree ensemble's probabilities: skip the walk below.
-    if (std::none_of(p.uses().begin(), p.uses().end(),
-                     [&](const lineage::UseEvent& u) { return ensemble_proba_use(u, p); }))
-      return;
+    // Which evaluations are predict_proba of a tree ensemble. Most files have none: no walk.
+    std::vector<char> ensemble_use(p.uses().size());
+    for (size_t i = 0; i < p.uses().size(); ++i) ensemble_use[i] = ensemble_proba_use(p.uses()[i], p);
+    if (std::find(ensemble_use.begin(), ensemble_use.end(), 1) == ensemble_use.end()) return;
+    static const uint16_t kIdentifier = syntax::symbol_for("identifier");
+    static const uint16_t kSubscript = syntax::symbol_for("subscript");
+    static const uint16_t kCall = syntax::symbol_for("call");
     syntax::Node site;
     std::string how;
     syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
       if (site) return false;
-      std::string_view k = n.kind();
-      if (k != "identifier" && k != "subscript" && k != "call") return true;
-      // The value test first: it is a binary search, parent() walks down from the root.
-      if (!ensemble_proba(p.value_of(n), p)) return true;
+      const uint16_t k = n.symbol();
+      if (k != kIdentifier && k != kSubscript && k != kCall) return true;
+      // Data only: a metric's result (a Scalar) also remembers the predictions it scored.
+      const lineage::Value* v = p.value_of(n);
+      if (v == nullptr || v->produced_by < 0 || v->kind != lineage::Kind::Data ||
+          static_cast<size_t>(v->produced_by) >= ensemble_use.size() ||
+          ensemble_use[static_cast<size_t>(v->produced_by)] == 0)
+        return true;
       // Only whole expressions: skip the callee/object part of a bigger expression.
       syntax::Node parent = n.parent();
       if (parent && (parent.kind() == "attribute" ||
