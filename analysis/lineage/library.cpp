@@ -1,7 +1,10 @@
 #include "analysis/lineage/library.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <initializer_list>
+#include <string>
+#include <unordered_map>
 
 namespace mlroast::lineage::library {
 
@@ -39,7 +42,28 @@ std::string_view module_of(std::string_view q) {
   return dot == std::string_view::npos ? std::string_view{} : q.substr(0, dot);
 }
 
+namespace {
+Role compute_estimator_role(std::string_view q);
+}  // namespace
+
+// Asked for every call by the interpreter and a dozen rules, mostly about the same few names:
+// memoised per thread (a bounded table, so a long batch run does not grow it without end).
 Role estimator_role(std::string_view q) {
+  if (q.empty()) return Role::None;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  thread_local std::unordered_map<std::string, Role, Hash, std::equal_to<>> memo;
+  if (auto it = memo.find(q); it != memo.end()) return it->second;
+  if (memo.size() >= 4096) memo.clear();
+  const Role role = compute_estimator_role(q);
+  memo.emplace(std::string(q), role);
+  return role;
+}
+
+namespace {
+Role compute_estimator_role(std::string_view q) {
   std::string_view m = module_of(q), n = last_name(q);
   // Keras models: keras.Sequential, tf.keras.models.Sequential, keras.Model(inputs, outputs)
   if ((under(m, "keras") || under(m, "tensorflow.keras") || under(m, "tf.keras")) &&
@@ -83,6 +107,7 @@ Role estimator_role(std::string_view q) {
     return Role::Model;
   return Role::None;
 }
+}  // namespace
 
 bool is_stateless(std::string_view q) {
   return in(last_name(q), {"Normalizer", "PolynomialFeatures", "FunctionTransformer",
