@@ -1,5 +1,6 @@
 // Parsing into a flat Tree: one top-level statement at a time, reusing unchanged statements, and
 // one parse of the whole text when a statement has a syntax error.
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <unordered_map>
@@ -143,24 +144,25 @@ void stitch(FlatTree& flat) {
   uint32_t top = 1, deep = 1 + top_count, byte = 0, row = 0;
   for (const auto& s : flat.statements) {
     const uint32_t m = s->nodes[0].child_count;
-    const auto map = [&](uint32_t local) {
-      return local == 0 ? 0 : local <= m ? top + local - 1 : deep + local - 1 - m;
-    };
-    const auto move = [&](FlatNode& n) {
+    const auto count = static_cast<uint32_t>(s->nodes.size());
+    // Block copies, then one tight fix-up loop per block (this runs over every node of the
+    // file on every keystroke). Local index l maps to top + l - 1 for the statement's top-level
+    // nodes (1..m) and to deep + l - 1 - m for the others; children are never top-level.
+    std::copy(s->nodes.begin() + 1, s->nodes.begin() + 1 + m, nodes.begin() + top);
+    std::copy(s->nodes.begin() + 1 + m, s->nodes.end(), nodes.begin() + deep);
+    const uint32_t to_top = top - 1, to_deep = deep - 1 - m;
+    const auto fix = [&](FlatNode& n) {
       n.start_byte += byte;
       n.end_byte += byte;
       n.start_point.row += row;
       n.end_point.row += row;
+      n.parent = n.parent == 0 ? 0 : n.parent + (n.parent <= m ? to_top : to_deep);
+      if (n.child_count > 0) n.first_child += to_deep;
     };
-    for (uint32_t local = 1; local < s->nodes.size(); ++local) {
-      FlatNode n = s->nodes[local];
-      move(n);
-      n.parent = map(n.parent);
-      if (n.child_count > 0) n.first_child = map(n.first_child);
-      nodes[map(local)] = n;
-    }
+    for (uint32_t i = top; i < top + m; ++i) fix(nodes[i]);
+    for (uint32_t i = deep; i < deep + (count - 1 - m); ++i) fix(nodes[i]);
     top += m;
-    deep += static_cast<uint32_t>(s->nodes.size()) - 1 - m;
+    deep += count - 1 - m;
     byte += static_cast<uint32_t>(s->text.size());
     row += s->newlines;
   }
