@@ -37,7 +37,7 @@ std::string string_content(const semantic::SemanticModel& sem, syntax::Node s) {
 void signature_of(const semantic::SemanticModel& sem, syntax::Node node, std::set<std::string>& sig) {
   syntax::walk(node, [&](syntax::Node n) {
     if (n.kind() == "call") {
-      std::string name = sem.callee(n);
+      const std::string& name = sem.callee(n);
       for (std::string_view r : kReshapers)
         if (name == r) sig.insert("fn|" + name);
     }

@@ -81,7 +81,7 @@ bool has_schedule(const torchfacts::TorchFacts& facts, Node root) {
         contains(im.qualified, "ReduceLROnPlateau"))
       return true;
   for (Node c : facts.calls()) {
-    std::string q = sem.callee(c);
+    const std::string& q = sem.callee(c);
     if (contains(q, "lr_scheduler") || contains(q, "schedule") ||
         contains(q, "LearningRateScheduler") || contains(q, "ReduceLROnPlateau") ||
         contains(q, "CosineDecay") || contains(q, "ExponentialDecay") ||

@@ -45,7 +45,7 @@ void Seeding::scan(syntax::Node n, const semantic::SemanticModel& sem) {
       if (last.find("seed") == std::string_view::npos &&
           last != "use_deterministic_algorithms" && !callee_is_imported_name(n, sem))
         return true;
-      std::string q = sem.callee(n);
+      const std::string& q = sem.callee(n);
       if (q == "numpy.random.seed") s.numpy = s.numpy ? s.numpy : n;
       else if (q == "random.seed") s.python_random = s.python_random ? s.python_random : n;
       else if (q == "torch.manual_seed" || q == "torch.random.manual_seed")
@@ -66,7 +66,7 @@ void Seeding::scan(syntax::Node n, const semantic::SemanticModel& sem) {
     } else if (k == "assignment") {
       syntax::Node left = n.field("left");
       if (left && left.kind() == "attribute") {
-        std::string q = sem.qualified_name(left);
+        const std::string& q = sem.qualified_name(left);
         if (q == "torch.backends.cudnn.deterministic" && assigned_literal(n, text, "True"))
           s.cudnn_deterministic = n;
         if (q == "torch.backends.cudnn.benchmark" && assigned_literal(n, text, "False"))

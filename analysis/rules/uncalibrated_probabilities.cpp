@@ -127,7 +127,8 @@ class UncalibratedProbabilities final : public Rule {
     const lineage::Program& p = *ctx.program();
     // Which evaluations are predict_proba of a tree ensemble. Most files have none: no walk.
     std::vector<char> ensemble_use(p.uses().size());
-    for (size_t i = 0; i < p.uses().size(); ++i) ensemble_use[i] = ensemble_proba_use(p.uses()[i], p);
+    for (size_t i = 0; i < p.uses().size(); ++i)
+      ensemble_use[i] = ensemble_proba_use(p.uses()[i], p) ? 1 : 0;
     if (std::find(ensemble_use.begin(), ensemble_use.end(), 1) == ensemble_use.end()) return;
     static const uint16_t kIdentifier = syntax::symbol_for("identifier");
     static const uint16_t kSubscript = syntax::symbol_for("subscript");
