@@ -76,6 +76,14 @@ void DiagnosticsEngine::reanalyse_all() {
     uris.push_back(uri);
   }
   for (const std::string& uri : uris) schedule(uri, std::chrono::milliseconds::zero());
+  uris.clear();
+  for (auto& [uri, state] : notebook_states_) {
+    state.analysed = 0;
+    state.scheduled = 0;
+    state.fixed = 0;
+    uris.push_back(uri);
+  }
+  for (const std::string& uri : uris) schedule_notebook(uri, std::chrono::milliseconds::zero());
 }
 
 void DiagnosticsEngine::document_saved(const std::string& uri) {
@@ -206,8 +214,8 @@ const std::vector<protocol::Diagnostic>* DiagnosticsEngine::current(const std::s
 
 const std::vector<protocol::Diagnostic>* DiagnosticsEngine::with_fixes(const std::string& uri) {
   const Document* doc = documents_.find(uri);
-  // A notebook cell: the notebook's analysis (per cell, fixes included) is the only valid one.
-  if (doc != nullptr && !doc->notebook.empty()) return current_cell(doc->notebook, uri);
+  // A notebook cell: its part of an analysis of the whole notebook, with fixes.
+  if (doc != nullptr && !doc->notebook.empty()) return cell_with_fixes(doc->notebook, uri);
   if (doc == nullptr || !doc->python) return nullptr;
   auto& state = states_[uri];
   if (state.fixed != doc->generation) {

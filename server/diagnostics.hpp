@@ -44,11 +44,13 @@ std::vector<protocol::Diagnostic> diagnose(const DocumentSnapshot& snapshot,
 // findings). Related locations may point into other cells; a fix is carried only when all its
 // edits fall in the diagnostic's own cell. `previous`: the notebook's tree from its last
 // analysis, whose unchanged statements are reused; `tree`, when given, receives this program's;
-// `leftovers` as for diagnose(). Pure; any thread.
+// `leftovers` as for diagnose(); with `fixes`, each fixable diagnostic carries its fix. Pure; any
+// thread.
 std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> diagnose_notebook(
     const NotebookSnapshot& snapshot, const RuleSelection& selection,
     protocol::PositionEncoding encoding, const syntax::Tree* previous = nullptr,
-    syntax::Tree* tree = nullptr, std::shared_ptr<const void>* leftovers = nullptr);
+    syntax::Tree* tree = nullptr, std::shared_ptr<const void>* leftovers = nullptr,
+    bool fixes = false);
 
 // `{"kind": "full", "items": [...]}`, the answer to textDocument/diagnostic.
 protocol::json full_report(const std::vector<protocol::Diagnostic>& items);
@@ -105,8 +107,8 @@ class DiagnosticsEngine {
   // when the document is not an open Python file. Fixes are not computed by the per-keystroke
   // analysis (some cost more than the rest of the analysis); this analyses the current version
   // again, on the calling (main) thread, the first time code actions are asked for it, and
-  // caches the result until the next edit. For a notebook cell: the cell's part of the current
-  // notebook analysis, which carries its fixes (nullptr while it is being analysed).
+  // caches the result until the next edit. For a notebook cell: the cell's part of such an
+  // analysis of the whole current notebook, cached the same way.
   const std::vector<protocol::Diagnostic>* with_fixes(const std::string& uri);
 
  private:
@@ -126,6 +128,8 @@ class DiagnosticsEngine {
     std::vector<std::pair<protocol::json, std::string>> waiting;  // (request id, cell URI)
     // The tree of the last program analysed, for the next analysis to reuse its statements.
     std::shared_ptr<const syntax::Tree> tree;
+    std::uint64_t fixed = 0;  // revision of `fixed_items`; 0 = none
+    std::unordered_map<std::string, std::vector<protocol::Diagnostic>> fixed_items;  // by cell
   };
 
   void schedule(const std::string& uri, std::chrono::milliseconds delay);
@@ -138,6 +142,8 @@ class DiagnosticsEngine {
   void clear_cell(const std::string& cell_uri);
   protocol::HandlerResult pull_cell(const std::string& notebook_uri, const std::string& cell_uri,
                                     const protocol::json& request_id);
+  const std::vector<protocol::Diagnostic>* cell_with_fixes(const std::string& notebook_uri,
+                                                          const std::string& cell_uri);
   const std::vector<protocol::Diagnostic>* current_cell(const std::string& notebook_uri,
                                                         const std::string& cell_uri) const;
   Scheduler::Work prepare(const std::string& uri);

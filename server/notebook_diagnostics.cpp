@@ -1,6 +1,7 @@
 // The notebook half of the diagnostics engine (see diagnostics.hpp): a notebook is analysed as
 // one program (analysis/notebook/) whenever any of its cells or its structure changes, and the
-// findings are converted and published per cell URI.
+// findings are converted and published per cell URI. The keystroke analysis computes no quick
+// fixes; code actions ask for an analysis with fixes of the current revision (cell_with_fixes).
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -36,11 +37,11 @@ notebook::Notebook to_notebook(const NotebookSnapshot& snapshot) {
 std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> diagnose_notebook(
     const NotebookSnapshot& snapshot, const RuleSelection& selection,
     protocol::PositionEncoding encoding, const syntax::Tree* previous, syntax::Tree* tree,
-    std::shared_ptr<const void>* leftovers) {
+    std::shared_ptr<const void>* leftovers, bool fixes) {
   const notebook::VirtualProgram program(to_notebook(snapshot), previous);
   if (tree != nullptr) *tree = program.tree().copy();
   const std::vector<Finding> findings = notebook::analyze_program(
-      snapshot.path, program, selection, AnalysisOptions{/*fixes=*/true, leftovers});
+      snapshot.path, program, selection, AnalysisOptions{fixes, leftovers});
   std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> out;
   std::vector<protocol::LineIndex> indexes;
   indexes.reserve(snapshot.cells.size());
@@ -136,7 +137,7 @@ Scheduler::Work DiagnosticsEngine::prepare_notebook(const std::string& uri) {
   state.scheduled = snapshot->revision;
   auto shared = std::make_shared<const NotebookSnapshot>(std::move(*snapshot));
   auto leftovers = std::make_shared<std::shared_ptr<const void>>();  // freed after the publish
-  return [this, shared, selection = selection_, encoding = documents_.encoding(),
+  return [this, shared, selection = selection_of(shared->path), encoding = documents_.encoding(),
           previous = state.tree, leftovers] {
     try {
       auto tree = std::make_shared<syntax::Tree>();
@@ -214,6 +215,25 @@ const std::vector<protocol::Diagnostic>* DiagnosticsEngine::current_cell(
   auto it = found->second.items.find(cell_uri);
   static const std::vector<protocol::Diagnostic> kNone;
   return it == found->second.items.end() ? &kNone : &it->second;
+}
+
+const std::vector<protocol::Diagnostic>* DiagnosticsEngine::cell_with_fixes(
+    const std::string& notebook_uri, const std::string& cell_uri) {
+  const NotebookDocument* doc = notebooks_.find(notebook_uri);
+  if (doc == nullptr) return nullptr;
+  auto& state = notebook_states_[notebook_uri];
+  if (state.fixed != doc->revision) {
+    auto snapshot = notebooks_.snapshot(notebook_uri);
+    if (!snapshot) return nullptr;
+    state.fixed_items.clear();
+    auto cells = diagnose_notebook(*snapshot, selection_of(snapshot->path), documents_.encoding(),
+                                   state.tree.get(), nullptr, nullptr, /*fixes=*/true);
+    for (auto& [cell, items] : cells) state.fixed_items[cell] = std::move(items);
+    state.fixed = doc->revision;
+  }
+  auto it = state.fixed_items.find(cell_uri);
+  static const std::vector<protocol::Diagnostic> kNone;
+  return it == state.fixed_items.end() ? &kNone : &it->second;
 }
 
 }  // namespace mlroast::server

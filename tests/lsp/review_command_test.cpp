@@ -5,6 +5,7 @@
 // so the order of messages is deterministic.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <regex>
 
 #include "../unit/cli_process.hpp"
@@ -204,4 +205,64 @@ TEST_CASE("lsp: the server asks to watch its config files when the client can re
   json next = plain.read("the hover reply");
   CHECK(next["id"] == hover);
   CHECK(next["result"].is_null());
+}
+
+TEST_CASE("lsp: a notebook follows its folder's config file, and is re-analysed when it changes",
+          "[lsp][review][notebook]") {
+  TempDir dir;
+  mlroast::test::write_file(dir.path() / "mlroast.toml", "ignore = [\"ML101\"]\n");
+  LspClient client;
+  initialize(client, {{"rootUri", file_uri(dir.path())}});
+  const std::string notebook = file_uri(dir.path() / "explore.ipynb");
+  const std::string load = "vscode-notebook-cell:" + (dir.path() / "explore.ipynb").string() + "#W0";
+  const std::string model = "vscode-notebook-cell:" + (dir.path() / "explore.ipynb").string() + "#W1";
+  const std::string load_text =
+      "import pandas as pd\n"
+      "from sklearn.preprocessing import StandardScaler\n"
+      "df = pd.read_csv(\"loans.csv\")\n"
+      "X = StandardScaler().fit_transform(df.drop(columns=[\"default\"]))\n";
+  const std::string model_text =
+      "from sklearn.model_selection import train_test_split\n"
+      "X_train, X_test, y_train, y_test = train_test_split(X, df[\"default\"], random_state=3)\n";
+  auto item = [](const std::string& uri, const std::string& text) {
+    return json{{"uri", uri}, {"languageId", "python"}, {"version", 1}, {"text", text}};
+  };
+  client.notify("notebookDocument/didOpen",
+                {{"notebookDocument",
+                  {{"uri", notebook},
+                   {"notebookType", "jupyter-notebook"},
+                   {"version", 0},
+                   {"cells", json::array({{{"kind", 2}, {"document", load}},
+                                          {{"kind", 2}, {"document", model}}})}}},
+                 {"cellTextDocuments", json::array({item(load, load_text), item(model, model_text)})}});
+  auto codes_by_cell = [&client] {
+    std::map<std::string, std::vector<std::string>> out;
+    for (int i = 0; i < 2; ++i) {
+      json p = client.notification("textDocument/publishDiagnostics");
+      out[p["params"]["uri"].get<std::string>()] = codes_of(p);
+    }
+    return out;
+  };
+  auto opened = codes_by_cell();
+  REQUIRE(opened.count(load));
+  CHECK_FALSE(has(opened[load], "ML101"));  // ignored by the folder's mlroast.toml
+
+  mlroast::test::write_file(dir.path() / "mlroast.toml", "ignore = []\n");
+  client.notify("workspace/didChangeWatchedFiles",
+                {{"changes", {{{"uri", file_uri(dir.path() / "mlroast.toml")}, {"type", 2}}}}});
+  auto reloaded = codes_by_cell();
+  REQUIRE(reloaded.count(load));
+  CHECK(has(reloaded[load], "ML101"));
+
+  client.notify("workspace/didChangeConfiguration", {{"settings", {{"mlroast", {{"ignore", {"ML101"}}}}}}});
+  auto ignored = codes_by_cell();
+  REQUIRE(ignored.count(load));
+  CHECK_FALSE(has(ignored[load], "ML101"));
+  // Code actions come from an analysis under the same selection.
+  int id = client.request("textDocument/codeAction",
+                          {{"textDocument", {{"uri", load}}},
+                           {"range", {{"start", {{"line", 3}, {"character", 0}}}, {"end", {{"line", 3}, {"character", 10}}}}},
+                           {"context", {{"diagnostics", json::array()}}}});
+  for (const auto& action : client.response(id)["result"])
+    CHECK(action.value("title", "").find("ML101") == std::string::npos);
 }
