@@ -13,7 +13,7 @@ root=$(pwd)
 packages=(
   build-essential cmake pkg-config git ca-certificates nodejs npm
   libtree-sitter-dev nlohmann-json3-dev libboost-dev libspdlog-dev catch2
-  libtomlplusplus-dev libcli11-dev
+  libtomlplusplus-dev libcli11-dev libmimalloc-dev
 )
 packages+=(neovim emacs-nox elpa-eglot)  # the editor-client tests (tests/editors)
 
