@@ -92,7 +92,7 @@ ValueId Interpreter::call_estimator_method(ValueId recv, Node recv_node, std::st
       score.produced_by = static_cast<int32_t>(u);
       return make(std::move(score));
     }
-    Value pred = val(derive({X}, Shape::Array));
+    Value pred = derived({X}, Shape::Array);
     pred.produced_by = static_cast<int32_t>(u);
     pred.stats.clear();
     return make(std::move(pred));

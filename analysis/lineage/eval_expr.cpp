@@ -266,8 +266,7 @@ ValueId Interpreter::eval_subscript(Node s) {
     if (kv.kind == Kind::Columns && !kv.columns.empty()) out.columns = kv.columns;
     for (uint32_t st : kv.stats) {
       p_.learn_mut(st).applied |= kApplySelect;
-      ValueId w = with_stat(make(out), st);
-      out = val(w);
+      add_stat(out, st);
     }
   } else if (!indexer && kv.kind != Kind::Data && row_key.kind() != "slice") {
     // df[a + b], df[cols()]: a column selection the engine cannot read; only some columns
@@ -285,7 +284,7 @@ ValueId Interpreter::eval_subscript(Node s) {
       out.shape = Shape::Frame;
       for (uint32_t st : ck.stats) {
         p_.learn_mut(st).applied |= kApplySelect;
-        out = val(with_stat(make(out), st));
+        add_stat(out, st);
       }
     }
   }

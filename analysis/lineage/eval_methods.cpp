@@ -62,7 +62,7 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
       bind(params.named_child(0).text(text_), arg);
     ValueId body = eval(first_arg.field("body"));
     frames_.pop_back();
-    Value out = val(derive({arg, body}, r.shape == Shape::GroupBy ? Shape::Series : r.shape));
+    Value out = derived({arg, body}, r.shape == Shape::GroupBy ? Shape::Series : r.shape);
     out.part = r.part;
     out.split = r.split;
     return make(std::move(out));
@@ -104,7 +104,8 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     uint32_t l = learn(window ? StatKind::Window : StatKind::GroupAgg,
                        keeps_rows ? kApplyMap : 0);
     if (keeps_rows) {
-      Value out = val(with_stat(recv, l));
+      Value out = val(recv);
+      add_stat(out, l);
       out.shape = Shape::Series;
       return make(std::move(out));
     }
@@ -158,7 +159,7 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
   if (method == "corr" || method == "corrwith" || method == "cov")
     return stat_of(learn(StatKind::Correlation, 0));
   if (method == "shift") {
-    Value v = val(derive({recv}, Shape::Unknown));
+    Value v = derived({recv}, Shape::Unknown);
     std::string_view k = args.empty() ? "1" : call.field("arguments").named_child(0).text(text_);
     Node periods = kwarg_node(call, "periods", text_);
     if (periods) k = periods.text(text_);
@@ -204,7 +205,7 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
           if (std::find(r.stats.begin(), r.stats.end(), st) == r.stats.end())
             p_.learn_mut(st).applied |= how;
     }
-    Value out = val(derive(ins, r.shape));
+    Value out = derived(ins, r.shape);
     out.part = r.part;
     out.split = r.split;
     result = make(std::move(out));
@@ -287,7 +288,7 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     std::vector<ValueId> ins{recv};
     for (ValueId a : args)
       if (is_data(a)) ins.push_back(a);
-    Value out = val(derive(ins, r.shape));
+    Value out = derived(ins, r.shape);
     out.part = r.part;
     out.split = r.split;
     if (method == "apply" || method == "assign" || method == "astype" || method == "copy" ||

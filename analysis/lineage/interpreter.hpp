@@ -94,6 +94,10 @@ class Interpreter {
   ValueId new_data(Node site, Shape shape, std::string label);
   ValueId as_data(ValueId v, Node site);  // Unknown used as data becomes data of a new origin
   ValueId derive(const std::vector<ValueId>& inputs, Shape shape);
+  // What derive() would add, not added (an Unknown value when no input is data or a statistic).
+  Value derived(const std::vector<ValueId>& inputs, Shape shape) const;
+  // Bakes learn event `learn` into `v` when it is data.
+  static void add_stat(Value& v, uint32_t learn);
   ValueId with_stat(ValueId data, uint32_t learn);
   ValueId with_shape(ValueId data, Shape shape);
   ValueId join(ValueId a, ValueId b);

@@ -39,7 +39,12 @@ ValueId Interpreter::as_data(ValueId v, Node site) {
   return d;
 }
 
-ValueId Interpreter::derive(const std::vector<ValueId>& raw_inputs, Shape shape) {
+ValueId Interpreter::derive(const std::vector<ValueId>& inputs, Shape shape) {
+  Value v = derived(inputs, shape);
+  return v.kind == Kind::Unknown ? unknown() : make(std::move(v));
+}
+
+Value Interpreter::derived(const std::vector<ValueId>& raw_inputs, Shape shape) const {
   // Tuples (pd.concat([train, test]), np.hstack((a, b))) contribute their elements.
   std::vector<ValueId> inputs;
   std::vector<std::pair<ValueId, int>> pending;
@@ -95,24 +100,32 @@ ValueId Interpreter::derive(const std::vector<ValueId>& raw_inputs, Shape shape)
     }
   }
   if (!any_data) {
-    if (!any_stat) return unknown();
+    if (!any_stat) return Value{};
     out.kind = Kind::Stat;
-    return make(std::move(out));
+    return out;
   }
   out.kind = Kind::Data;
   if (shape != Shape::Unknown) out.shape = shape;
-  return make(std::move(out));
+  return out;
+}
+
+void Interpreter::add_stat(Value& v, uint32_t learn) {
+  if (v.kind != Kind::Data) return;
+  auto it = std::lower_bound(v.stats.begin(), v.stats.end(), learn);
+  if (it == v.stats.end() || *it != learn) v.stats.insert(it, learn);
 }
 
 ValueId Interpreter::with_stat(ValueId data, uint32_t learn) {
-  Value v = val(data);
-  if (v.kind != Kind::Data) return data;
-  auto it = std::lower_bound(v.stats.begin(), v.stats.end(), learn);
-  if (it == v.stats.end() || *it != learn) v.stats.insert(it, learn);
+  const Value& d = val(data);
+  if (d.kind != Kind::Data || std::binary_search(d.stats.begin(), d.stats.end(), learn))
+    return data;  // nothing to add: the same value
+  Value v = d;
+  add_stat(v, learn);
   return make(std::move(v));
 }
 
 ValueId Interpreter::with_shape(ValueId data, Shape shape) {
+  if (val(data).shape == shape) return data;
   Value v = val(data);
   v.shape = shape;
   return make(std::move(v));
@@ -268,7 +281,7 @@ void Interpreter::assign_subscript(Node t, ValueId v) {
     return;
   }
   if (!is_data(b)) return;
-  Value merged = val(derive({b, v}, val(b).shape));
+  Value merged = derived({b, v}, val(b).shape);
   merged.part = val(b).part;
   merged.split = val(b).split;
   merged.columns = val(b).columns;
