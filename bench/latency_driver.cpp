@@ -222,6 +222,26 @@ std::optional<Notification> Session::next_notification(const std::string& method
   }
 }
 
+std::optional<std::vector<Notification>> Session::notifications_until_reply(
+    const std::string& request_method, json params, const std::string& method,
+    Clock::time_point deadline) {
+  const int id = next_id_++;
+  json message = {{"jsonrpc", "2.0"}, {"id", id}, {"method", request_method}};
+  if (!params.is_null()) message["params"] = std::move(params);
+  server_.send(message, deadline);
+  std::vector<Notification> out;
+  for (;;) {
+    auto r = server_.next(deadline);
+    if (!r) return std::nullopt;
+    json m = json::parse(r->body);
+    if (!m.contains("method") && m.value("id", json()) == id) return out;
+    if (m.value("method", "") == method && !m.contains("id"))
+      out.push_back(Notification{std::move(m["params"]), r->body.size(), r->arrived});
+    else
+      handle_other(m);
+  }
+}
+
 std::string Session::initialize(const std::string& client_name, std::chrono::milliseconds wait) {
   const json init = request(
       "initialize",

@@ -86,6 +86,11 @@ class Session {
   // The next notification named `method`; nullopt at the deadline.
   std::optional<Notification> next_notification(const std::string& method,
                                                 Clock::time_point deadline);
+  // Sends a request and returns the notifications named `method` read before its reply (in
+  // order); nullopt at the deadline. The reply's result is not looked at.
+  std::optional<std::vector<Notification>> notifications_until_reply(
+      const std::string& request_method, json params, const std::string& method,
+      Clock::time_point deadline);
   // initialize (offering UTF-8 and UTF-16 positions) and initialized; the negotiated encoding.
   std::string initialize(const std::string& client_name, std::chrono::milliseconds wait);
 

@@ -124,7 +124,9 @@ class DiagnosticsEngine {
   struct NotebookState {
     std::uint64_t analysed = 0;   // revision of `items`
     std::uint64_t scheduled = 0;
-    std::unordered_map<std::string, std::vector<protocol::Diagnostic>> items;  // by cell URI
+    // By cell URI: the lists of the last analysis, all published, and their cells' versions.
+    std::unordered_map<std::string, std::vector<protocol::Diagnostic>> items;
+    std::unordered_map<std::string, std::int32_t> versions;
     std::vector<std::pair<protocol::json, std::string>> waiting;  // (request id, cell URI)
     // The tree of the last program analysed, for the next analysis to reuse its statements.
     std::shared_ptr<const syntax::Tree> tree;

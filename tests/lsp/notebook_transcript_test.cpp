@@ -2,7 +2,8 @@
 // `vscode-notebook-cell:` URIs), against the real `mlroast server --sync`: open a notebook,
 // insert a cell that introduces a leak reaching a later cell, fix a cell through a code action,
 // report re-runs out of order through execution summaries, delete the leaky cell again, save and
-// close. Every analysis covers the whole notebook and publishes one list per cell.
+// close. Every analysis covers the whole notebook; the first publishes one list per cell, later
+// ones only the lists that changed (or whose cell's version did).
 #include <catch2/catch.hpp>
 #include <map>
 #include <string>
@@ -68,6 +69,26 @@ std::map<std::string, json> published(LspClient& client, std::size_t n) {
   return out;
 }
 
+// Every publishDiagnostics sent before the server answers a request sent now, by URI. The server
+// runs with --sync: it has analysed what it read before the request, and published the cells
+// whose lists or versions changed, before it answers.
+std::map<std::string, json> settle(LspClient& client) {
+  const int id = client.request("textDocument/hover",
+                                {{"textDocument", {{"uri", "file:///home/ana/none.py"}}},
+                                 {"position", {{"line", 0}, {"character", 0}}}});
+  std::map<std::string, json> out;
+  for (;;) {
+    json m = client.read("publishDiagnostics, then the reply to the marker request");
+    if (!m.contains("method") && m.value("id", -1) == id) break;
+    REQUIRE(m.value("method", "") == "textDocument/publishDiagnostics");
+    const json& p = m["params"];
+    INFO(p.dump());
+    CHECK(out.count(p["uri"]) == 0);
+    out[p["uri"].get<std::string>()] = p;
+  }
+  return out;
+}
+
 std::vector<std::string> codes(const json& params) {
   std::vector<std::string> out;
   for (const auto& d : params["diagnostics"]) out.push_back(d["code"].get<std::string>());
@@ -101,7 +122,8 @@ TEST_CASE("lsp notebook: cells sync, a leak spans cells, fixes and deletions upd
                                text_item(kImports, "python", kImportsText),
                                text_item(kLoad, "python", kLoadText),
                                text_item(kModel, "python", kModelText)})}});
-  auto first = published(client, 4);
+  auto first = settle(client);
+  CHECK(first.size() == 4);
   for (const auto& uri : {kIntro, kImports, kLoad, kModel}) {
     INFO(uri);
     REQUIRE(first.count(uri));
@@ -118,7 +140,7 @@ TEST_CASE("lsp notebook: cells sync, a leak spans cells, fixes and deletions upd
           {{"structure",
             {{"array", {{"start", 3}, {"deleteCount", 0}, {"cells", json::array({cell(2, kScale)})}}},
              {"didOpen", json::array({text_item(kScale, "python", kScaleText)})}}}}}}}});
-  auto inserted = published(client, 5);
+  auto inserted = settle(client);
   REQUIRE(inserted.count(kScale));
   REQUIRE(codes(inserted[kScale]) == std::vector<std::string>{"ML101"});
   const json leak = inserted[kScale]["diagnostics"][0];
@@ -128,8 +150,8 @@ TEST_CASE("lsp notebook: cells sync, a leak spans cells, fixes and deletions upd
     split_in_model_cell = split_in_model_cell || (r["location"]["uri"] == kModel &&
                                                   r["location"]["range"]["start"]["line"] == 0);
   CHECK(split_in_model_cell);
-  CHECK(inserted[kModel]["diagnostics"] == json::array());
-  CHECK(inserted[kImports]["diagnostics"] == json::array());
+  // The other cells' lists did not change (still empty): they are not sent again.
+  CHECK(inserted.size() == 1);
 
   // Edit the model cell (an incremental change in cell coordinates): a bare except appears.
   client.notify(
@@ -141,12 +163,12 @@ TEST_CASE("lsp notebook: cells sync, a leak spans cells, fixes and deletions upd
             json::array({{{"document", {{"uri", kModel}, {"version", 2}}},
                           {"changes", json::array({{{"range", range(3, 0, 3, 0)},
                                                     {"text", "try:\n    import shap\nexcept:\n    shap = None\n"}}})}}})}}}}}});
-  auto edited = published(client, 5);
+  auto edited = settle(client);
   REQUIRE(codes(edited[kModel]) == std::vector<std::string>{"ML703"});
   const json bare = edited[kModel]["diagnostics"][0];
   CHECK(bare["range"] == range(5, 0, 5, 6));
   CHECK(edited[kModel]["version"] == 2);
-  CHECK(codes(edited[kScale]) == std::vector<std::string>{"ML101"});
+  CHECK(edited.size() == 1);  // the scale cell's ML101 is the same: not sent again
 
   // The quick fix edits that cell, addressed by its own URI.
   const int action = client.request(
@@ -164,8 +186,9 @@ TEST_CASE("lsp notebook: cells sync, a leak spans cells, fixes and deletions upd
   client.notify("notebookDocument/didChange",
                 {{"notebookDocument", {{"uri", kNotebook}, {"version", 3}}},
                  {"change", {{"cells", {{"data", json::array({cell(2, kLoad, 7)})}}}}}});
-  auto reordered = published(client, 5);
+  auto reordered = settle(client);
   REQUIRE(codes(reordered[kModel]) == std::vector<std::string>{"ML715", "ML703"});
+  CHECK(reordered.size() == 1);
   CHECK(reordered[kModel]["diagnostics"][0]["range"]["start"]["line"] == 0);
 
   // Delete the leaky cell again: it is cleared at once, then every remaining cell is published.
@@ -180,17 +203,18 @@ TEST_CASE("lsp notebook: cells sync, a leak spans cells, fixes and deletions upd
   json cleared = client.notification("textDocument/publishDiagnostics")["params"];
   CHECK(cleared["uri"] == kScale);
   CHECK(cleared["diagnostics"] == json::array());
-  auto after_delete = published(client, 4);
+  auto after_delete = settle(client);
   CHECK(after_delete.count(kScale) == 0);
+  // The model cell's order finding now names it "Cell 4": its list changed; nothing else did.
   CHECK(codes(after_delete[kModel]) == std::vector<std::string>{"ML715", "ML703"});
-  CHECK(after_delete[kLoad]["diagnostics"] == json::array());
+  CHECK(after_delete.size() == 1);
 
   // A client that edits a cell through textDocument/didChange still gets the notebook analysed.
   client.notify("textDocument/didChange",
                 {{"textDocument", {{"uri", kLoad}, {"version", 2}}},
                  {"contentChanges", json::array({{{"range", range(0, 0, 0, 0)},
                                                   {"text", "%load_ext autoreload\n"}}})}});
-  auto via_text = published(client, 4);
+  auto via_text = settle(client);
   CHECK(via_text[kLoad]["version"] == 2);
   CHECK(codes(via_text[kModel]) == std::vector<std::string>{"ML715", "ML703"});
 
@@ -211,6 +235,104 @@ TEST_CASE("lsp notebook: cells sync, a leak spans cells, fixes and deletions upd
   client.notify("exit", nullptr);
   CHECK(client.wait_exit() == 0);
   CHECK(client.violations().empty());
+}
+
+TEST_CASE("lsp notebook: only changed cells are published again, and a cell put back is sent again",
+          "[lsp][notebook]") {
+  LspClient client;
+  client.initialize({"utf-16"});
+  client.notify("notebookDocument/didOpen",
+                {{"notebookDocument",
+                  {{"uri", kNotebook},
+                   {"notebookType", "jupyter-notebook"},
+                   {"version", 0},
+                   {"cells", json::array({cell(2, kImports), cell(2, kLoad), cell(2, kScale),
+                                          cell(2, kModel)})}}},
+                 {"cellTextDocuments",
+                  json::array({text_item(kImports, "python", kImportsText),
+                               text_item(kLoad, "python", kLoadText),
+                               text_item(kScale, "python", kScaleText),
+                               text_item(kModel, "python", kModelText)})}});
+  auto opened = settle(client);
+  REQUIRE(opened.size() == 4);
+  REQUIRE(codes(opened[kScale]) == std::vector<std::string>{"ML101"});
+
+  // A comment typed in the load cell: its version changes, no list does.
+  client.notify("notebookDocument/didChange",
+                {{"notebookDocument", {{"uri", kNotebook}, {"version", 1}}},
+                 {"change",
+                  {{"cells",
+                    {{"textContent",
+                      json::array({{{"document", {{"uri", kLoad}, {"version", 2}}},
+                                    {"changes", json::array({{{"range", range(3, 0, 3, 0)},
+                                                              {"text", "# checked\n"}}})}}})}}}}}});
+  auto typed = settle(client);
+  CHECK(typed.size() == 1);
+  CHECK(typed[kLoad]["version"] == 2);
+
+  // The scale cell cut (cleared at once) and pasted back under the same URI: its unchanged
+  // ML101 must reach the client again, since the client's list for it is now empty.
+  auto structure = [&](int version, int delete_count, json cells, json opened_docs, json closed) {
+    client.notify("notebookDocument/didChange",
+                  {{"notebookDocument", {{"uri", kNotebook}, {"version", version}}},
+                   {"change",
+                    {{"cells",
+                      {{"structure",
+                        {{"array", {{"start", 2}, {"deleteCount", delete_count}, {"cells", cells}}},
+                         {"didOpen", opened_docs},
+                         {"didClose", closed}}}}}}}});
+  };
+  structure(2, 1, json::array(), json::array(), json::array({{{"uri", kScale}}}));
+  auto cut = settle(client);
+  REQUIRE(cut.count(kScale));
+  CHECK(cut[kScale]["diagnostics"] == json::array());
+  structure(3, 0, json::array({cell(2, kScale)}),
+            json::array({text_item(kScale, "python", kScaleText)}), json::array());
+  auto pasted = settle(client);
+  REQUIRE(pasted.count(kScale));
+  CHECK(codes(pasted[kScale]) == std::vector<std::string>{"ML101"});
+}
+
+TEST_CASE("lsp notebook: a cell cut and pasted back within one debounce is sent again",
+          "[lsp][notebook]") {
+  // Asynchronous server: the cut and the paste reach it before the debounced analysis runs, so
+  // the last published list for the cell (ML101) is the same as the new one; but the cut
+  // cleared it on the client, so it must be sent again.
+  LspClient client({"--debounce-ms", "300", "--log-level", "off"});
+  client.initialize({"utf-16"});
+  client.notify("notebookDocument/didOpen",
+                {{"notebookDocument",
+                  {{"uri", kNotebook},
+                   {"notebookType", "jupyter-notebook"},
+                   {"version", 0},
+                   {"cells", json::array({cell(2, kImports), cell(2, kLoad), cell(2, kScale),
+                                          cell(2, kModel)})}}},
+                 {"cellTextDocuments",
+                  json::array({text_item(kImports, "python", kImportsText),
+                               text_item(kLoad, "python", kLoadText),
+                               text_item(kScale, "python", kScaleText),
+                               text_item(kModel, "python", kModelText)})}});
+  auto opened = published(client, 4);
+  REQUIRE(codes(opened[kScale]) == std::vector<std::string>{"ML101"});
+  auto structure = [&](int version, int delete_count, json cells, json opened_docs, json closed) {
+    client.notify("notebookDocument/didChange",
+                  {{"notebookDocument", {{"uri", kNotebook}, {"version", version}}},
+                   {"change",
+                    {{"cells",
+                      {{"structure",
+                        {{"array", {{"start", 2}, {"deleteCount", delete_count}, {"cells", cells}}},
+                         {"didOpen", opened_docs},
+                         {"didClose", closed}}}}}}}});
+  };
+  structure(1, 1, json::array(), json::array(), json::array({{{"uri", kScale}}}));
+  structure(2, 0, json::array({cell(2, kScale)}),
+            json::array({text_item(kScale, "python", kScaleText)}), json::array());
+  json cleared = client.notification("textDocument/publishDiagnostics")["params"];
+  CHECK(cleared["uri"] == kScale);
+  CHECK(cleared["diagnostics"] == json::array());
+  json back = client.notification("textDocument/publishDiagnostics", std::chrono::seconds(5));
+  CHECK(back["params"]["uri"] == kScale);
+  CHECK(codes(back["params"]) == std::vector<std::string>{"ML101"});
 }
 
 TEST_CASE("lsp notebook: malformed notebook notifications are logged and the server goes on",
