@@ -95,6 +95,43 @@ std::vector<std::string> codes(const json& params) {
   return out;
 }
 
+// Imports, load, scale (fitted on all rows: ML101), model (the split), executed in order.
+void open_leaky_notebook(LspClient& client) {
+  client.notify("notebookDocument/didOpen",
+                {{"notebookDocument",
+                  {{"uri", kNotebook},
+                   {"notebookType", "jupyter-notebook"},
+                   {"version", 0},
+                   {"cells", json::array({cell(2, kImports), cell(2, kLoad), cell(2, kScale),
+                                          cell(2, kModel)})}}},
+                 {"cellTextDocuments",
+                  json::array({text_item(kImports, "python", kImportsText),
+                               text_item(kLoad, "python", kLoadText),
+                               text_item(kScale, "python", kScaleText),
+                               text_item(kModel, "python", kModelText)})}});
+}
+
+// Cell structure changes at index 2 (the scale cell): cut it, or paste it back.
+void change_structure(LspClient& client, int version, int delete_count, json cells,
+                      json opened_docs, json closed) {
+  client.notify("notebookDocument/didChange",
+                {{"notebookDocument", {{"uri", kNotebook}, {"version", version}}},
+                 {"change",
+                  {{"cells",
+                    {{"structure",
+                      {{"array", {{"start", 2}, {"deleteCount", delete_count}, {"cells", cells}}},
+                       {"didOpen", opened_docs},
+                       {"didClose", closed}}}}}}}});
+}
+void cut_scale_cell(LspClient& client, int version) {
+  change_structure(client, version, 1, json::array(), json::array(),
+                   json::array({{{"uri", kScale}}}));
+}
+void paste_scale_cell(LspClient& client, int version) {
+  change_structure(client, version, 0, json::array({cell(2, kScale)}),
+                   json::array({text_item(kScale, "python", kScaleText)}), json::array());
+}
+
 }  // namespace
 
 TEST_CASE("lsp notebook: cells sync, a leak spans cells, fixes and deletions update every cell",
@@ -241,18 +278,7 @@ TEST_CASE("lsp notebook: only changed cells are published again, and a cell put 
           "[lsp][notebook]") {
   LspClient client;
   client.initialize({"utf-16"});
-  client.notify("notebookDocument/didOpen",
-                {{"notebookDocument",
-                  {{"uri", kNotebook},
-                   {"notebookType", "jupyter-notebook"},
-                   {"version", 0},
-                   {"cells", json::array({cell(2, kImports), cell(2, kLoad), cell(2, kScale),
-                                          cell(2, kModel)})}}},
-                 {"cellTextDocuments",
-                  json::array({text_item(kImports, "python", kImportsText),
-                               text_item(kLoad, "python", kLoadText),
-                               text_item(kScale, "python", kScaleText),
-                               text_item(kModel, "python", kModelText)})}});
+  open_leaky_notebook(client);
   auto opened = settle(client);
   REQUIRE(opened.size() == 4);
   REQUIRE(codes(opened[kScale]) == std::vector<std::string>{"ML101"});
@@ -272,22 +298,11 @@ TEST_CASE("lsp notebook: only changed cells are published again, and a cell put 
 
   // The scale cell cut (cleared at once) and pasted back under the same URI: its unchanged
   // ML101 must reach the client again, since the client's list for it is now empty.
-  auto structure = [&](int version, int delete_count, json cells, json opened_docs, json closed) {
-    client.notify("notebookDocument/didChange",
-                  {{"notebookDocument", {{"uri", kNotebook}, {"version", version}}},
-                   {"change",
-                    {{"cells",
-                      {{"structure",
-                        {{"array", {{"start", 2}, {"deleteCount", delete_count}, {"cells", cells}}},
-                         {"didOpen", opened_docs},
-                         {"didClose", closed}}}}}}}});
-  };
-  structure(2, 1, json::array(), json::array(), json::array({{{"uri", kScale}}}));
+  cut_scale_cell(client, 2);
   auto cut = settle(client);
   REQUIRE(cut.count(kScale));
   CHECK(cut[kScale]["diagnostics"] == json::array());
-  structure(3, 0, json::array({cell(2, kScale)}),
-            json::array({text_item(kScale, "python", kScaleText)}), json::array());
+  paste_scale_cell(client, 3);
   auto pasted = settle(client);
   REQUIRE(pasted.count(kScale));
   CHECK(codes(pasted[kScale]) == std::vector<std::string>{"ML101"});
@@ -300,33 +315,11 @@ TEST_CASE("lsp notebook: a cell cut and pasted back within one debounce is sent 
   // cleared it on the client, so it must be sent again.
   LspClient client({"--debounce-ms", "300", "--log-level", "off"});
   client.initialize({"utf-16"});
-  client.notify("notebookDocument/didOpen",
-                {{"notebookDocument",
-                  {{"uri", kNotebook},
-                   {"notebookType", "jupyter-notebook"},
-                   {"version", 0},
-                   {"cells", json::array({cell(2, kImports), cell(2, kLoad), cell(2, kScale),
-                                          cell(2, kModel)})}}},
-                 {"cellTextDocuments",
-                  json::array({text_item(kImports, "python", kImportsText),
-                               text_item(kLoad, "python", kLoadText),
-                               text_item(kScale, "python", kScaleText),
-                               text_item(kModel, "python", kModelText)})}});
+  open_leaky_notebook(client);
   auto opened = published(client, 4);
   REQUIRE(codes(opened[kScale]) == std::vector<std::string>{"ML101"});
-  auto structure = [&](int version, int delete_count, json cells, json opened_docs, json closed) {
-    client.notify("notebookDocument/didChange",
-                  {{"notebookDocument", {{"uri", kNotebook}, {"version", version}}},
-                   {"change",
-                    {{"cells",
-                      {{"structure",
-                        {{"array", {{"start", 2}, {"deleteCount", delete_count}, {"cells", cells}}},
-                         {"didOpen", opened_docs},
-                         {"didClose", closed}}}}}}}});
-  };
-  structure(1, 1, json::array(), json::array(), json::array({{{"uri", kScale}}}));
-  structure(2, 0, json::array({cell(2, kScale)}),
-            json::array({text_item(kScale, "python", kScaleText)}), json::array());
+  cut_scale_cell(client, 1);
+  paste_scale_cell(client, 2);
   json cleared = client.notification("textDocument/publishDiagnostics")["params"];
   CHECK(cleared["uri"] == kScale);
   CHECK(cleared["diagnostics"] == json::array());
