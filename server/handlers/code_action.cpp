@@ -91,13 +91,7 @@ bool wants(const json& only, std::string_view kind) {
 
 // The fix of the diagnostic with this code and range in `fixed`, if it has one.
 const json* fix_for(const std::vector<protocol::Diagnostic>& fixed, const std::string& code,
-                    const json& range) {
-  protocol::Range r;
-  try {
-    r = range.get<protocol::Range>();
-  } catch (const json::exception&) {
-    return nullptr;  // not a range: nothing to match
-  }
+                    const protocol::Range& r) {
   for (const auto& f : fixed) {
     if (f.code != code || f.range != r || !f.data || !f.data->contains("fix")) continue;
     return &(*f.data)["fix"];
@@ -153,8 +147,11 @@ HandlerResult code_action(Server& server, const json& params, RequestContext&) {
   for (const auto& d : context.value("diagnostics", json::array())) {
     if (!d.is_object() || d.value("source", "") != "mlroast" || !d.contains("code")) continue;
     std::string code = d["code"].is_string() ? d["code"].get<std::string>() : d["code"].dump();
+    // The client's copy of one of our diagnostics: a missing or malformed range makes the request
+    // invalid (InvalidParams), as a malformed `range` of the request itself does.
+    const auto range = protocol::require<protocol::Range>(d, "range");
     if (fixed == nullptr) fixed = server.diagnostics().with_fixes(uri);
-    const json* found = fixed == nullptr ? nullptr : fix_for(*fixed, code, d["range"]);
+    const json* found = fixed == nullptr ? nullptr : fix_for(*fixed, code, range);
     if (found != nullptr) {
       const json& fix = *found;
       fixes.push_back({{"title", fix.value("title", "Fix " + code)},
@@ -163,7 +160,7 @@ HandlerResult code_action(Server& server, const json& params, RequestContext&) {
                        {"isPreferred", fix.value("applicability", "") == "safe"},
                        {"edit", workspace_edit(server, *doc, fix.value("edits", json::array()))}});
     }
-    const uint32_t line = d["range"]["start"].value("line", 0u);
+    const uint32_t line = range.start.line;
     if (auto edit = suppression_edit(server, *doc, line, code))
       suppressions.push_back({{"title", "Suppress " + code + " on this line"},
                               {"kind", "quickfix"},

@@ -208,6 +208,60 @@ TEST_CASE("lsp: malformed JSON-RPC of every kind is answered correctly and the s
   shut_down(client);
 }
 
+TEST_CASE("lsp: code actions echoing malformed diagnostics are refused and the server goes on",
+          "[lsp][hardening]") {
+  // Found by rpc_fuzz: a diagnostic in the code action's context without a range was read with
+  // nlohmann's const operator[], undefined behaviour on a missing key (a use after free under
+  // ASan). Each malformed diagnostic makes the request invalid; a good one still gets its fix.
+  LspClient client;
+  client.initialize();
+  const std::string text =
+      "import pandas as pd\n"
+      "try:\n"
+      "    df = pd.read_parquet(\"events.parquet\")\n"
+      "except:\n"
+      "    df = None\n";
+  open(client, text);
+  const json published = client.notification("textDocument/publishDiagnostics");
+  json bare;
+  for (const auto& d : published["params"]["diagnostics"])
+    if (d.value("code", "") == "ML703") bare = d;
+  REQUIRE(bare.is_object());
+  auto ask = [&](const json& diagnostic) {
+    return client.request(
+        "textDocument/codeAction",
+        {{"textDocument", {{"uri", kUri}}},
+         {"range", {{"start", {{"line", 3}, {"character", 0}}}, {"end", {{"line", 3}, {"character", 6}}}}},
+         {"context", {{"diagnostics", json::array({diagnostic})}}}});
+  };
+  auto with_range = [&bare](const json& range) {
+    json d = bare;
+    if (range.is_null()) d.erase("range");
+    else d["range"] = range;
+    return d;
+  };
+  const json end = {{"line", 3}, {"character", 6}};
+  const std::vector<std::pair<std::string, json>> malformed = {
+      {"no range", with_range(nullptr)},
+      {"a string range", with_range("3:0")},
+      {"a range without start", with_range({{"end", end}})},
+      {"a string line", with_range({{"start", {{"line", "3"}, {"character", 0}}}, {"end", end}})},
+  };
+  for (const auto& [name, diagnostic] : malformed) {
+    INFO(name);
+    const json reply = client.response(ask(diagnostic));
+    REQUIRE(reply.contains("error"));
+    CHECK(reply["error"]["code"] == -32602);
+  }
+  const json good = client.response(ask(bare));
+  REQUIRE(good.contains("result"));
+  bool fixed = false;
+  for (const auto& action : good["result"])
+    fixed = fixed || action.value("title", "") == "Replace `except:` with `except Exception:`";
+  CHECK(fixed);
+  shut_down(client);
+}
+
 TEST_CASE("lsp: 10,000 didChange without waiting end with diagnostics for the final text only",
           "[lsp][hardening]") {
   // Background mode: edits are applied as they arrive, analysis waits for a quiet period.
