@@ -139,14 +139,9 @@ class DummiesColumnMismatch final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  std::vector<std::string_view> kinds() const override {
-    return {"call", "subscript", "binary_operator", "attribute"};
-  }
+  std::vector<std::string_view> kinds() const override { return {"call"}; }
 
   void visit(syntax::Node n, RuleContext& ctx) override {
-    if (!aligned_ && alignment_evidence(n, ctx)) aligned_ = true;
-    if (n.kind() != "call") return;
-    ic_.scan_call(n, ctx);
     std::string_view written = call_last_name(n, ctx.text());
     if (written != "get_dummies" && !callee_is_imported_name(n, ctx.sem())) return;
     if (ctx.sem().callee(n) != "pandas.get_dummies" || ctx.program() == nullptr) return;
@@ -168,9 +163,9 @@ class DummiesColumnMismatch final : public Rule {
     using namespace lineage;
     const Program* p = ctx.program();
     const std::vector<DummiesCall>& calls = calls_;
-    if (p == nullptr || calls.empty() || aligned_) return;
-    InferenceContext& ic = ic_;
-    ic.finish(ctx);
+    // get_dummies is rare: the file is searched for realignment only when it has one.
+    if (p == nullptr || calls.empty() || realigned(ctx)) return;
+    const InferenceContext& ic = inference_context(ctx);
     if (ic.is_inference()) {
       for (const DummiesCall& c : calls) {
         Finding f = finding(c.call, "`pd.get_dummies` at inference makes one column per category "
@@ -229,9 +224,22 @@ class DummiesColumnMismatch final : public Rule {
     return nullptr;
   }
 
+  static bool realigned(const RuleContext& ctx) {
+    static const uint16_t kCall = syntax::symbol_for("call");
+    static const uint16_t kSubscript = syntax::symbol_for("subscript");
+    static const uint16_t kBinary = syntax::symbol_for("binary_operator");
+    static const uint16_t kAttribute = syntax::symbol_for("attribute");
+    bool found = false;
+    syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
+      const uint16_t k = n.symbol();
+      if (!found && (k == kCall || k == kSubscript || k == kBinary || k == kAttribute))
+        found = alignment_evidence(n, ctx);
+      return !found;
+    });
+    return found;
+  }
+
   std::vector<DummiesCall> calls_;
-  bool aligned_ = false;
-  InferenceContext ic_;
 };
 
 }  // namespace

@@ -4,7 +4,7 @@
 
 #include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
-#include "analysis/rules/call_name.hpp"
+#include "analysis/rules/workflow_facts.hpp"
 
 namespace mlroast::rules {
 
@@ -24,50 +24,46 @@ bool loads_artifact(std::string_view q) {
   return false;
 }
 
-void InferenceContext::scan_call(syntax::Node n, const RuleContext& ctx) {
-  InferenceContext& out = *this;
-  const lineage::Program* p = ctx.program();
-  [&] {
-    std::string_view name = call_last_name(n, ctx.text());
-    bool interesting = name == "load" || name == "loads" || name == "load_model" ||
-                       name == "InferenceSession" || name == "train" || name == "Trainer" ||
-                       name == "fit" || name == "backward" || name == "fit_generator" ||
-                       name == "partial_fit";
-    if (!interesting && !callee_is_imported_name(n, ctx.sem())) return true;
-    std::string q = ctx.sem().callee(n);
-    if (!q.empty()) {
-      if (!out.artifact_load && loads_artifact(q)) out.artifact_load = n;
-      // xgboost.train, lightgbm.train, a Trainer from transformers
-      std::string_view last = lineage::library::last_name(q);
-      if (last == "train" || last == "Trainer") out.trains = true;
-      return true;
-    }
-    // Training a model the engine cannot see (a Keras model built by a helper, a torch loop):
-    // `.fit(...)` on something that is not a known transformer, `.train()`, `.backward()`.
-    syntax::Node fn = n.field("function");
-    if (!fn || fn.kind() != "attribute") return true;
-    std::string_view method = ctx.text_of(fn.field("attribute"));
-    if (method == "train" || method == "backward" || method == "fit_generator" ||
-        method == "partial_fit") {
-      out.trains = true;
-    } else if (method == "fit") {
-      const lineage::Value* v = p ? p->value_of(fn.field("object")) : nullptr;
-      bool learner = v != nullptr && v->kind == lineage::Kind::Estimator &&
-                     v->role != lineage::Role::Model && v->role != lineage::Role::Search &&
-                     v->role != lineage::Role::Container && v->role != lineage::Role::None;
-      if (!learner) out.trains = true;
-    }
-    return true;
-  }();
+namespace {
+
+// `c` seen for the inference context: what it loads, or whether it trains.
+void scan_call(const workflow::CallSite& c, const lineage::Program* p, InferenceContext& out) {
+  if (!c.qualified.empty()) {
+    if (!out.artifact_load && loads_artifact(c.qualified)) out.artifact_load = c.call;
+    // xgboost.train, lightgbm.train, a Trainer from transformers
+    std::string_view last = lineage::library::last_name(c.qualified);
+    if (last == "train" || last == "Trainer") out.trains = true;
+    return;
+  }
+  // Training a model the engine cannot see (a Keras model built by a helper, a torch loop):
+  // `.fit(...)` on something that is not a known transformer, `.train()`, `.backward()`.
+  const std::string_view method = c.method;
+  if (method == "train" || method == "backward" || method == "fit_generator" ||
+      method == "partial_fit") {
+    out.trains = true;
+  } else if (method == "fit") {
+    const lineage::Value* v = p != nullptr ? p->value_of(c.receiver) : nullptr;
+    bool learner = v != nullptr && v->kind == lineage::Kind::Estimator &&
+                   v->role != lineage::Role::Model && v->role != lineage::Role::Search &&
+                   v->role != lineage::Role::Container && v->role != lineage::Role::None;
+    if (!learner) out.trains = true;
+  }
 }
 
-void InferenceContext::finish(const RuleContext& ctx) {
-  const lineage::Program* p = ctx.program();
-  if (p != nullptr)
-    for (const lineage::UseEvent& u : p->uses())
-      trains = trains || u.kind == lineage::UseKind::Train ||
-               u.kind == lineage::UseKind::CrossValidate ||
-               u.kind == lineage::UseKind::EarlyStopping;
+}  // namespace
+
+const InferenceContext& inference_context(const RuleContext& ctx) {
+  return ctx.shared<InferenceContext>([&] {
+    auto out = std::make_shared<InferenceContext>();
+    const lineage::Program* p = ctx.program();
+    for (const workflow::CallSite& c : workflow::calls(ctx)) scan_call(c, p, *out);
+    if (p != nullptr)
+      for (const lineage::UseEvent& u : p->uses())
+        out->trains = out->trains || u.kind == lineage::UseKind::Train ||
+                      u.kind == lineage::UseKind::CrossValidate ||
+                      u.kind == lineage::UseKind::EarlyStopping;
+    return out;
+  });
 }
 
 }  // namespace mlroast::rules

@@ -9,16 +9,16 @@
 
 namespace mlroast::rules {
 
-// Built from the analyzer's single walk: a rule that needs it asks for "call" nodes, feeds each
-// to scan_call() in visit(), and calls finish() before judging (in its own finish()).
 struct InferenceContext {
   syntax::Node artifact_load;  // the first call that loads a fitted artifact (null when none)
   bool trains = false;         // a model is fitted, cross-validated or trained in this file
   bool is_inference() const { return !artifact_load.is_null() && !trains; }
-
-  void scan_call(syntax::Node call, const RuleContext& ctx);
-  void finish(const RuleContext& ctx);  // adds the lineage program's training uses
 };
+
+// The file's inference context, computed once per analysis (RuleContext::shared) from its calls
+// (workflow::calls) and the lineage program's training uses. Ask for it in finish(): rules that
+// need it only when something rare was seen pay nothing otherwise.
+const InferenceContext& inference_context(const RuleContext& ctx);
 
 // True when the qualified callee loads a fitted artifact: pickle/joblib/cloudpickle/dill/skops
 // load, torch.load / torch.jit.load, Keras load_model, mlflow.*.load_model, ONNX Runtime.

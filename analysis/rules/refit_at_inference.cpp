@@ -110,7 +110,6 @@ class RefitAtInference final : public Rule {
         loaded_.emplace_back(ctx.text_of(left), right);
       return;
     }
-    ic_.scan_call(n, ctx);
     std::string_view m = method_of(n, ctx);
     if (m == "fit_transform") {
       syntax::Node recv = n.field("function").field("object");
@@ -132,8 +131,8 @@ class RefitAtInference final : public Rule {
     using namespace lineage;
     const Program* p = ctx.program();
     if (p == nullptr) return;
-    ic_.finish(ctx);
-    bool inference = ic_.is_inference();
+    const InferenceContext& ic = inference_context(ctx);
+    bool inference = ic.is_inference();
     if (inference) report_loaded_refits(ctx);
     const auto& learns = p->learns();
     // Training script: per learned statistic, the first evaluation of a model fitted here on data
@@ -170,11 +169,11 @@ class RefitAtInference final : public Rule {
         if (!used) continue;
         Finding f = finding(L.site, "`" + L.what + "` is fitted again on the inputs being scored "
                                     "(this file loads a fitted artifact at line " +
-                                        std::to_string(ic_.artifact_load.start_point().row + 1) +
+                                        std::to_string(ic.artifact_load.start_point().row + 1) +
                                         " and trains nothing): its statistics come from this "
                                         "batch, not the training data; load the training-time "
                                         "transformer (one serialized Pipeline)");
-        f.related.push_back({TextRange::of(ic_.artifact_load), "fitted artifact loaded here"});
+        f.related.push_back({TextRange::of(ic.artifact_load), "fitted artifact loaded here"});
         ctx.report(std::move(f));
         continue;
       }
@@ -215,7 +214,6 @@ class RefitAtInference final : public Rule {
     }
   }
 
-  InferenceContext ic_;
   std::vector<std::pair<std::string_view, syntax::Node>> loaded_;
   std::vector<syntax::Node> refits_;
   std::vector<const lineage::Value*> predicted_;
