@@ -118,7 +118,7 @@ ValueId Interpreter::eval_identifier(Node id) {
   std::string_view name = id.text(text_);
   ValueId v = lookup(name);
   if (v != kNoValue) return v;
-  std::string q = sem_.qualified_name(id);
+  const std::string& q = sem_.qualified_name(id);
   if (!q.empty()) {
     Value m;
     m.kind = Kind::Module;

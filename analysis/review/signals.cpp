@@ -13,7 +13,7 @@ constexpr std::string_view kReshapers[] = {"pandas.get_dummies", "pandas.to_nume
 
 // The name a call is known by: the qualified callee, or ".method" for a method of a local value.
 std::string call_name(const semantic::SemanticModel& sem, syntax::Node call) {
-  std::string q = sem.callee(call);
+  const std::string& q = sem.callee(call);
   if (!q.empty()) return q;
   syntax::Node fn = call.field("function");
   if (fn.kind() == "attribute") {

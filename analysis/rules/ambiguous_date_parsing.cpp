@@ -105,7 +105,7 @@ bool from_table(syntax::Node arg, const RuleContext& ctx) {
   for (uint32_t o : v->origins) {
     syntax::Node site = p->origins()[o].site;
     if (site.kind() != "call") continue;
-    std::string q = ctx.sem().callee(site);
+    const std::string& q = ctx.sem().callee(site);
     std::string_view m = lineage::library::module_of(q);
     if (lineage::library::is_loader(q) &&
         (m == "pandas" || m.starts_with("pandas.") || m == "polars" || m.starts_with("polars.")))
@@ -125,7 +125,7 @@ class AmbiguousDateParsing final : public Rule {
     if (written != "to_datetime" && !written.starts_with("read_") &&
         !callee_is_imported_name(call, ctx.sem()))
       return;
-    std::string q = ctx.sem().callee(call);
+    const std::string& q = ctx.sem().callee(call);
     if (q.empty() || has_kwargs_splat(call)) return;
     std::string_view m = lineage::library::module_of(q);
     if (m != "pandas" && !m.starts_with("pandas.")) return;

@@ -91,7 +91,7 @@ class BareExcept final : public Rule {
       return;
     }
     syntax::Node t = type.kind() == "as_pattern" ? type.named_child(0) : type;
-    std::string q = ctx.sem().qualified_name(t);
+    const std::string& q = ctx.sem().qualified_name(t);
     if ((q == "builtins.Exception" || q == "builtins.BaseException" ||
          ctx.text_of(t) == "Exception" || ctx.text_of(t) == "BaseException") &&
         body_is_pass(body)) {

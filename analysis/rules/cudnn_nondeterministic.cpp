@@ -82,7 +82,7 @@ class CudnnNondeterministic final : public Rule {
     syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
       if (n.kind() != "call") return true;
       syntax::Node fn = n.field("function");
-      std::string q = ctx.sem().callee(n);
+      const std::string& q = ctx.sem().callee(n);
       std::string_view method =
           fn && fn.kind() == "attribute" ? ctx.text_of(fn.field("attribute")) : std::string_view();
       if (method == "backward") trains = true;

@@ -68,7 +68,7 @@ bool mentions_cuda(const RuleContext& ctx, const torchfacts::TorchFacts& facts) 
   for (Node c : facts.calls()) {
     std::string_view m = facts.method_name(c);
     if (m == "cuda" && ctx.sem().qualified_name(c.field("function")).empty()) return true;
-    std::string q = ctx.sem().callee(c);
+    const std::string& q = ctx.sem().callee(c);
     bool device_call = q == "torch.device" || m == "to";
     for (Node a : syntax::children(c.field("arguments"))) {
       Node v = facts.resolve(a.kind() == "keyword_argument" ? a.field("value") : a);
@@ -92,7 +92,7 @@ Node iterated_loader(Node loop, const torchfacts::TorchFacts& facts, const RuleC
   if (loop.kind() != "for_statement") return Node();
   Node it = loop.field("right");
   for (int i = 0; i < 3 && it.kind() == "call"; ++i) {
-    std::string q = ctx.sem().callee(it);
+    const std::string& q = ctx.sem().callee(it);
     if (q == "builtins.enumerate" || q.rfind("tqdm", 0) == 0) {
       std::vector<Node> args = syntax::children(it.field("arguments"));
       if (args.empty()) return Node();

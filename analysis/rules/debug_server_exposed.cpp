@@ -83,7 +83,7 @@ class DebugServerExposed final : public Rule {
 
   void visit(syntax::Node call, RuleContext& ctx) override {
     if (ctx.file().is_test) return;
-    std::string q = ctx.sem().callee(call);
+    const std::string& q = ctx.sem().callee(call);
     if (q == "uvicorn.run") {
       for (std::string_view kw : {"reload", "debug"})
         if (syntax::Node v = keyword(call, kw, ctx); v && v.kind() == "true")

@@ -106,7 +106,7 @@ bool alignment_evidence(syntax::Node n, const RuleContext& ctx) {
         written != "CategoricalDtype" && !callee_is_imported_name(n, ctx.sem()))
       return false;
     std::string_view args = ctx.text_of(n.field("arguments"));
-    std::string q = ctx.sem().callee(n);
+    const std::string& q = ctx.sem().callee(n);
     std::string_view last = lineage::library::last_name(q);
     return (m == "reindex" && (mentions(args, "columns") || mentions(args, "axis=1"))) ||
            m == "align" || m == "set_categories" ||

@@ -108,23 +108,12 @@ class FillnaAfterLeftJoin final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  std::vector<std::string_view> kinds() const override { return {"call", "subscript"}; }
+  std::vector<std::string_view> kinds() const override { return {"call"}; }
 
   void visit(syntax::Node n, RuleContext& ctx) override {
     using namespace lineage;
     const Program* p = ctx.program();
     if (p == nullptr) return;
-    if (n.kind() == "subscript") {
-      // frame["col"]: remember which rows' frame the column was read from, and where
-      syntax::Node key = n.named_child_count() == 2 ? n.named_child(1) : syntax::Node();
-      const Value* obj = p->value_of(n.field("value"));
-      if (key && key.kind() == "string" && obj != nullptr && obj->kind == Kind::Data) {
-        std::string_view t = ctx.text_of(key);
-        if (t.size() >= 2 && (t.front() == '"' || t.front() == '\''))
-          columns_.push_back({t.substr(1, t.size() - 2), n.start_byte(), obj->origins});
-      }
-      return;
-    }
     std::vector<LeftJoin>& joins = joins_;
     std::vector<syntax::Node>& fills = fills_;
     std::vector<syntax::Node>& flags = flags_;
@@ -135,7 +124,7 @@ class FillnaAfterLeftJoin final : public Rule {
           written != "notna" && written != "isnull" && written != "notnull" &&
           !callee_is_imported_name(n, ctx.sem()))
         return true;
-      std::string q = ctx.sem().callee(n);
+      const std::string& q = ctx.sem().callee(n);
       syntax::Node right;
       syntax::Node how = keyword(n, "how", ctx);
       std::string_view how_text = how ? ctx.text_of(how) : std::string_view();
@@ -179,6 +168,8 @@ class FillnaAfterLeftJoin final : public Rule {
     if (p == nullptr) return;
     const std::vector<LeftJoin>& joins = joins_;
     const std::vector<syntax::Node>& flags = flags_;
+    if (joins.empty() || fills_.empty()) return;
+    collect_columns(ctx);  // left joins are rare: the column reads are looked for only now
     for (syntax::Node fill : fills_) {
       const Value* recv = p->value_of(fill.field("function").field("object"));
       if (recv == nullptr || recv->kind != Kind::Data) continue;
@@ -227,6 +218,24 @@ class FillnaAfterLeftJoin final : public Rule {
       if (!right_rows && c.byte < join.call.start_byte()) on_left = true;
     }
     return on_left;
+  }
+
+  // Every frame["col"] read: which rows' frame the column was read from, and where.
+  void collect_columns(const RuleContext& ctx) {
+    using namespace lineage;
+    static const uint16_t kSubscript = syntax::symbol_for("subscript");
+    const Program* p = ctx.program();
+    syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
+      if (n.symbol() != kSubscript) return true;
+      syntax::Node key = n.named_child_count() == 2 ? n.named_child(1) : syntax::Node();
+      const Value* obj = p->value_of(n.field("value"));
+      if (key && key.kind() == "string" && obj != nullptr && obj->kind == Kind::Data) {
+        std::string_view t = ctx.text_of(key);
+        if (t.size() >= 2 && (t.front() == '"' || t.front() == '\''))
+          columns_.push_back({t.substr(1, t.size() - 2), n.start_byte(), obj->origins});
+      }
+      return true;
+    });
   }
 
   struct ColumnRead {

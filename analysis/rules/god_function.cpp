@@ -123,7 +123,7 @@ class GodFunction final : public Rule {
 
  private:
   static void classify(syntax::Node call, const RuleContext& ctx, bool* stage) {
-    std::string q = ctx.sem().callee(call);
+    const std::string& q = ctx.sem().callee(call);
     syntax::Node f = call.field("function");
     std::string_view m = f && f.kind() == "attribute" ? ctx.text_of(f.field("attribute"))
                                                       : std::string_view();

@@ -158,7 +158,7 @@ bool excluded_context(syntax::Node str, const RuleContext& ctx) {
   if (call.kind() != "call") return false;
   for (syntax::Node a = call.parent(); a; a = a.parent())
     if (a.kind() == "decorator") return true;  // @app.route("/data/<id>")
-  std::string q = ctx.sem().callee(call);
+  const std::string& q = ctx.sem().callee(call);
   if (q.starts_with("re.") || q.starts_with("regex.") || q == "os.path.exists" ||
       q == "os.path.isdir" || q == "os.path.isfile" || q == "os.path.lexists" ||
       q == "os.path.ismount")

@@ -167,7 +167,7 @@ class HardcodedThreshold final : public Rule {
   }
 
   void visit_round(syntax::Node call, RuleContext& ctx) {
-    std::string q = ctx.sem().callee(call);
+    const std::string& q = ctx.sem().callee(call);
     syntax::Node args = call.field("arguments");
     if (!args || args.kind() != "argument_list") return;
     syntax::Node target;

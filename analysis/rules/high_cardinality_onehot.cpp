@@ -120,7 +120,7 @@ class HighCardinalityOnehot final : public Rule {
     if (written != "get_dummies" && written != "OneHotEncoder" &&
         !callee_is_imported_name(call, ctx.sem()))
       return;
-    std::string q = ctx.sem().callee(call);
+    const std::string& q = ctx.sem().callee(call);
     if (q == "pandas.get_dummies") {
       syntax::Node cols = keyword(call, "columns", ctx);
       syntax::Node data = positional(call, 0);

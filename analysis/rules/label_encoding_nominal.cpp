@@ -181,7 +181,7 @@ class LabelEncodingNominal final : public Rule {
         std::string_view written = call_last_name(n, ctx.text());
         if (written != "factorize" && written != "apply" && !callee_is_imported_name(n, ctx.sem()))
           return true;
-        std::string q = ctx.sem().callee(n);
+        const std::string& q = ctx.sem().callee(n);
         if (q == "pandas.factorize") {
           judge(n, first_arg(n), "`pd.factorize`", -1, ctx);
         } else if (q.empty() && m == "factorize") {

@@ -126,7 +126,7 @@ bool reassigned_between(const RuleContext& ctx, std::string_view name, uint32_t 
 }
 
 bool is_cv_call(const RuleContext& ctx, Node call) {
-  std::string callee = ctx.sem().callee(call);
+  const std::string& callee = ctx.sem().callee(call);
   return callee.ends_with(".cross_val_score") || callee.ends_with(".cross_validate") ||
          callee.ends_with(".cross_val_predict");
 }

@@ -84,7 +84,7 @@ std::string mutable_kind(syntax::Node v, const RuleContext& ctx) {
   if (k == "dictionary_comprehension") return "dict comprehension";
   if (k == "set_comprehension") return "set comprehension";
   if (k == "call") {
-    std::string q = ctx.sem().callee(v);
+    const std::string& q = ctx.sem().callee(v);
     if (is_mutable_call(q)) return q.substr(q.rfind('.') + 1) + "()";
     // bytearray is not in the semantic model's builtin list
     if (q.empty() && ctx.text_of(v.field("function")) == "bytearray" &&

@@ -108,7 +108,7 @@ class NoGradientClipping final : public Rule {
 
     Node torch_layer, keras_layer, compile;
     for (Node c : facts.calls()) {
-      std::string q = sem.callee(c);
+      std::string q = sem.callee(c);  // a copy: rewritten below
       if (q.rfind("torch.nn.modules.", 0) == 0) q = "torch.nn." + q.substr(q.rfind('.') + 1);
       if (!torch_layer && torchfacts::is_sequence_layer(q)) torch_layer = c;
       if (!keras_layer && keras_sequence_layer(q)) keras_layer = c;

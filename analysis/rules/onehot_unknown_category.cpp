@@ -94,7 +94,7 @@ class OnehotUnknownCategory final : public Rule {
     if (written != "OneHotEncoder" && written != "OrdinalEncoder" &&
         !callee_is_imported_name(call, ctx.sem()))
       return;
-    std::string q = ctx.sem().callee(call);
+    const std::string& q = ctx.sem().callee(call);
     if (q != "sklearn.preprocessing.OneHotEncoder" && q != "sklearn.preprocessing.OrdinalEncoder" &&
         !(q.starts_with("sklearn.preprocessing.") &&
           (q.ends_with(".OneHotEncoder") || q.ends_with(".OrdinalEncoder"))))

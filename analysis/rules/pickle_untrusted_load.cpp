@@ -117,7 +117,7 @@ class PickleUntrustedLoad final : public Rule {
 
   void visit(syntax::Node call, RuleContext& ctx) override {
     if (ctx.file().is_test) return;
-    std::string q = ctx.sem().callee(call);
+    const std::string& q = ctx.sem().callee(call);
     if (q.empty()) return;
     syntax::Node args = call.field("arguments");
     if (!args || args.kind() != "argument_list") return;

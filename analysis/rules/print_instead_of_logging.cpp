@@ -130,7 +130,7 @@ bool cli_decorated(syntax::Node fn, const RuleContext& ctx) {
     if (d.kind() != "decorator") continue;
     syntax::Node e = d.named_child(0);
     if (e && e.kind() == "call") e = e.field("function");
-    std::string q = ctx.sem().qualified_name(e);
+    const std::string& q = ctx.sem().qualified_name(e);
     if (q.rfind("click", 0) == 0 || q.rfind("typer", 0) == 0) return true;
     // @app.command() on a typer.Typer() instance: the attribute is the giveaway
     if (e && e.kind() == "attribute") {

@@ -64,7 +64,7 @@ class SysPathHack final : public Rule {
 
   void visit(syntax::Node n, RuleContext& ctx) override {
     if (n.kind() == "call") {
-      std::string q = ctx.sem().callee(n);
+      const std::string& q = ctx.sem().callee(n);
       if (q != "sys.path.append" && q != "sys.path.insert" && q != "sys.path.extend") return;
       ctx.report(finding(n, "`" + std::string(ctx.text_of(n.field("function"))) +
                                 "` makes imports depend on where the file lives and where it "

@@ -248,7 +248,7 @@ class UnfixedSeed final : public Rule {
     if (keyword(call, "random_state", ctx) || has_kwargs_splat(call)) return;
     std::string what;
     std::string shown;
-    std::string q = ctx.sem().callee(call);
+    const std::string& q = ctx.sem().callee(call);
     if (!q.empty()) {
       what = randomized(q, call, ctx);
       shown = std::string(last_name(q));

@@ -154,7 +154,7 @@ FileGuards file_guards(const RuleContext& ctx) {
                                      : ctx.text_of(fn);
       if (written == "isinf" || written == "isfinite" || written == "nan_to_num" ||
           callee_is_imported_name(n, ctx.sem())) {
-        std::string q = ctx.sem().callee(n);
+        const std::string& q = ctx.sem().callee(n);
         if (q == "numpy.isinf" || q == "numpy.isfinite" || q == "numpy.nan_to_num")
           g.handles_inf = true;
       }
@@ -197,7 +197,7 @@ class UnguardedDivision final : public Rule {
           k == "block" || k == "module" || k == "expression_statement")
         return;
       if (k == "call") {
-        std::string q = ctx.sem().callee(up);
+        const std::string& q = ctx.sem().callee(up);
         if (q == "numpy.where" || q == "numpy.select" || q == "numpy.divide" ||
             q == "numpy.nan_to_num" || q == "numpy.clip")
           return;

@@ -120,7 +120,7 @@ syntax::Node definition_of(std::string_view name, std::string_view kind, const R
 bool derives_from_module(syntax::Node cls, const RuleContext& ctx) {
   syntax::Node bases = cls.field("superclasses");
   for (syntax::Node b : syntax::children(bases)) {
-    std::string q = ctx.sem().qualified_name(b);
+    const std::string& q = ctx.sem().qualified_name(b);
     if (q == "torch.nn.Module" || q == "torch.nn.modules.module.Module" ||
         q == "pytorch_lightning.LightningModule" || q == "lightning.LightningModule" ||
         q == "lightning.pytorch.LightningModule")
@@ -144,7 +144,7 @@ bool builds_network(syntax::Node expr, const RuleContext& ctx) {
         }
       }
     }
-    std::string q = ctx.sem().callee(expr);
+    const std::string& q = ctx.sem().callee(expr);
     if (q.rfind("torch.nn.", 0) == 0 || q.rfind("torchvision.models.", 0) == 0) return true;
     if (fn && fn.kind() == "identifier") {
       syntax::Node cls = definition_of(ctx.text_of(fn), "class_definition", ctx);
@@ -198,7 +198,7 @@ class UnsafeModelSerialization final : public Rule {
 
   void visit(syntax::Node call, RuleContext& ctx) override {
     if (ctx.file().is_test) return;
-    std::string q = ctx.sem().callee(call);
+    const std::string& q = ctx.sem().callee(call);
     syntax::Node obj = first_arg(call);
     if (!obj) return;
     if (q == "torch.save") {

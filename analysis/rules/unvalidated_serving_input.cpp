@@ -109,7 +109,7 @@ class UnvalidatedServingInput final : public Rule {
       }
       if (k == "call") {
         syntax::Node f = n.field("function");
-        std::string q = ctx.sem().callee(n);
+        const std::string& q = ctx.sem().callee(n);
         if (f && f.kind() == "attribute") {
           std::string_view m = ctx.text_of(f.field("attribute"));
           if (m == "predict" || m == "predict_proba" || m == "predict_log_proba" ||

@@ -235,7 +235,7 @@ void TorchFacts::collect_module_classes() {
     if (n.kind() != "class_definition") return true;
     bool is_module = false;
     for (Node base : syntax::children(n.field("superclasses"))) {
-      std::string q = sem_.qualified_name(base);
+      const std::string& q = sem_.qualified_name(base);
       if (q == "torch.nn.Module" || q == "torch.nn.modules.module.Module" ||
           q == "pytorch_lightning.LightningModule" || q == "lightning.LightningModule" ||
           q == "lightning.pytorch.LightningModule" ||
@@ -371,7 +371,7 @@ Node TorchFacts::constructor(Node expr, int depth) const {
   if (depth > kMaxDepth) return Node();
   Node n = resolve(expr, depth);
   if (!n || n.kind() != "call") return Node();
-  std::string q = sem_.callee(n);
+  const std::string& q = sem_.callee(n);
   if (!q.empty()) return n;
   Node f = n.field("function");
   if (f.kind() == "identifier") {
@@ -402,7 +402,7 @@ Node TorchFacts::constructor(Node expr, int depth) const {
 std::string TorchFacts::object_type(Node expr, int depth) const {
   Node c = constructor(expr, depth);
   if (!c) return "";
-  std::string q = sem_.callee(c);
+  const std::string& q = sem_.callee(c);
   if (!q.empty()) return normalise_nn(q);
   Node f = c.field("function");
   if (f.kind() == "identifier" && module_class(text_of(f))) return "local:" + std::string(text_of(f));
@@ -463,7 +463,7 @@ ActivationSite TorchFacts::activation_of(Node expr, int depth) const {
     return activation_of(r, depth + 1);
   }
   if (expr.kind() != "call") return {};
-  std::string q = sem_.callee(expr);
+  const std::string& q = sem_.callee(expr);
   if (Activation a = activation_of_function(q); a != Activation::Unknown) return {a, expr};
   Node f = expr.field("function");
   std::vector<Node> pos = positional_args(expr);
@@ -549,7 +549,7 @@ bool TorchFacts::inside_module_class(Node n) const {
 }
 
 std::string TorchFacts::loss_type_of_callee(Node call, Node* ctor) const {
-  std::string q = sem_.callee(call);
+  const std::string& q = sem_.callee(call);
   if (std::string l = functional_loss(q); !l.empty()) return l;
   if (!q.empty()) return "";
   Node f = call.field("function");
@@ -628,7 +628,7 @@ void TorchFacts::collect_loops() {
 
 bool TorchFacts::grad_disabled_at(Node node) const {
   auto disables = [&](Node call) {
-    std::string q = sem_.callee(call);
+    const std::string& q = sem_.callee(call);
     if (q == "torch.no_grad" || q == "torch.inference_mode" || q == "torch.autograd.no_grad" ||
         q == "torch.autograd.inference_mode")
       return true;
