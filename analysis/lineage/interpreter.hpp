@@ -88,7 +88,7 @@ class Interpreter {
 
   // values (values.cpp)
   const Value& val(ValueId id) const { return p_.value(id); }
-  ValueId make(Value v) { return p_.add(std::move(v)); }
+  ValueId make(Value&& v) { return p_.add(std::move(v)); }  // moved once, into place
   ValueId unknown() const { return unknown_; }
   ValueId scalar() const { return scalar_; }
   ValueId new_data(Node site, Shape shape, std::string label);

@@ -59,7 +59,7 @@ const Value* Program::value_of(syntax::Node expr) const {
   return &values_[static_cast<size_t>(it->second)];
 }
 
-ValueId Program::add(Value v) {
+ValueId Program::add(Value&& v) {
   values_.push_back(std::move(v));
   return static_cast<ValueId>(values_.size() - 1);
 }

@@ -138,7 +138,7 @@ class Program {
   const semantic::SemanticModel& sem() const { return sem_; }
 
   // Used by the interpreter (analysis/lineage/*.cpp); not for rules.
-  ValueId add(Value v);
+  ValueId add(Value&& v);
   void record(syntax::Node expr, ValueId v) {
     if (expr.flat() == tree_ && expr.index() < by_index_.size())
       by_index_[expr.index()] = v;  // the last value recorded wins
@@ -158,7 +158,7 @@ class Program {
   void add_grouping(GroupingEvent g) { groupings_.push_back(std::move(g)); }
   LearnEvent& learn_mut(uint32_t i) { return learns_[i]; }
   UseEvent& use_mut(uint32_t i) { return uses_[i]; }
-  ValueId set(ValueId id, Value v) {
+  ValueId set(ValueId id, Value&& v) {
     values_[static_cast<size_t>(id)] = std::move(v);
     return id;
   }
@@ -182,7 +182,7 @@ class Program {
     Value& operator[](size_t i) { return chunks_[i / kChunk][i % kChunk]; }
     const Value& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
     size_t size() const { return size_; }
-    void push_back(Value v) {
+    void push_back(Value&& v) {
       if (size_ % kChunk == 0) chunks_.emplace_back(std::allocator<Value>().allocate(kChunk));
       ::new (static_cast<void*>(&chunks_[size_ / kChunk][size_ % kChunk])) Value(std::move(v));
       ++size_;
