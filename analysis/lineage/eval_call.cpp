@@ -7,7 +7,7 @@
 
 namespace mlroast::lineage {
 
-using Kwargs = std::vector<std::pair<std::string, ValueId>>;
+using Kwargs = std::vector<std::pair<std::string_view, ValueId>>;
 
 syntax::Node kwarg_node(syntax::Node call, std::string_view name, std::string_view text) {
   syntax::Node args = call.field("arguments");
@@ -36,7 +36,7 @@ ValueId Interpreter::eval_call(Node call) {
   Kwargs kwargs;
   for (Node a : syntax::children(args_node)) {
     if (a.kind() == "keyword_argument") {
-      kwargs.emplace_back(std::string(a.field("name").text(text_)), eval(a.field("value")));
+      kwargs.emplace_back(a.field("name").text(text_), eval(a.field("value")));
     } else if (a.kind() == "comment") {
       continue;
     } else if (args_node.kind() == "generator_expression") {

@@ -7,7 +7,7 @@
 
 namespace mlroast::lineage {
 
-using Kwargs = std::vector<std::pair<std::string, ValueId>>;
+using Kwargs = std::vector<std::pair<std::string_view, ValueId>>;
 
 ValueId Interpreter::call_estimator_method(ValueId recv, Node recv_node, std::string_view method,
                                            Node call, std::vector<ValueId>& args,

@@ -6,7 +6,7 @@
 
 namespace mlroast::lineage {
 
-using Kwargs = std::vector<std::pair<std::string, ValueId>>;
+using Kwargs = std::vector<std::pair<std::string_view, ValueId>>;
 
 namespace {
 // Shifting `shifted` moves a group aggregate `le` to earlier periods when the shifted column is

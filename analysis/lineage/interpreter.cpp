@@ -304,7 +304,7 @@ void Interpreter::exec_function_def(Node def) {
 }
 
 ValueId Interpreter::call_function(int fn, Node call, const std::vector<ValueId>& args,
-                                   const std::vector<std::pair<std::string, ValueId>>& kwargs) {
+                                   const std::vector<std::pair<std::string_view, ValueId>>& kwargs) {
   Function& f = functions_[static_cast<size_t>(fn)];
   if (depth_ >= kMaxCallDepth || f.calls >= kMaxCallsPerFunction || budget_ == 0) {
     std::vector<ValueId> ins = args;

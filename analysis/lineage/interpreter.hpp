@@ -54,7 +54,7 @@ class Interpreter {
   void assign(Node target, ValueId v);
   void assign_subscript(Node target, ValueId v);
   ValueId call_function(int fn, Node call, const std::vector<ValueId>& args,
-                        const std::vector<std::pair<std::string, ValueId>>& kwargs);
+                        const std::vector<std::pair<std::string_view, ValueId>>& kwargs);
 
   // expressions (eval_expr.cpp)
   ValueId eval(Node expr);
@@ -69,22 +69,22 @@ class Interpreter {
   // calls (eval_call.cpp)
   ValueId eval_call(Node call);
   ValueId call_qualified(const std::string& q, Node call, std::vector<ValueId>& args,
-                         std::vector<std::pair<std::string, ValueId>>& kwargs);
+                         std::vector<std::pair<std::string_view, ValueId>>& kwargs);
   ValueId call_data_method(ValueId recv, Node recv_node, std::string_view method, Node call,
                            std::vector<ValueId>& args,
-                           std::vector<std::pair<std::string, ValueId>>& kwargs);
+                           std::vector<std::pair<std::string_view, ValueId>>& kwargs);
   ValueId call_estimator_method(ValueId recv, Node recv_node, std::string_view method,
                                 Node call, std::vector<ValueId>& args,
-                                std::vector<std::pair<std::string, ValueId>>& kwargs);
+                                std::vector<std::pair<std::string_view, ValueId>>& kwargs);
   ValueId construct_estimator(const std::string& q, Role role, Node call,
                               std::vector<ValueId>& args,
-                              std::vector<std::pair<std::string, ValueId>>& kwargs);
+                              std::vector<std::pair<std::string_view, ValueId>>& kwargs);
   ValueId train_test_split(Node call, std::vector<ValueId>& args,
-                           std::vector<std::pair<std::string, ValueId>>& kwargs);
+                           std::vector<std::pair<std::string_view, ValueId>>& kwargs);
   ValueId cross_validate(const std::string& q, Node call, std::vector<ValueId>& args,
-                         std::vector<std::pair<std::string, ValueId>>& kwargs);
+                         std::vector<std::pair<std::string_view, ValueId>>& kwargs);
   void fit_validation_sets(ValueId model, Node call, ValueId X,
-                           std::vector<std::pair<std::string, ValueId>>& kwargs);
+                           std::vector<std::pair<std::string_view, ValueId>>& kwargs);
 
   // values (values.cpp)
   const Value& val(ValueId id) const { return p_.value(id); }
@@ -102,7 +102,7 @@ class Interpreter {
   ValueId with_shape(ValueId data, Shape shape);
   ValueId join(ValueId a, ValueId b);
   bool is_data(ValueId v) const;
-  ValueId kwarg(const std::vector<std::pair<std::string, ValueId>>& kwargs,
+  ValueId kwarg(const std::vector<std::pair<std::string_view, ValueId>>& kwargs,
                 std::string_view name) const;
   // Rebinds the variable `target` (an identifier) to `v`: in-place updates (fit, inplace=True).
   void rebind(Node target, ValueId v);

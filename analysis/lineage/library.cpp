@@ -187,11 +187,22 @@ bool is_datetime_parser(std::string_view q) {
 }
 
 bool is_date_like_name(std::string_view name) {
-  std::string lower;
-  for (char c : name) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  // Lower-cased into a stack buffer: this runs for every column a subscript reads.
+  char small[64];
+  std::string large;
+  char* lower = small;
+  if (name.size() > sizeof small) {
+    large.resize(name.size());
+    lower = large.data();
+  }
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    lower[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  const std::string_view l(lower, name.size());
   for (std::string_view k : {"date", "time", "day", "month", "year", "week", "timestamp", "_ts",
                              "period", "quarter"})
-    if (lower.find(k) != std::string::npos) return true;
+    if (l.find(k) != std::string_view::npos) return true;
   return false;
 }
 

@@ -167,7 +167,7 @@ ValueId Interpreter::join(ValueId a, ValueId b) {
   return b;
 }
 
-ValueId Interpreter::kwarg(const std::vector<std::pair<std::string, ValueId>>& kwargs,
+ValueId Interpreter::kwarg(const std::vector<std::pair<std::string_view, ValueId>>& kwargs,
                            std::string_view name) const {
   for (const auto& kv : kwargs)
     if (kv.first == name) return kv.second;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "analysis/analyzer.hpp"
+#include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
 #include "analysis/lineage/value.hpp"
 #include "analysis/semantic/model.hpp"
@@ -31,4 +32,17 @@ TEST_CASE("a tuple unpacked from a resampler's result analyses without a crash",
       "from imblearn.e import BorderlineSMOTE\n"
       "sampler=BorderlineSMOTE(k)_t,y=sampler.fit_resample(_)\n";
   CHECK_NOTHROW(mlroast::analyze_text("fuzzed.py", text, mlroast::RuleSelection{}));
+}
+
+TEST_CASE("is_date_like_name: case-insensitive, any length", "[lineage]") {
+  using mlroast::lineage::library::is_date_like_name;
+  CHECK(is_date_like_name("signup_date"));
+  CHECK(is_date_like_name("EventTimestamp"));
+  CHECK(is_date_like_name("QUARTER"));
+  CHECK(is_date_like_name("created_ts"));
+  CHECK_FALSE(is_date_like_name("income"));
+  CHECK_FALSE(is_date_like_name(""));
+  // Longer than the 64-byte stack buffer: the heap path.
+  CHECK(is_date_like_name(std::string(80, 'x') + "_Month"));
+  CHECK_FALSE(is_date_like_name(std::string(80, 'x') + "_amount"));
 }
