@@ -19,9 +19,10 @@ namespace mlroast::rules::workflow {
 // One call of the file, in source order.
 struct CallSite {
   syntax::Node call;
-  std::string qualified;   // the callee's qualified name ("" when unknown)
-  std::string_view method; // for `x.m(...)`: "m" (also when `qualified` is set)
-  syntax::Node receiver;   // for `x.m(...)`: `x`
+  std::string_view qualified;  // the callee's qualified name ("" when unknown), held by the
+                               // semantic model's memo for the whole analysis
+  std::string_view method;     // for `x.m(...)`: "m" (also when `qualified` is set)
+  syntax::Node receiver;       // for `x.m(...)`: `x`
 };
 
 // Every call in the file, in source order; computed once per analysis (RuleContext::shared).
