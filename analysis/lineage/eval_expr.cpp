@@ -122,7 +122,7 @@ ValueId Interpreter::eval_identifier(Node id) {
   if (!q.empty()) {
     Value m;
     m.kind = Kind::Module;
-    m.cls = std::move(q);
+    m.cls = q;
     return make(std::move(m));
   }
   return unknown();

@@ -73,7 +73,7 @@ void collect_calls(const RuleContext& ctx, std::vector<CallSite>& out) {
       c.method = ctx.text_of(fn.field("attribute"));
       c.receiver = fn.field("object");
     }
-    out.push_back(std::move(c));
+    out.push_back(c);
     return true;
   });
 }
