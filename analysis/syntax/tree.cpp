@@ -1,8 +1,10 @@
 #include "analysis/syntax/tree.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdlib>
+#include <unordered_map>
 #include <utility>
 #include <stdexcept>
 
@@ -144,8 +146,26 @@ Tree Tree::copy() const {
 }
 
 uint16_t symbol_for(std::string_view kind, bool named) {
-  return ts_language_symbol_for_name(language(), kind.data(),
-                                     static_cast<uint32_t>(kind.size()), named);
+  // ts_language_symbol_for_name compares the name with every symbol's; analyze() asks for each
+  // rule's kinds on every run. Every name of the grammar is looked up once (thread-safe static
+  // initialisation) with tree-sitter's own function, so the answers are the same; any other
+  // string still goes to it.
+  static const auto table = [] {
+    std::array<std::unordered_map<std::string_view, uint16_t>, 2> t;  // [named]
+    const TSLanguage* lang = language();
+    for (uint32_t sym = 0, n = ts_language_symbol_count(lang); sym < n; ++sym) {
+      const std::string_view name = ts_language_symbol_name(lang, static_cast<TSSymbol>(sym));
+      for (int is_named = 0; is_named < 2; ++is_named)
+        t[is_named].try_emplace(name, ts_language_symbol_for_name(lang, name.data(),
+                                                                  static_cast<uint32_t>(name.size()),
+                                                                  is_named != 0));
+    }
+    return t;
+  }();
+  const auto& names = table[named ? 1 : 0];
+  if (auto it = names.find(kind); it != names.end()) return it->second;
+  return ts_language_symbol_for_name(language(), kind.data(), static_cast<uint32_t>(kind.size()),
+                                     named);
 }
 
 uint32_t symbol_count() { return ts_language_symbol_count(language()); }

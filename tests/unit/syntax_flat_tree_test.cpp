@@ -200,3 +200,21 @@ TEST_CASE("the compile-time field table is the loaded grammar's") {
   }
   static_assert(mlroast::syntax::FieldName("function").id == 14);
 }
+
+TEST_CASE("symbol_for answers as tree-sitter's ts_language_symbol_for_name") {
+  const TSLanguage* lang = mlroast::syntax::detail::language();
+  auto ts = [lang](std::string_view name, bool named) {
+    return ts_language_symbol_for_name(lang, name.data(), static_cast<uint32_t>(name.size()),
+                                       named);
+  };
+  for (uint32_t sym = 0, n = ts_language_symbol_count(lang); sym < n; ++sym) {
+    const std::string_view name = ts_language_symbol_name(lang, static_cast<TSSymbol>(sym));
+    for (bool named : {false, true}) {
+      INFO(name << (named ? " (named)" : ""));
+      CHECK(mlroast::syntax::symbol_for(name, named) == ts(name, named));
+    }
+  }
+  for (std::string_view other : {"ERROR", "no_such_kind", "", "E"})
+    for (bool named : {false, true}) CHECK(mlroast::syntax::symbol_for(other, named) == ts(other, named));
+  CHECK(mlroast::syntax::symbol_for("call") != 0);
+}
