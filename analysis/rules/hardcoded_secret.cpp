@@ -115,6 +115,9 @@ std::array<bool, 4> classes(std::string_view v) {
 
 // A string of the shape of a known credential inside `s`; returns its kind or "".
 std::string_view token_kind(std::string_view s, size_t& at) {
+  // Every format below needs 15 characters or more ("xoxb-" + 10), a private key more; a shorter
+  // string can only hold a URL password, which needs "://". Most strings are short names.
+  if (s.size() < 15 && s.find("://") == std::string_view::npos) return "";
   struct Format {
     std::string_view prefix, kind, body;  // body: allowed characters class
     size_t min;
@@ -298,7 +301,7 @@ class HardcodedSecret final : public Rule {
       target = n.field("name");
       value = n.field("value");
     }
-    if (!target || !value) return;
+    if (!target || !value || value.kind() != "string") return;  // only a literal is a secret
     std::string name;
     if (target.kind() == "identifier") {
       name = std::string(ctx.text_of(target));
