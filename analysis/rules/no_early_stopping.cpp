@@ -91,9 +91,9 @@ class NoEarlyStopping final : public Rule {
     bool stops_early = false, keras_early_stopping = false;
     for (const workflow::CallSite& c : calls) {
       for (std::string_view kw : {"early_stopping_rounds", "n_iter_no_change", "od_wait"})
-        if (syntax::Node v = workflow::keyword_arg(c.call, kw, ctx); v && v.kind() != "none")
+        if (syntax::Node v = c.keyword(kw); v && v.kind() != "none")
           stops_early = true;
-      if (syntax::Node v = workflow::keyword_arg(c.call, "early_stopping", ctx);
+      if (syntax::Node v = c.keyword("early_stopping");
           v && v.kind() == "true")
         stops_early = true;
       std::string_view q = c.qualified;
@@ -104,7 +104,7 @@ class NoEarlyStopping final : public Rule {
       // ModelCheckpoint(save_best_only=True) keeps the best epoch on validation: the same
       // protection against overfitting as stopping there.
       if (q.ends_with(".ModelCheckpoint"))
-        if (syntax::Node v = workflow::keyword_arg(c.call, "save_best_only", ctx);
+        if (syntax::Node v = c.keyword("save_best_only");
             v && v.kind() == "true")
           keras_early_stopping = true;
     }
@@ -112,7 +112,7 @@ class NoEarlyStopping final : public Rule {
       std::string_view q = c.qualified;
       if (!stops_early && workflow::is_boosting(q)) {
         for (std::string_view kw : {"n_estimators", "iterations", "num_boost_round"}) {
-          long n = literal_int(workflow::keyword_arg(c.call, kw, ctx), ctx);
+          long n = literal_int(c.keyword(kw), ctx);
           if (n < kManyRounds) continue;
           return report(c.call, "`" + std::string(ctx.text_of(c.call.field("function"))) +
                                     "` runs " + std::to_string(n) +
@@ -123,7 +123,7 @@ class NoEarlyStopping final : public Rule {
         }
       }
       if (!stops_early && (q == "xgboost.train" || q == "lightgbm.train")) {
-        long n = literal_int(workflow::keyword_arg(c.call, "num_boost_round", ctx), ctx);
+        long n = literal_int(c.keyword("num_boost_round"), ctx);
         if (n >= kManyRounds)
           return report(c.call, "`" + std::string(ctx.text_of(c.call.field("function"))) +
                                     "` runs " + std::to_string(n) +
@@ -132,7 +132,7 @@ class NoEarlyStopping final : public Rule {
                         ctx);
       }
       if (!keras_early_stopping && c.method == "fit" && ctx.program() != nullptr) {
-        long epochs = literal_int(workflow::keyword_arg(c.call, "epochs", ctx), ctx);
+        long epochs = literal_int(c.keyword("epochs"), ctx);
         if (epochs < kManyEpochs) continue;
         const lineage::Value* recv = ctx.program()->value_of(c.receiver);
         if (recv == nullptr || recv->kind != lineage::Kind::Estimator ||

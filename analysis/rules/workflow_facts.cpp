@@ -63,6 +63,8 @@ bool rare_event_name(std::string_view column, bool strict) {
 
 void collect_calls(const RuleContext& ctx, std::vector<CallSite>& out) {
   static const uint16_t kCall = syntax::symbol_for("call");
+  static const uint16_t kArguments = syntax::symbol_for("argument_list");
+  static const uint16_t kKeyword = syntax::symbol_for("keyword_argument");
   syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
     if (n.symbol() != kCall) return true;
     CallSite c;
@@ -73,7 +75,11 @@ void collect_calls(const RuleContext& ctx, std::vector<CallSite>& out) {
       c.method = ctx.text_of(fn.field("attribute"));
       c.receiver = fn.field("object");
     }
-    out.push_back(c);
+    if (syntax::Node args = n.field("arguments"); args && args.symbol() == kArguments)
+      for (uint32_t i = 0, count = args.named_child_count(); i < count; ++i)
+        if (syntax::Node a = args.named_child(i); a.symbol() == kKeyword)
+          c.keywords.emplace_back(ctx.text_of(a.field("name")), a.field("value"));
+    out.push_back(std::move(c));
     return true;
   });
 }
@@ -246,20 +252,8 @@ Facts compute_facts(const RuleContext& ctx) {
   };
 
   bool any_prediction_scored = false;
-  static const uint16_t kKeyword = syntax::symbol_for("keyword_argument");
-  std::vector<std::pair<std::string_view, syntax::Node>> keywords;  // of the current call
   for (const CallSite& c : calls(ctx)) {
-    // The call's keyword arguments, read once: the checks below ask for a dozen names.
-    keywords.clear();
-    if (syntax::Node args = c.call.field("arguments"); args && args.kind() == "argument_list")
-      for (syntax::Node a : syntax::children(args))
-        if (a.symbol() == kKeyword)
-          keywords.emplace_back(ctx.text_of(a.field("name")), a.field("value"));
-    auto kwarg = [&](std::string_view name) {
-      for (const auto& [k, v] : keywords)
-        if (k == name) return v;
-      return syntax::Node();
-    };
+    auto kwarg = [&c](std::string_view name) { return c.keyword(name); };
     std::string_view q = c.qualified;
     std::string_view n = last_name(q);
     // Metrics, and scoring strings given to CV or search.

@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "analysis/lineage/value.hpp"
@@ -23,6 +24,14 @@ struct CallSite {
                                // semantic model's memo for the whole analysis
   std::string_view method;     // for `x.m(...)`: "m" (also when `qualified` is set)
   syntax::Node receiver;       // for `x.m(...)`: `x`
+  // The keyword arguments, in order: (name, value node). Read once, asked for by name often.
+  std::vector<std::pair<std::string_view, syntax::Node>> keywords;
+  // The value node of keyword argument `name`, or a null node.
+  syntax::Node keyword(std::string_view name) const {
+    for (const auto& [k, v] : keywords)
+      if (k == name) return v;
+    return {};
+  }
 };
 
 // Every call in the file, in source order; computed once per analysis (RuleContext::shared).
