@@ -19,8 +19,8 @@ namespace mlroast::notebook {
 // A message's program lines as cell lines: "split at line 20" -> "split at cell 3, line 2".
 std::string cell_lines(const VirtualProgram& program, const std::string& message);
 
-// Parses the program text and analyses it with SourceFile::is_notebook set; messages name cell
-// lines (cell_lines).
+// Analyses the program (its tree, parsed when the program was built) with SourceFile::is_notebook
+// set; messages name cell lines (cell_lines).
 std::vector<Finding> analyze_program(const std::string& path, const VirtualProgram& program,
                                      const RuleSelection& selection,
                                      const AnalysisOptions& options = {});
