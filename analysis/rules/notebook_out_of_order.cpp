@@ -151,42 +151,11 @@ class NameCollector {
  private:
   static constexpr int kMaxDepth = 400;
 
-  // How visit() treats a node, by grammar symbol: the kind names compared once per symbol, not
-  // once per node (a notebook program has ~45,000 nodes per 1,600 lines).
-  enum class Act : uint8_t { Generic, Skip, Named };
-  static Act act_of(uint16_t symbol) {
-    static const std::vector<Act> table = [] {
-      const syntax::detail::KindNames& k = syntax::detail::kind_names();
-      std::vector<Act> t(k.count, Act::Generic);
-      for (uint32_t s = 0; s < k.count; ++s) {
-        const std::string_view name = k.names[s];
-        if (name == "comment" || name == "string_content" || name == "escape_sequence")
-          t[s] = Act::Skip;
-        else if (name == "identifier" || name == "function_definition" ||
-                 name == "class_definition" || name == "lambda" || name == "global_statement" ||
-                 name == "nonlocal_statement" || name == "import_statement" ||
-                 name == "import_from_statement" || name == "future_import_statement" ||
-                 name == "assignment" || name == "augmented_assignment" ||
-                 name == "for_statement" || name == "named_expression" || name == "as_pattern" ||
-                 name == "except_clause" || name == "attribute" || name == "keyword_argument" ||
-                 name == "list_comprehension" || name == "set_comprehension" ||
-                 name == "dictionary_comprehension" || name == "generator_expression" ||
-                 name == "case_pattern")
-          t[s] = Act::Named;
-      }
-      return t;
-    }();
-    return symbol < table.size() ? table[symbol] : Act::Generic;
-  }
-
   void visit(syntax::Node n) {
-    const Act act = act_of(n.symbol());
-    if (act == Act::Skip) return;
-    if (act == Act::Generic) {  // no binding of its own: its named children, without a copy
-      for (uint32_t i = 0, count = n.child_count(); i < count; ++i)
-        if (syntax::Node c = n.child(i); c.is_named()) statement_or_expr(c);
-      return;
-    }
+    // The kinds below are told apart by name; a kind that none of them handles only has its
+    // named children visited, and after its first node that is all it costs (most nodes).
+    const uint16_t symbol = n.symbol();
+    if (symbol < generic_.size() && generic_[symbol]) return visit_children(n);
     std::string_view k = n.kind();
     if (k == "identifier") {
       std::string_view name = n.text(text_);
@@ -194,6 +163,7 @@ class NameCollector {
         uses.emplace_back(name, n);
       return;
     }
+    if (k == "comment" || k == "string_content" || k == "escape_sequence") return;
     if (k == "function_definition" || k == "class_definition") {
       define(n.field("name"));
       return;  // bodies run when called; defaults and bases are left out (conservative)
@@ -276,7 +246,13 @@ class NameCollector {
       });
       return;
     }
-    for (syntax::Node c : syntax::children(n)) statement_or_expr(c);
+    if (symbol < generic_.size()) generic_[symbol] = true;  // every test above is on the kind
+    visit_children(n);
+  }
+
+  void visit_children(syntax::Node n) {
+    for (uint32_t i = 0, count = n.child_count(); i < count; ++i)
+      if (syntax::Node c = n.child(i); c.is_named()) statement_or_expr(c);
   }
 
   void expr(syntax::Node n) {
@@ -316,6 +292,8 @@ class NameCollector {
   std::string_view text_;
   std::vector<std::string_view> shadow_;
   int depth_ = 0;
+  // By grammar symbol: visit() found no case of its own for this kind.
+  std::vector<bool> generic_ = std::vector<bool>(syntax::symbol_count(), false);
 };
 
 class NotebookOutOfOrder final : public Rule {
