@@ -111,6 +111,20 @@ void open_leaky_notebook(LspClient& client) {
                                text_item(kModel, "python", kModelText)})}});
 }
 
+// One incremental change in cell coordinates: `text` replaces `where` in the cell, which gets
+// text document version `cell_version`; the notebook gets `notebook_version`.
+void edit_cell(LspClient& client, int notebook_version, const std::string& cell_uri,
+               int cell_version, const json& where, const std::string& text) {
+  client.notify(
+      "notebookDocument/didChange",
+      {{"notebookDocument", {{"uri", kNotebook}, {"version", notebook_version}}},
+       {"change",
+        {{"cells",
+          {{"textContent",
+            json::array({{{"document", {{"uri", cell_uri}, {"version", cell_version}}},
+                          {"changes", json::array({{{"range", where}, {"text", text}}})}}})}}}}}});
+}
+
 // Cell structure changes at index 2 (the scale cell): cut it, or paste it back.
 void change_structure(LspClient& client, int version, int delete_count, json cells,
                       json opened_docs, json closed) {
@@ -191,15 +205,8 @@ TEST_CASE("lsp notebook: cells sync, a leak spans cells, fixes and deletions upd
   CHECK(inserted.size() == 1);
 
   // Edit the model cell (an incremental change in cell coordinates): a bare except appears.
-  client.notify(
-      "notebookDocument/didChange",
-      {{"notebookDocument", {{"uri", kNotebook}, {"version", 2}}},
-       {"change",
-        {{"cells",
-          {{"textContent",
-            json::array({{{"document", {{"uri", kModel}, {"version", 2}}},
-                          {"changes", json::array({{{"range", range(3, 0, 3, 0)},
-                                                    {"text", "try:\n    import shap\nexcept:\n    shap = None\n"}}})}}})}}}}}});
+  edit_cell(client, 2, kModel, 2, range(3, 0, 3, 0),
+            "try:\n    import shap\nexcept:\n    shap = None\n");
   auto edited = settle(client);
   REQUIRE(codes(edited[kModel]) == std::vector<std::string>{"ML703"});
   const json bare = edited[kModel]["diagnostics"][0];
@@ -284,14 +291,7 @@ TEST_CASE("lsp notebook: only changed cells are published again, and a cell put 
   REQUIRE(codes(opened[kScale]) == std::vector<std::string>{"ML101"});
 
   // A comment typed in the load cell: its version changes, no list does.
-  client.notify("notebookDocument/didChange",
-                {{"notebookDocument", {{"uri", kNotebook}, {"version", 1}}},
-                 {"change",
-                  {{"cells",
-                    {{"textContent",
-                      json::array({{{"document", {{"uri", kLoad}, {"version", 2}}},
-                                    {"changes", json::array({{{"range", range(3, 0, 3, 0)},
-                                                              {"text", "# checked\n"}}})}}})}}}}}});
+  edit_cell(client, 1, kLoad, 2, range(3, 0, 3, 0), "# checked\n");
   auto typed = settle(client);
   CHECK(typed.size() == 1);
   CHECK(typed[kLoad]["version"] == 2);
