@@ -187,20 +187,28 @@ void ServerProcess::read_once() {
 // --- the session -----------------------------------------------------------------------------
 
 json Session::request(const std::string& method, json params, std::chrono::milliseconds wait) {
+  auto reply = exchange(method, std::move(params), Clock::now() + wait, "", nullptr);
+  if (!reply) throw std::runtime_error("no response to " + method + " in time");
+  if (reply->contains("error")) throw std::runtime_error(method + " failed: " + reply->dump());
+  return (*reply)["result"];
+}
+
+std::optional<json> Session::exchange(const std::string& request_method, json params,
+                                      Clock::time_point deadline, const std::string& collect,
+                                      std::vector<Notification>* collected) {
   const int id = next_id_++;
-  const auto deadline = Clock::now() + wait;
-  json message = {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}};
+  json message = {{"jsonrpc", "2.0"}, {"id", id}, {"method", request_method}};
   if (!params.is_null()) message["params"] = std::move(params);
   server_.send(message, deadline);
   for (;;) {
     auto r = server_.next(deadline);
-    if (!r) throw std::runtime_error("no response to " + method + " in time");
+    if (!r) return std::nullopt;
     json m = json::parse(r->body);
-    if (!m.contains("method") && m.value("id", json()) == id) {
-      if (m.contains("error")) throw std::runtime_error(method + " failed: " + m.dump());
-      return m["result"];
-    }
-    handle_other(m);
+    if (!m.contains("method") && m.value("id", json()) == id) return m;
+    if (collected != nullptr && m.value("method", "") == collect && !m.contains("id"))
+      collected->push_back(Notification{std::move(m["params"]), r->body.size(), r->arrived});
+    else
+      handle_other(m);
   }
 }
 
@@ -225,21 +233,9 @@ std::optional<Notification> Session::next_notification(const std::string& method
 std::optional<std::vector<Notification>> Session::notifications_until_reply(
     const std::string& request_method, json params, const std::string& method,
     Clock::time_point deadline) {
-  const int id = next_id_++;
-  json message = {{"jsonrpc", "2.0"}, {"id", id}, {"method", request_method}};
-  if (!params.is_null()) message["params"] = std::move(params);
-  server_.send(message, deadline);
   std::vector<Notification> out;
-  for (;;) {
-    auto r = server_.next(deadline);
-    if (!r) return std::nullopt;
-    json m = json::parse(r->body);
-    if (!m.contains("method") && m.value("id", json()) == id) return out;
-    if (m.value("method", "") == method && !m.contains("id"))
-      out.push_back(Notification{std::move(m["params"]), r->body.size(), r->arrived});
-    else
-      handle_other(m);
-  }
+  if (!exchange(request_method, std::move(params), deadline, method, &out)) return std::nullopt;
+  return out;
 }
 
 std::string Session::initialize(const std::string& client_name, std::chrono::milliseconds wait) {

@@ -97,6 +97,11 @@ class Session {
   int unexpected = 0;  // error responses
 
  private:
+  // Sends a request and returns its whole reply; nullopt at the deadline. Notifications named
+  // `collect` read meanwhile go to `collected` when given; other messages to handle_other().
+  std::optional<json> exchange(const std::string& request_method, json params,
+                               Clock::time_point deadline, const std::string& collect,
+                               std::vector<Notification>* collected);
   void handle_other(const json& m);
 
   ServerProcess& server_;
