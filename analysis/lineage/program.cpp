@@ -75,6 +75,9 @@ uint32_t Program::add_learn(LearnEvent e) {
 }
 
 uint32_t Program::add_split(SplitEvent e) {
+  // A call missing its data (`cross_val_score(model)`, typed half-way) has no value for it; the
+  // rules index values() with every input, so such an input is left out here, once for all.
+  std::erase(e.inputs, kNoValue);
   splits_.push_back(std::move(e));
   return static_cast<uint32_t>(splits_.size() - 1);
 }

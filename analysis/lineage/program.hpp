@@ -69,7 +69,7 @@ enum class SplitKind : uint8_t {
 struct SplitEvent {
   syntax::Node site;
   SplitKind kind = SplitKind::TrainTestSplit;
-  std::vector<ValueId> inputs;  // the arrays split
+  std::vector<ValueId> inputs;  // the arrays split (never kNoValue: add_split drops those)
   bool shuffled = true;         // rows are shuffled before splitting
   bool grouped = false;         // GroupKFold / groups= given
   std::string splitter;         // "train_test_split", "KFold", ...
@@ -127,7 +127,13 @@ class Program {
 
   // The abstract value an expression evaluated to (the last time it was evaluated), or nullptr.
   const Value* value_of(syntax::Node expr) const;
-  const Value& value(ValueId id) const { return values_[static_cast<size_t>(id)]; }
+  // The value `id` names. kNoValue (an argument that was never given) reads as an unknown value:
+  // events hold kNoValue for missing arguments, and a rule that forgets to test for it must
+  // not index outside the values (a crash in the editor while the user types `f(model`).
+  const Value& value(ValueId id) const {
+    static const Value kUnknown;
+    return static_cast<size_t>(id) < values_.size() ? values_[static_cast<size_t>(id)] : kUnknown;
+  }
   const std::vector<Origin>& origins() const { return origins_; }
   const std::vector<LearnEvent>& learns() const { return learns_; }
   const std::vector<SplitEvent>& splits() const { return splits_; }

@@ -15,3 +15,19 @@ TEST_CASE("an assignment recovered without its right side analyses without a cra
       " \x13s.append(logits) \nin:n() ";
   CHECK_NOTHROW(mlroast::analyze_text("fuzzed.py", text, mlroast::RuleSelection{}));
 }
+
+// Found by fuzz/analysis_fuzz.cpp (UBSan build: SEGV in ML110 group-leakage). A cross-validation
+// call without its X argument (here the fuzzer had cut the call short) recorded a fold split of
+// kNoValue, and the rules that read a split's inputs indexed the program's values with it.
+TEST_CASE("a cross-validation call without its data analyses without a crash", "[lineage]") {
+  const std::string text =
+      "import pandas as pd\n"
+      "from sklearn.ensemble import RandomForestClassifier\n"
+      "from sklearn.model_selection import cross_val_score\n"
+      "\n"
+      "transactions = pd.read_csv(\"data/transactions.csv\")\n"
+      "tx_stats = transactions.groupby(\"customer_id\").agg(n_tx=(\"tx_id\", \"count\"))\n"
+      "forest = RandomForestClassifier(n_estimators=300, random_state=0)\n"
+      "print(cross_val_score(forest).mean())\n";
+  CHECK_NOTHROW(mlroast::analyze_text("fuzzed.py", text, mlroast::RuleSelection{}));
+}

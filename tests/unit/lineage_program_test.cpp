@@ -34,6 +34,25 @@ TEST_CASE("a tuple unpacked from a resampler's result analyses without a crash",
   CHECK_NOTHROW(mlroast::analyze_text("fuzzed.py", text, mlroast::RuleSelection{}));
 }
 
+// Found by fuzz/analysis_fuzz.cpp (a SEGV in ML110, see analysis_fuzz_regression_test.cpp):
+// `cross_val_score(model)` has no X, and its fold split recorded kNoValue as the data split.
+TEST_CASE("a split records no input for a missing argument; value(kNoValue) is unknown", "[lineage]") {
+  using namespace mlroast;
+  const std::string text =
+      "from sklearn.model_selection import cross_val_score\n"
+      "from sklearn.linear_model import LogisticRegression\n"
+      "scores = cross_val_score(LogisticRegression())\n";
+  syntax::Parser parser;
+  const auto tree = parser.parse(text);
+  const semantic::SemanticModel sem(tree.root(), text);
+  const lineage::Program program(tree.root(), sem);
+  REQUIRE(program.splits().size() == 1);
+  CHECK(program.splits()[0].kind == lineage::SplitKind::FoldLoop);
+  CHECK(program.splits()[0].inputs.empty());
+  CHECK(program.value(lineage::kNoValue).kind == lineage::Kind::Unknown);
+  CHECK(program.value(lineage::kNoValue).origins.empty());
+}
+
 TEST_CASE("is_date_like_name: case-insensitive, any length", "[lineage]") {
   using mlroast::lineage::library::is_date_like_name;
   CHECK(is_date_like_name("signup_date"));
