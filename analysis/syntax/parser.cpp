@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
-#include <unordered_map>
+#include <cstdint>
 #include <utility>
 
 #include "analysis/syntax/statements.hpp"
@@ -194,18 +194,44 @@ Tree Parser::parse(std::string_view text, const Tree* old) {
   std::string masked = mask_long_comment_runs(text);
   std::string_view input = masked.empty() ? text : std::string_view(masked);
 
-  std::unordered_map<std::string_view, std::shared_ptr<const Statement>> known;
-  if (old != nullptr && old->flat_ != nullptr)
-    for (const auto& s : old->flat_->statements) known.emplace(s->text, s);
+  // The old text's statements, where they started, and by how much the text grew.
+  static const std::vector<std::shared_ptr<const Statement>> kNone;
+  const auto& old_statements = old != nullptr && old->flat_ != nullptr ? old->flat_->statements : kNone;
+  std::vector<std::string_view> old_texts;
+  std::vector<int64_t> old_starts;
+  old_texts.reserve(old_statements.size());
+  old_starts.reserve(old_statements.size());
+  int64_t old_size = 0;
+  for (const auto& s : old_statements) {
+    old_texts.push_back(s->text);
+    old_starts.push_back(old_size);
+    old_size += static_cast<int64_t>(s->text.size());
+  }
+  const int64_t delta = static_cast<int64_t>(input.size()) - old_size;
 
   auto flat = std::make_shared<FlatTree>();
-  const std::vector<uint32_t> starts = statement_starts(input);
+  const std::vector<uint32_t> starts =
+      old_statements.empty() ? statement_starts(input) : statement_starts(input, old_texts);
+  // An unchanged statement is reused: the next old one in order (before the edit), or the old
+  // one as far from the end (after it). Any other statement is parsed.
+  size_t next_old = 0;
+  constexpr size_t kParse = SIZE_MAX;
+  const auto reusable = [&](std::string_view piece, int64_t start) -> size_t {
+    if (next_old < old_statements.size() && old_starts[next_old] == start && old_texts[next_old] == piece)
+      return next_old++;
+    const auto it = std::lower_bound(old_starts.begin(), old_starts.end(), start - delta);
+    if (it == old_starts.end() || *it != start - delta) return kParse;
+    const auto index = static_cast<size_t>(it - old_starts.begin());
+    if (old_texts[index] != piece) return kParse;
+    next_old = index + 1;
+    return index;
+  };
   bool error = false;
   for (size_t k = 0; k < starts.size(); ++k) {
     size_t end = k + 1 < starts.size() ? starts[k + 1] : input.size();
     std::string_view piece = input.substr(starts[k], end - starts[k]);
-    auto it = known.find(piece);
-    flat->statements.push_back(it != known.end() ? it->second : parse_statement(p_.get(), piece));
+    const size_t same = reusable(piece, starts[k]);
+    flat->statements.push_back(same != kParse ? old_statements[same] : parse_statement(p_.get(), piece));
     error = error || flat->statements.back()->has_error;
   }
 

@@ -1,5 +1,9 @@
 #include "analysis/syntax/statements.hpp"
 
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
 namespace mlroast::syntax {
 
 namespace {
@@ -33,25 +37,28 @@ struct ByteSet {
 constexpr ByteSet kInCode("\n#\"'()[]{}\\");
 constexpr ByteSet kInString("\n\"'\\");
 
-}  // namespace
-
-std::vector<uint32_t> statement_starts(std::string_view text) {
-  std::vector<uint32_t> starts{0};
+// The scan from `from`, a line start outside any bracket, string or continuation: the text's
+// start, or a statement start (then `seen_statement`, and `from` itself is not pushed again).
+// Pushes each start found onto `starts`, and stops early when `stop(start)` returns true.
+template <typename Stop>
+void scan_starts(std::string_view text, size_t from, bool seen_statement,
+                 std::vector<uint32_t>& starts, Stop&& stop) {
   size_t depth = 0;           // open brackets
   char quote = 0;             // inside a string: its quote character
   bool triple = false;        // ... and whether it is triple-quoted
   bool continued = false;     // the previous line ended with a backslash outside a string
   bool after_decorator = false;
-  bool seen_statement = false;
   const size_t n = text.size();
-  size_t i = 0;
+  size_t i = from;
   while (i < n) {
     // `i` is at the start of a line.
     if (quote == 0 && depth == 0 && !continued) {
       char c = text[i];
       if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\f' && c != '#') {
-        if (!continues_compound(text, i) && !after_decorator && seen_statement)
+        if (!continues_compound(text, i) && !after_decorator && seen_statement && i != from) {
           starts.push_back(static_cast<uint32_t>(i));
+          if (stop(static_cast<uint32_t>(i))) return;
+        }
         seen_statement = true;
         after_decorator = c == '@';
       }
@@ -113,6 +120,59 @@ std::vector<uint32_t> statement_starts(std::string_view text) {
     // i is at '\n' or at the end
     if (i < n) ++i;
   }
+}
+
+}  // namespace
+
+std::vector<uint32_t> statement_starts(std::string_view text) {
+  std::vector<uint32_t> starts{0};
+  scan_starts(text, 0, false, starts, [](uint32_t) { return false; });
+  return starts;
+}
+
+std::vector<uint32_t> statement_starts(std::string_view text,
+                                       const std::vector<std::string_view>& old) {
+  const size_t m = old.size();
+  std::vector<uint32_t> old_starts(m);
+  size_t old_size = 0;
+  for (size_t s = 0; s < m; ++s) {
+    old_starts[s] = static_cast<uint32_t>(old_size);
+    old_size += old[s].size();
+  }
+  if (m == 0 || old_size > UINT32_MAX) return statement_starts(text);
+  // k: the first old statement that is not at its place in `text`.
+  size_t k = 0;
+  while (k < m && old_starts[k] <= text.size() &&
+         text.substr(old_starts[k], old[k].size()) == old[k])
+    ++k;
+  if (k == m && old_size == text.size()) return old_starts;
+  // j: the first old statement of the tail that ends `text` unchanged, after the kept prefix.
+  const int64_t delta = static_cast<int64_t>(text.size()) - static_cast<int64_t>(old_size);
+  const auto shifted = [&](size_t s) { return static_cast<int64_t>(old_starts[s]) + delta; };
+  const int64_t prefix_end = k < m ? old_starts[k] : static_cast<int64_t>(old_size);
+  size_t j = m;
+  while (j > k && shifted(j - 1) >= prefix_end &&
+         text.substr(static_cast<size_t>(shifted(j - 1)), old[j - 1].size()) == old[j - 1])
+    --j;
+  // The start of statement k may no longer be one (its line may have changed): rescan from the
+  // statement before it, whose line and everything before it are unchanged.
+  std::vector<uint32_t> starts;
+  starts.reserve(m + 8);
+  const size_t resume = k > 0 ? k - 1 : 0;
+  starts.assign(old_starts.begin(), old_starts.begin() + static_cast<std::ptrdiff_t>(resume) + 1);
+  // Stop at a start that is an old start of the tail: from there on the text, and the scan's
+  // state at a statement start, are the old ones.
+  const auto converged = [&](uint32_t start) {
+    if (j == m || start < shifted(j)) return false;
+    const int64_t before = static_cast<int64_t>(start) - delta;
+    const auto it = std::lower_bound(old_starts.begin() + static_cast<std::ptrdiff_t>(j),
+                                     old_starts.end(), before);
+    if (it == old_starts.end() || static_cast<int64_t>(*it) != before) return false;
+    for (auto rest = it + 1; rest != old_starts.end(); ++rest)
+      starts.push_back(static_cast<uint32_t>(static_cast<int64_t>(*rest) + delta));
+    return true;
+  };
+  scan_starts(text, old_starts[resume], resume > 0, starts, converged);
   return starts;
 }
 

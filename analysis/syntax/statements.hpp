@@ -16,4 +16,12 @@ namespace mlroast::syntax {
 // belong to that statement).
 std::vector<uint32_t> statement_starts(std::string_view text);
 
+// The same starts for a text that differs from an earlier one in one stretch, given the earlier
+// text cut at its starts (`old`, in order: their concatenation is that text). Only the stretch
+// is scanned: the starts before the first statement that changed are kept, the scan resumes at
+// the statement before it and stops at the first start of the unchanged tail. The parser's path
+// on a keystroke (a scan of the whole text was a third of a reparse).
+std::vector<uint32_t> statement_starts(std::string_view text,
+                                       const std::vector<std::string_view>& old);
+
 }  // namespace mlroast::syntax

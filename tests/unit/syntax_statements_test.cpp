@@ -99,3 +99,65 @@ TEST_CASE("a reparse after an edit gives the tree a fresh parse gives", "[syntax
     old = std::move(next);
   }
 }
+
+namespace {
+// `text` cut at its statement starts, as the parser keeps it.
+std::vector<std::string> pieces(const std::string& text) {
+  std::vector<std::string> out;
+  const Starts starts = statement_starts(text);
+  for (size_t k = 0; k < starts.size(); ++k) {
+    const size_t end = k + 1 < starts.size() ? starts[k + 1] : text.size();
+    out.push_back(text.substr(starts[k], end - starts[k]));
+  }
+  return out;
+}
+}  // namespace
+
+// The keystroke path: statement_starts(text, old pieces) scans only around the change. Every
+// one-byte insertion and deletion at every offset of a text full of the scanner's cases (a
+// decorator, else/except, strings of both kinds, brackets, a continuation, comments) must give
+// the starts a full scan gives, including edits that open or close a string or a bracket (the
+// rest of the file changes meaning) and ones that make a line continue the statement before.
+TEST_CASE("statement starts after an edit: the incremental scan gives the full scan's starts",
+          "[syntax][statements]") {
+  const std::string text =
+      "import os\n"
+      "@decorator(x)\n"
+      "def f(a,\n"
+      "      b):\n"
+      "    return '''doc\n"
+      "x = 1'''\n"
+      "# comment\n"
+      "if a:\n"
+      "    pass\n"
+      "else:\n"
+      "    y = [1,\n"
+      "2]\n"
+      "z = \"s#\" + \\\n"
+      "    3\n"
+      "try:\n"
+      "    w = {'k': (1)}\n"
+      "except E:\n"
+      "    pass\n"
+      "v = 2\n";
+  const std::vector<std::string> kept = pieces(text);
+  const std::vector<std::string_view> old(kept.begin(), kept.end());
+  size_t checked = 0;
+  for (size_t at = 0; at <= text.size(); ++at) {
+    std::vector<std::string> edited;
+    if (at < text.size()) edited.push_back(text.substr(0, at) + text.substr(at + 1));
+    for (const char c : std::string("x\n'\"()[\\#@ e"))
+      edited.push_back(text.substr(0, at) + c + text.substr(at));
+    edited.push_back(text.substr(0, at) + "else:" + text.substr(at));
+    for (const std::string& after : edited) {
+      INFO("edit at byte " << at << ":\n" << after);
+      REQUIRE(statement_starts(after, old) == statement_starts(after));
+      ++checked;
+    }
+  }
+  CHECK(checked > 2000);
+  // Unchanged, emptied, and from an unrelated text.
+  CHECK(statement_starts(text, old) == statement_starts(text));
+  CHECK(statement_starts("", old) == statement_starts(""));
+  CHECK(statement_starts("a = 1\nb = 2\n", old) == statement_starts("a = 1\nb = 2\n"));
+}
