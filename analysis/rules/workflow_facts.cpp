@@ -256,8 +256,11 @@ Facts compute_facts(const RuleContext& ctx) {
     auto kwarg = [&c](std::string_view name) { return c.keyword(name); };
     std::string_view q = c.qualified;
     std::string_view n = last_name(q);
+    // A call whose callee is not known (`model.fit`, `df.mean`): only its method name and its
+    // keyword arguments can tell something; every test of the qualified name below is false.
+    const bool known = !q.empty();
     // Metrics, and scoring strings given to CV or search.
-    Metric m = metric_of_function(q);
+    Metric m = known ? metric_of_function(q) : Metric::None;
     if (m != Metric::None) {
       f.metrics.push_back({m, c.call});
       if (program != nullptr) {
@@ -281,29 +284,33 @@ Facts compute_facts(const RuleContext& ctx) {
           else if (e.kind() == "pair") add(e.field("value"));
     }
     // Protocol: baselines, searches, cross-validation, calibration.
-    if (is_dummy(q)) f.dummy = true;
-    lineage::Role role = lineage::library::estimator_role(q);
-    if (role == lineage::Role::Search || under(q, "optuna") || under(q, "hyperopt") ||
-        under(q, "skopt") || under(q, "ray.tune") || under(q, "keras_tuner") ||
-        (in(n, {"ParameterGrid", "ParameterSampler"}) && under(q, "sklearn")))
-      f.search = true;
-    if (role == lineage::Role::Search || lineage::library::is_cv_function(q) ||
-        (role != lineage::Role::None && n.ends_with("CV") && n != "CalibratedClassifierCV") ||
-        in(q, {"xgboost.cv", "lightgbm.cv", "catboost.cv"}))
-      f.cross_validation = true;
-    if (role == lineage::Role::Model && n.ends_with("CV") && n != "CalibratedClassifierCV")
-      f.search = true;  // LogisticRegressionCV, RidgeCV...: tuned by built-in CV
+    lineage::Role role = lineage::Role::None;
+    if (known) {
+      if (is_dummy(q)) f.dummy = true;
+      role = lineage::library::estimator_role(q);
+      if (role == lineage::Role::Search || under(q, "optuna") || under(q, "hyperopt") ||
+          under(q, "skopt") || under(q, "ray.tune") || under(q, "keras_tuner") ||
+          (in(n, {"ParameterGrid", "ParameterSampler"}) && under(q, "sklearn")))
+        f.search = true;
+      if (role == lineage::Role::Search || lineage::library::is_cv_function(q) ||
+          (role != lineage::Role::None && n.ends_with("CV") && n != "CalibratedClassifierCV") ||
+          in(q, {"xgboost.cv", "lightgbm.cv", "catboost.cv"}))
+        f.cross_validation = true;
+      if (role == lineage::Role::Model && n.ends_with("CV") && n != "CalibratedClassifierCV")
+        f.search = true;  // LogisticRegressionCV, RidgeCV...: tuned by built-in CV
+    }
     if (syntax::Node cv = kwarg("cv"); cv && !is_none(cv))
       f.cross_validation = true;
-    if (under(q, "sklearn.calibration") || in(n, {"brier_score_loss", "log_loss"}))
+    if (known && (under(q, "sklearn.calibration") || in(n, {"brier_score_loss", "log_loss"})))
       f.calibration = true;
     // Class balance checked / handled.
-    if (c.method == "value_counts" || in(q, {"numpy.bincount", "collections.Counter",
-                                             "seaborn.countplot"}) ||
-        (q == "numpy.unique" && kwarg("return_counts")))
+    if (c.method == "value_counts" ||
+        (known && (in(q, {"numpy.bincount", "collections.Counter", "seaborn.countplot"}) ||
+                   (q == "numpy.unique" && kwarg("return_counts")))))
       f.balance_checked = true;
     for (std::string_view kw : {"class_weight", "scale_pos_weight", "is_unbalance",
                                 "auto_class_weights", "class_weights", "sample_weight"}) {
+      if (c.keywords.empty()) break;
       syntax::Node v = kwarg(kw);
       if (v && !is_none(v) && ctx.text_of(v) != "False") {
         f.class_weighting = true;
@@ -311,22 +318,21 @@ Facts compute_facts(const RuleContext& ctx) {
           f.imbalance_reason = std::string(kw) + "=";
       }
     }
-    if (in(n, {"compute_class_weight", "compute_sample_weight"})) f.class_weighting = true;
-    if (role == lineage::Role::Resampler || under(q, "imblearn.ensemble")) {
-      f.class_weighting = true;
-      if (f.imbalance_reason.empty()) f.imbalance_reason = std::string(n);
-    }
-    if (lineage::library::is_train_test_split(q)) {
-      f.train_test_splits.push_back(c.call);
+    if (known) {
+      if (in(n, {"compute_class_weight", "compute_sample_weight"})) f.class_weighting = true;
+      if (role == lineage::Role::Resampler || under(q, "imblearn.ensemble")) {
+        f.class_weighting = true;
+        if (f.imbalance_reason.empty()) f.imbalance_reason = std::string(n);
+      }
+      if (lineage::library::is_train_test_split(q)) f.train_test_splits.push_back(c.call);
     }
     // Deliverables: a persisted model, logged metrics.
-    bool ships = in(q, {"joblib.dump", "pickle.dump", "pickle.dumps", "dill.dump",
-                        "cloudpickle.dump", "torch.save", "skops.io.dump",
-                        "skl2onnx.convert_sklearn", "skl2onnx.to_onnx", "torch.onnx.export",
-                        "wandb.log", "bentoml.sklearn.save_model"}) ||
-                 (under(q, "mlflow") && (contains(n, "log_") || n == "save_model")) ||
-                 (q.empty() && in(c.method, {"save_model", "save"}) &&
-                  is_estimator_value(c.receiver));
+    bool ships = known ? in(q, {"joblib.dump", "pickle.dump", "pickle.dumps", "dill.dump",
+                                "cloudpickle.dump", "torch.save", "skops.io.dump",
+                                "skl2onnx.convert_sklearn", "skl2onnx.to_onnx",
+                                "torch.onnx.export", "wandb.log", "bentoml.sklearn.save_model"}) ||
+                             (under(q, "mlflow") && (contains(n, "log_") || n == "save_model"))
+                       : in(c.method, {"save_model", "save"}) && is_estimator_value(c.receiver);
     if (ships && !f.deliverable) {
       f.deliverable = true;
       f.deliverable_site = c.call;
