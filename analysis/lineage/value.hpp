@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -58,7 +59,14 @@ struct Value {
   // Column lineage (for ML109): the columns an expression was computed from, and for a frame,
   // each assigned column with the columns it was computed from (`df["ppsf"] = df["price"] / ...`)
   std::vector<std::string> sources;
-  std::vector<std::pair<std::string, std::vector<std::string>>> derived_cols;
+  using DerivedCols = std::vector<std::pair<std::string, std::vector<std::string>>>;
+  // Shared by the copies of a value (a frame's value is copied at each step that derives from
+  // it: this list was a tenth of the copying); replaced, never changed, when a column is added.
+  std::shared_ptr<const DerivedCols> derived_cols;
+  const DerivedCols& derived_columns() const {
+    static const DerivedCols kNone;
+    return derived_cols ? *derived_cols : kNone;
+  }
   // Estimators, modules, splitters: the qualified class or module name.
   std::string cls;
   Role role = Role::None;

@@ -310,10 +310,14 @@ void Interpreter::assign_subscript(Node t, ValueId v) {
   if (kv.kind == Kind::Scalar && !kv.text.empty() && !rhs.shifted && !aggregate) {
     std::vector<std::string> from = rhs.sources;
     if (rhs.columns.size() == 1 && rhs.kind == Kind::Data) from.push_back(rhs.columns.front());
-    for (auto& [name, src] : rhs.derived_cols)
+    for (const auto& [name, src] : rhs.derived_columns())
       if (std::find(from.begin(), from.end(), name) != from.end())
         from.insert(from.end(), src.begin(), src.end());
-    if (!from.empty()) merged.derived_cols.emplace_back(kv.text, std::move(from));
+    if (!from.empty()) {
+      auto next = std::make_shared<Value::DerivedCols>(merged.derived_columns());
+      next->emplace_back(kv.text, std::move(from));
+      merged.derived_cols = std::move(next);
+    }
   }
   rebind(holder, make(std::move(merged)));
 }

@@ -93,7 +93,7 @@ class TargetInFeatures final : public Rule {
       std::vector<std::string> answer{target};
       for (size_t i = 0; i < answer.size(); ++i) {
         std::vector<std::string> from = i == 0 ? y.sources : std::vector<std::string>{};
-        for (const auto& [name, src] : y.derived_cols)
+        for (const auto& [name, src] : y.derived_columns())
           if (name == answer[i]) from.insert(from.end(), src.begin(), src.end());
         std::sort(from.begin(), from.end());
         from.erase(std::unique(from.begin(), from.end()), from.end());
@@ -106,7 +106,7 @@ class TargetInFeatures final : public Rule {
           how = c == target ? "still contain the target column" : "still contain the column";
         }
       // Columns computed from the target or its sources (price_per_sqft = price / sqft).
-      for (const auto& [name, src] : X.derived_cols) {
+      for (const auto& [name, src] : X.derived_columns()) {
         if (!leaked.empty()) break;
         if (contains(answer, name) || !in_features(X, name)) continue;
         for (const auto& s : src)
