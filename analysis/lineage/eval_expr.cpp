@@ -313,8 +313,8 @@ ValueId Interpreter::eval_binary(Node op) {
     flipped.mask_direction = static_cast<int8_t>(-flipped.mask_direction);
     return make(std::move(flipped));
   }
-  bool date_operand = false;
-  for (uint32_t i = 0; i < op.named_child_count(); ++i) {
+  bool date_operand = false;  // only a comparison asks (a date mask)
+  for (uint32_t i = 0; k == "comparison_operator" && i < op.named_child_count(); ++i) {
     const Value& v = val(operands[i]);
     if (v.kind != Kind::Data || !v.temporal) continue;
     date_operand = date_operand || library::is_date_like_name(op.named_child(i).text(text_)) ||

@@ -300,9 +300,8 @@ void Interpreter::assign_subscript(Node t, ValueId v) {
   }
   // lagged["date_block_num"] = lagged["date_block_num"] + lag: the table's rows move to later
   // periods, so its group aggregates now describe earlier periods than the rows they join.
-  if (kv.kind == Kind::Scalar && library::is_date_like_name(kv.text) &&
-      rhs_.kind() == "binary_operator" && rhs_.child_count() == 3 &&
-      rhs_.child(1).kind() == "+" &&
+  if (kv.kind == Kind::Scalar && rhs_.kind() == "binary_operator" && rhs_.child_count() == 3 &&
+      rhs_.child(1).kind() == "+" && library::is_date_like_name(kv.text) &&
       std::find(rhs.sources.begin(), rhs.sources.end(), kv.text) != rhs.sources.end()) {
     for (uint32_t st : merged.stats)
       if (p_.learns()[st].kind == StatKind::GroupAgg) p_.learn_mut(st).shifted_after = true;
