@@ -44,14 +44,18 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
       if (sym != 0 && sym < by_symbol.size()) by_symbol[sym].push_back(r.get());
     }
   const uint16_t comment = syntax::symbol_for("comment");
+  const uint16_t call = syntax::symbol_for("call");
   std::vector<syntax::Node> comments;
+  std::vector<syntax::Node> calls;
   syntax::walk(root, [&](syntax::Node n) {
     uint16_t sym = n.symbol();
     if (sym == comment) comments.push_back(n);
+    if (sym == call) calls.push_back(n);
     if (sym < by_symbol.size())
       for (Rule* r : by_symbol[sym]) r->visit(n, ctx);
     return true;
   });
+  ctx.set_call_nodes(std::move(calls));
   for (auto& r : rules) r->finish(ctx);
   working->rules = std::move(rules);
   if (options.leftovers != nullptr) *options.leftovers = std::move(working);

@@ -65,8 +65,7 @@ void collect_calls(const RuleContext& ctx, std::vector<CallSite>& out) {
   static const uint16_t kCall = syntax::symbol_for("call");
   static const uint16_t kArguments = syntax::symbol_for("argument_list");
   static const uint16_t kKeyword = syntax::symbol_for("keyword_argument");
-  syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-    if (n.symbol() != kCall) return true;
+  const auto add = [&](syntax::Node n) {
     CallSite c;
     c.call = n;
     c.qualified = ctx.sem().callee(n);
@@ -80,6 +79,14 @@ void collect_calls(const RuleContext& ctx, std::vector<CallSite>& out) {
         if (syntax::Node a = args.named_child(i); a.symbol() == kKeyword)
           c.keywords.emplace_back(ctx.text_of(a.field("name")), a.field("value"));
     out.push_back(std::move(c));
+  };
+  if (const std::vector<syntax::Node>* nodes = ctx.call_nodes()) {
+    out.reserve(nodes->size());
+    for (syntax::Node n : *nodes) add(n);
+    return;
+  }
+  syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
+    if (n.symbol() == kCall) add(n);
     return true;
   });
 }
