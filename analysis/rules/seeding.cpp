@@ -46,6 +46,10 @@ void Seeding::scan(syntax::Node n, const semantic::SemanticModel& sem) {
           last != "use_deterministic_algorithms" && !callee_is_imported_name(n, sem))
         return true;
       const std::string& q = sem.callee(n);
+      // Every seeding function below has "seed" in its name but one (most imported calls are
+      // not about seeds: read_csv, StandardScaler...).
+      if (q.find("seed") == std::string::npos && q != "torch.use_deterministic_algorithms")
+        return true;
       if (q == "numpy.random.seed") s.numpy = s.numpy ? s.numpy : n;
       else if (q == "random.seed") s.python_random = s.python_random ? s.python_random : n;
       else if (q == "torch.manual_seed" || q == "torch.random.manual_seed")
