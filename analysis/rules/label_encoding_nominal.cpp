@@ -177,10 +177,10 @@ class LabelEncodingNominal final : public Rule {
         if (cat && cat.kind() == "attribute" && ctx.text_of(cat.field("attribute")) == "cat")
           judge(n, cat.field("object"), "`.cat.codes`", -1, ctx);
       } else if (n.kind() == "call") {
-        std::string_view m = method_of(n, ctx);
         std::string_view written = call_last_name(n, ctx.text());
         if (written != "factorize" && written != "apply" && !callee_is_imported_name(n, ctx.sem()))
           return true;
+        std::string_view m = method_of(n, ctx);
         const std::string& q = ctx.sem().callee(n);
         if (q == "pandas.factorize") {
           judge(n, first_arg(n), "`pd.factorize`", -1, ctx);

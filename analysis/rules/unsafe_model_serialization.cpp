@@ -199,6 +199,9 @@ class UnsafeModelSerialization final : public Rule {
   void visit(syntax::Node call, RuleContext& ctx) override {
     if (ctx.file().is_test) return;
     const std::string& q = ctx.sem().callee(call);
+    const bool pickles = q == "pickle.dump" || q == "pickle.dumps" || q == "joblib.dump" ||
+                         q == "_pickle.dump" || q == "cPickle.dump";
+    if (q != "torch.save" && !pickles) return;
     syntax::Node obj = first_arg(call);
     if (!obj) return;
     if (q == "torch.save") {
@@ -216,8 +219,7 @@ class UnsafeModelSerialization final : public Rule {
       ctx.report(std::move(f));
       return;
     }
-    if (q == "pickle.dump" || q == "pickle.dumps" || q == "joblib.dump" ||
-        q == "_pickle.dump" || q == "cPickle.dump") {
+    if (pickles) {
       std::string why = unpicklable(obj, ctx);
       if (why.empty()) return;
       ctx.report(finding(call, "`" + std::string(ctx.text_of(call.field("function"))) +
