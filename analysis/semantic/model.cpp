@@ -93,9 +93,11 @@ void SemanticModel::collect(Node root) {
   std::vector<int> open{0};
   const std::vector<char>& collected = collected_kinds();
   syntax::walk(root, [&](Node n) {
-    while (open.size() > 1 && n.start_byte() >= scopes_[open.back()].end) open.pop_back();
     const uint16_t sym = n.symbol();
     if (sym >= collected.size() || collected[sym] == 0) return true;
+    // Scopes left behind, popped only here: start bytes never decrease in pre-order, so popping
+    // at the next collected node pops what popping at every node would have.
+    while (open.size() > 1 && n.start_byte() >= scopes_[open.back()].end) open.pop_back();
     int cur = open.back();
     auto k = n.kind();
     if (opens_scope(k)) {
