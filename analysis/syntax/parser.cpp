@@ -216,11 +216,12 @@ Tree Parser::parse(std::string_view text, const Tree* old) {
   const int64_t delta = static_cast<int64_t>(input.size()) - old_size;
 
   auto flat = std::make_shared<FlatTree>();
+  syntax::UnchangedStatements same;
   const std::vector<uint32_t> starts =
-      old_statements.empty() ? statement_starts(input) : statement_starts(input, old_texts);
+      old_statements.empty() ? statement_starts(input) : statement_starts(input, old_texts, &same);
   // An unchanged statement is reused: the next old one in order (before the edit), or the old
   // one as far from the end (after it). Any other statement is parsed.
-  size_t next_old = 0;
+  size_t next_old = same.head;
   constexpr size_t kParse = SIZE_MAX;
   const auto reusable = [&](std::string_view piece, int64_t start) -> size_t {
     if (next_old < old_statements.size() && old_starts[next_old] == start && old_texts[next_old] == piece)
@@ -236,8 +237,12 @@ Tree Parser::parse(std::string_view text, const Tree* old) {
   for (size_t k = 0; k < starts.size(); ++k) {
     size_t end = k + 1 < starts.size() ? starts[k + 1] : input.size();
     std::string_view piece = input.substr(starts[k], end - starts[k]);
-    const size_t same = reusable(piece, starts[k]);
-    flat->statements.push_back(same != kParse ? old_statements[same] : parse_statement(p_.get(), piece));
+    // Known unchanged (no text comparison), else compared, else parsed.
+    const size_t reuse = k < same.head       ? k
+                         : k >= same.tail_new ? same.tail_old + (k - same.tail_new)
+                                              : reusable(piece, starts[k]);
+    flat->statements.push_back(reuse != kParse ? old_statements[reuse]
+                                               : parse_statement(p_.get(), piece));
     error = error || flat->statements.back()->has_error;
   }
 

@@ -131,7 +131,11 @@ std::vector<uint32_t> statement_starts(std::string_view text) {
 }
 
 std::vector<uint32_t> statement_starts(std::string_view text,
-                                       const std::vector<std::string_view>& old) {
+                                       const std::vector<std::string_view>& old,
+                                       UnchangedStatements* unchanged) {
+  UnchangedStatements none;
+  UnchangedStatements& same = unchanged != nullptr ? *unchanged : none;
+  same = UnchangedStatements{};
   const size_t m = old.size();
   std::vector<uint32_t> old_starts(m);
   size_t old_size = 0;
@@ -145,7 +149,10 @@ std::vector<uint32_t> statement_starts(std::string_view text,
   while (k < m && old_starts[k] <= text.size() &&
          text.substr(old_starts[k], old[k].size()) == old[k])
     ++k;
-  if (k == m && old_size == text.size()) return old_starts;
+  if (k == m && old_size == text.size()) {
+    same.head = m;
+    return old_starts;
+  }
   // j: the first old statement of the tail that ends `text` unchanged, after the kept prefix.
   const int64_t delta = static_cast<int64_t>(text.size()) - static_cast<int64_t>(old_size);
   const auto shifted = [&](size_t s) { return static_cast<int64_t>(old_starts[s]) + delta; };
@@ -160,6 +167,7 @@ std::vector<uint32_t> statement_starts(std::string_view text,
   starts.reserve(m + 8);
   const size_t resume = k > 0 ? k - 1 : 0;
   starts.assign(old_starts.begin(), old_starts.begin() + static_cast<std::ptrdiff_t>(resume) + 1);
+  same.head = resume;  // statement `resume` may end elsewhere now
   // Stop at a start that is an old start of the tail: from there on the text, and the scan's
   // state at a statement start, are the old ones.
   const auto converged = [&](uint32_t start) {
@@ -168,6 +176,8 @@ std::vector<uint32_t> statement_starts(std::string_view text,
     const auto it = std::lower_bound(old_starts.begin() + static_cast<std::ptrdiff_t>(j),
                                      old_starts.end(), before);
     if (it == old_starts.end() || static_cast<int64_t>(*it) != before) return false;
+    same.tail_new = starts.size() - 1;
+    same.tail_old = static_cast<size_t>(it - old_starts.begin());
     for (auto rest = it + 1; rest != old_starts.end(); ++rest)
       starts.push_back(static_cast<uint32_t>(static_cast<int64_t>(*rest) + delta));
     return true;

@@ -5,6 +5,7 @@
 // statement with a syntax error, and the parser then falls back to one parse of the whole text.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -21,7 +22,16 @@ std::vector<uint32_t> statement_starts(std::string_view text);
 // is scanned: the starts before the first statement that changed are kept, the scan resumes at
 // the statement before it and stops at the first start of the unchanged tail. The parser's path
 // on a keystroke (a scan of the whole text was a third of a reparse).
+// With `unchanged`, also says which of the new statements are old ones, byte for byte, without
+// comparing them again: the first `head`, and those from `tail_new` on (the old ones from
+// `tail_old` on); the others may or may not be.
+struct UnchangedStatements {
+  size_t head = 0;
+  size_t tail_new = SIZE_MAX;
+  size_t tail_old = 0;
+};
 std::vector<uint32_t> statement_starts(std::string_view text,
-                                       const std::vector<std::string_view>& old);
+                                       const std::vector<std::string_view>& old,
+                                       UnchangedStatements* unchanged = nullptr);
 
 }  // namespace mlroast::syntax
