@@ -170,15 +170,4 @@ uint16_t symbol_for(std::string_view kind, bool named) {
 
 uint32_t symbol_count() { return ts_language_symbol_count(language()); }
 
-std::vector<Node> children(Node n, bool named_only) {
-  std::vector<Node> out;
-  const uint32_t count = named_only ? n.named_child_count() : n.child_count();
-  out.reserve(count);
-  for (uint32_t i = 0, all = n.child_count(); i < all; ++i) {
-    Node c = n.child(i);
-    if (!named_only || c.is_named()) out.push_back(c);
-  }
-  return out;
-}
-
 }  // namespace mlroast::syntax

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include "analysis/analyzer.hpp"
 #include "analysis/syntax/tree.hpp"
@@ -20,6 +21,21 @@ TEST_CASE("children() lists named children in order", "[syntax]") {
   CHECK(kids[3].text(text) == "print(a, b)");
   CHECK(mlroast::syntax::children(tree.root(), false).size() == 4);
   CHECK(mlroast::syntax::children(mlroast::syntax::Node()).empty());
+  // Iterating skips unnamed children (the brackets and commas of an argument list), and the
+  // range converts to the vector it used to be.
+  const mlroast::syntax::Node args = kids[3].child(0).field("arguments");
+  std::vector<std::string> named, all;
+  for (mlroast::syntax::Node c : mlroast::syntax::children(args)) named.emplace_back(c.text(text));
+  for (mlroast::syntax::Node c : mlroast::syntax::children(args, false)) all.emplace_back(c.text(text));
+  CHECK(named == std::vector<std::string>{"a", "b"});
+  CHECK(all == std::vector<std::string>{"(", "a", ",", "b", ")"});
+  const std::vector<mlroast::syntax::Node> kept = mlroast::syntax::children(args);
+  REQUIRE(kept.size() == 2);
+  CHECK(kept[1].text(text) == "b");
+  CHECK(mlroast::syntax::children(args)[1].text(text) == "b");
+  int none = 0;
+  for (mlroast::syntax::Node c : mlroast::syntax::children(mlroast::syntax::Node())) none += c ? 1 : 0;
+  CHECK(none == 0);
 }
 
 TEST_CASE("70,000 consecutive comment lines parse without corrupting memory", "[syntax]") {
