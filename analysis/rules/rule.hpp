@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <typeindex>
@@ -76,8 +77,10 @@ class RuleContext {
   // Every call node of the file in pre-order, once the analyzer's walk has collected them (null
   // before, and in contexts without that walk): workflow::calls() reads them instead of walking
   // the tree again.
-  void set_call_nodes(std::vector<syntax::Node> nodes) { call_nodes_ = std::move(nodes); walked_ = true; }
-  const std::vector<syntax::Node>* call_nodes() const { return walked_ ? &call_nodes_ : nullptr; }
+  void set_call_nodes(std::vector<syntax::Node> nodes) { call_nodes_ = std::move(nodes); }
+  const std::vector<syntax::Node>* call_nodes() const {
+    return call_nodes_ ? &*call_nodes_ : nullptr;
+  }
 
  private:
   const SourceFile& file_;
@@ -86,8 +89,7 @@ class RuleContext {
   std::vector<Finding>& sink_;
   bool fixes_;
   mutable std::unordered_map<std::type_index, std::shared_ptr<const void>> shared_;
-  std::vector<syntax::Node> call_nodes_;
-  bool walked_ = false;
+  std::optional<std::vector<syntax::Node>> call_nodes_;
 };
 
 class Rule {

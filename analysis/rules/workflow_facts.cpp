@@ -317,7 +317,6 @@ Facts compute_facts(const RuleContext& ctx) {
       f.balance_checked = true;
     for (std::string_view kw : {"class_weight", "scale_pos_weight", "is_unbalance",
                                 "auto_class_weights", "class_weights", "sample_weight"}) {
-      if (c.keywords.empty()) break;
       syntax::Node v = kwarg(kw);
       if (v && !is_none(v) && ctx.text_of(v) != "False") {
         f.class_weighting = true;
