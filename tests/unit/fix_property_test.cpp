@@ -3,11 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <string>
 
 #include "analysis/fix/apply.hpp"
 #include "analysis/syntax/tree.hpp"
+#include "support/source_files.hpp"
 
 namespace fs = std::filesystem;
 
@@ -15,18 +15,14 @@ TEST_CASE("fix-all on every fixture and example still parses", "[fix]") {
   mlroast::syntax::Parser parser;
   size_t files = 0, changed = 0;
   for (const char* dir : {"tests/fixtures/rules", "examples"}) {
-    for (const auto& e : fs::recursive_directory_iterator(fs::path(MLROAST_SOURCE_DIR) / dir)) {
-      if (!e.is_regular_file() || e.path().extension() != ".py") continue;
-      std::ifstream in(e.path(), std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      const std::string text = ss.str();
+    for (const fs::path& file : mlroast::test::python_files(fs::path(MLROAST_SOURCE_DIR) / dir)) {
+      const std::string text = mlroast::test::read_file(file);
       if (parser.parse(text).root().has_error()) continue;
       ++files;
-      auto outcome = mlroast::fix_text(e.path().filename().string(), text, mlroast::RuleSelection{}, true);
+      auto outcome = mlroast::fix_text(file.filename().string(), text, mlroast::RuleSelection{}, true);
       if (outcome.applied == 0) continue;
       ++changed;
-      INFO(e.path().string() << "\n" << outcome.text);
+      INFO(file.string() << "\n" << outcome.text);
       CHECK_FALSE(parser.parse(outcome.text).root().has_error());
     }
   }

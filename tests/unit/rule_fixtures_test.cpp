@@ -25,7 +25,6 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -38,6 +37,7 @@
 #include "analysis/rules/rule.hpp"
 #include "analysis/source_file.hpp"
 #include "analysis/syntax/tree.hpp"
+#include "support/source_files.hpp"
 
 namespace fs = std::filesystem;
 
@@ -54,14 +54,8 @@ bool is_known_gap(const Fixture& f) { return f.rel.rfind("known_gaps/", 0) == 0;
 
 std::vector<Fixture> load_all_fixtures() {
   std::vector<Fixture> out;
-  if (!fs::is_directory(kFixtureDir)) return out;
-  for (const auto& e : fs::recursive_directory_iterator(kFixtureDir)) {
-    if (!e.is_regular_file() || e.path().extension() != ".py") continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    out.push_back({fs::relative(e.path(), kFixtureDir).generic_string(), ss.str()});
-  }
+  for (const fs::path& file : mlroast::test::python_files(kFixtureDir))
+    out.push_back({fs::relative(file, kFixtureDir).generic_string(), mlroast::test::read_file(file)});
   std::sort(out.begin(), out.end(),
             [](const Fixture& a, const Fixture& b) { return a.rel < b.rel; });
   return out;
@@ -180,10 +174,7 @@ TEST_CASE("rule fixtures: every registered rule has a firing case", "[rules]") {
   const fs::path notebooks = fs::path(MLROAST_SOURCE_DIR) / "tests" / "fixtures" / "notebooks";
   for (const auto& e : fs::directory_iterator(notebooks)) {
     if (e.path().extension() != ".ipynb") continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto nb = mlroast::notebook::read_notebook(ss.str());
+    auto nb = mlroast::notebook::read_notebook(mlroast::test::read_file(e.path()));
     if (!nb.notebook) continue;
     for (const auto& cell : nb.notebook->cells)
       for (const auto& [row, codes] : parse_expectations(Fixture{e.path().filename().string(), cell.source}).by_row)

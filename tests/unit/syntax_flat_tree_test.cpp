@@ -5,12 +5,11 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "analysis/syntax/tree.hpp"
+#include "support/source_files.hpp"
 
 extern "C" const TSLanguage* tree_sitter_python(void);
 
@@ -19,13 +18,6 @@ using mlroast::syntax::Node;
 using mlroast::syntax::Parser;
 
 namespace {
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 bool same(TSNode a, Node b) {
   return ts_node_is_null(a) ? b.is_null() : (!b.is_null() && ts_node_start_byte(a) == b.start_byte() &&
@@ -124,9 +116,8 @@ TEST_CASE("the flat tree answers what tree-sitter's node API answers, node by no
   const fs::path root(MLROAST_SOURCE_DIR);
   size_t files = 0, nodes = 0;
   for (const char* dir : {"tests/fixtures", "examples"}) {
-    for (const auto& e : fs::recursive_directory_iterator(root / dir)) {
-      if (!e.is_regular_file() || e.path().extension() != ".py") continue;
-      nodes += compare_text(read(e.path()), e.path().string());
+    for (const fs::path& file : mlroast::test::python_files(root / dir)) {
+      nodes += compare_text(mlroast::test::read_file(file), file.string());
       ++files;
     }
   }

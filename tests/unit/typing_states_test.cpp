@@ -7,14 +7,11 @@
 // rules, which skip test files, run too. Findings must lie inside the text.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
-#include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "support/source_files.hpp"
 
 namespace {
 
@@ -36,23 +33,12 @@ std::string auto_closed(const std::string& text, size_t cut) {
   return "";
 }
 
-std::vector<fs::path> python_files(const fs::path& dir) {
-  std::vector<fs::path> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file() && e.path().extension() == ".py") out.push_back(e.path());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 // Analyses every typing state of every file under `dir`; returns how many states it analysed.
 size_t sweep(const fs::path& dir) {
   const mlroast::RuleSelection all{};
   size_t states = 0;
-  for (const fs::path& file : python_files(dir)) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
+  for (const fs::path& file : mlroast::test::python_files(dir)) {
+    const std::string text = mlroast::test::read_file(file);
     for (size_t cut = 0; cut < text.size(); ++cut) {
       if (text[cut] != '(' && text[cut] != '[' && text[cut] != ',') continue;
       const std::string typed = auto_closed(text, cut);
