@@ -142,8 +142,8 @@ std::vector<Leak> find_leaks(const Program& p) {
 }
 
 const std::vector<Leak>& Program::leaks() const {
-  if (!leaks_) leaks_ = std::make_unique<std::vector<Leak>>(find_leaks(*this));
-  return *leaks_;
+  std::call_once(leaks_once_, [this] { leaks_ = find_leaks(*this); });
+  return leaks_;
 }
 
 bool reaches_model(const Program& p, uint32_t learn) {

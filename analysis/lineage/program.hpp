@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <new>
 #include <string>
 #include <unordered_map>
@@ -214,7 +215,9 @@ class Program {
   std::vector<SplitEvent> splits_;
   std::vector<UseEvent> uses_;
   std::vector<GroupingEvent> groupings_;
-  mutable std::unique_ptr<std::vector<Leak>> leaks_;
+  // Computed on the first call of leaks(), once even when rules on two threads ask together.
+  mutable std::once_flag leaks_once_;
+  mutable std::vector<Leak> leaks_;
 };
 
 }  // namespace mlroast::lineage

@@ -43,7 +43,8 @@ SemanticModel::SemanticModel(Node root, std::string_view text) : text_(text) {
   if (!root.is_null()) {
     collect(root);
     tree_ = root.flat();
-    memo_.assign(tree_->nodes.size(), 0);
+    memo_size_ = tree_->nodes.size();
+    memo_ = std::make_unique<std::atomic<const std::string*>[]>(memo_size_);
   }
 }
 
@@ -199,23 +200,25 @@ const Binding* SemanticModel::lookup(std::string_view name, int scope) const {
 const std::string& SemanticModel::qualified_name(Node expr) const {
   static const std::string kNone;
   if (expr.is_null()) return kNone;
-  if (expr.flat() != tree_ || expr.index() >= memo_.size()) {
+  if (expr.flat() != tree_ || expr.index() >= memo_size_) {
     // A node of another tree (none of the callers pass one today): memoised by identity.
-    auto [it, added] = foreign_.try_emplace(expr.id());
-    if (added) it->second = compute_qualified_name(expr);
-    return it->second;
-  }
-  uint32_t& slot = memo_[expr.index()];
-  if (slot == 0) {
     std::string q = compute_qualified_name(expr);
-    if (q.empty()) {
-      slot = kEmpty;
-    } else {
-      names_.push_back(std::move(q));
-      slot = static_cast<uint32_t>(names_.size());
-    }
+    std::lock_guard<std::mutex> lock(names_mutex_);
+    return foreign_.try_emplace(expr.id(), std::move(q)).first->second;
   }
-  return slot == kEmpty ? kNone : names_[slot - 1];
+  std::atomic<const std::string*>& slot = memo_[expr.index()];
+  const std::string* name = slot.load(std::memory_order_acquire);
+  if (name == nullptr) {
+    std::string q = compute_qualified_name(expr);
+    const std::string* mine = &kNone;
+    if (!q.empty()) {
+      std::lock_guard<std::mutex> lock(names_mutex_);
+      mine = &names_.emplace_back(std::move(q));
+    }
+    // Another reader may have published first: keep its name (equal to ours).
+    name = slot.compare_exchange_strong(name, mine, std::memory_order_acq_rel) ? mine : name;
+  }
+  return *name;
 }
 
 std::string SemanticModel::compute_qualified_name(Node expr) const {

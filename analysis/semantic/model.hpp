@@ -3,12 +3,15 @@
 // with imports resolved to qualified names. Rules ask "what does this expression name?" and get
 // "sklearn.preprocessing.StandardScaler" for `SS` after `from sklearn.preprocessing import
 // StandardScaler as SS`, never the raw text. Built once per analysis; logically read-only
-// afterwards (qualified names are memoised as they are asked for), so it may be shared by readers
-// on one thread, never across threads. The model keeps a view of the source text: the text
-// must outlive it.
+// afterwards (qualified names are memoised as they are asked for, safely for concurrent readers:
+// a parallel analysis reads it from two threads). The model keeps a view of the source text: the
+// text must outlive it.
 #pragma once
 
+#include <atomic>
 #include <deque>
+#include <memory>
+#include <mutex>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -76,12 +79,14 @@ class SemanticModel {
   std::string_view text_;
   std::vector<Scope> scopes_;  // in pre-order of their start byte
   std::vector<Import> imports_;
-  // The memo of qualified_name(): per node index of the model's tree, 0 = not computed yet,
-  // otherwise 1 + the index of the name in names_ (a deque: references stay valid). Mutable
-  // because lookups are logically const; a model is only ever read on one thread.
+  // The memo of qualified_name(): per node index of the model's tree, the name (null = not
+  // computed yet). Readers on several threads: a slot is published with a compare-and-swap, the
+  // names live in a deque that only grows (references stay valid) under names_mutex_, and a
+  // name computed twice by racing readers is equal, so either copy serves.
   const syntax::detail::FlatTree* tree_ = nullptr;
-  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;  // memoised: no qualified name
-  mutable std::vector<uint32_t> memo_;
+  std::unique_ptr<std::atomic<const std::string*>[]> memo_;
+  size_t memo_size_ = 0;
+  mutable std::mutex names_mutex_;  // guards names_ and foreign_
   mutable std::deque<std::string> names_;
   mutable std::unordered_map<const void*, std::string> foreign_;
 };
