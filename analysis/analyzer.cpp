@@ -1,6 +1,12 @@
 #include "analysis/analyzer.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <exception>
+#include <future>
+#include <optional>
 
 #include "analysis/lineage/program.hpp"
 #include "analysis/noqa.hpp"
@@ -8,6 +14,38 @@
 #include "analysis/semantic/model.hpp"
 
 namespace mlroast {
+
+namespace {
+
+// One enabled rule of this analysis: its findings, and for a rule whose visit() reads the
+// lineage program the nodes it asked for, replayed once the program is built.
+struct RuleRun {
+  Rule* rule = nullptr;
+  Rule::Lineage lineage = Rule::Lineage::InVisit;
+  std::vector<Finding> findings;
+  std::vector<syntax::Node> visits;
+};
+
+// A one-shot signal between the two lanes of an analysis.
+class Signal {
+ public:
+  void raise() {
+    raised_.store(true, std::memory_order_release);
+    raised_.notify_all();
+  }
+  void wait() const { raised_.wait(false, std::memory_order_acquire); }
+
+ private:
+  std::atomic<bool> raised_{false};
+};
+
+// The second lane of parallel analyses: one thread for the process, started on first use.
+boost::asio::thread_pool& helper() {
+  static boost::asio::thread_pool pool(1);
+  return pool;
+}
+
+}  // namespace
 
 std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& selection,
                              const AnalysisOptions& options) {
@@ -17,10 +55,10 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
 
   // Everything the analysis builds, in one block that can outlive the call (leftovers).
   struct Working {
-    Working(syntax::Node root, std::string_view text) : sem(root, text), program(root, sem) {}
+    Working(syntax::Node root, std::string_view text) : sem(root, text) {}
     std::vector<std::unique_ptr<Rule>> rules;
     semantic::SemanticModel sem;
-    lineage::Program program;
+    std::optional<lineage::Program> program;
   };
   std::vector<std::unique_ptr<Rule>> rules;
   for (auto& r : make_all_rules()) {
@@ -34,29 +72,118 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
 
   auto working = std::make_shared<Working>(root, file.text);
   const semantic::SemanticModel& sem = working->sem;
-  RuleContext ctx(file, sem, &working->program, findings, options.fixes);
-
-  // Fan-out table: grammar symbol -> rules that asked for that node kind.
-  std::vector<std::vector<Rule*>> by_symbol(syntax::symbol_count());
-  for (auto& r : rules)
-    for (std::string_view kind : r->kinds()) {
-      uint16_t sym = syntax::symbol_for(kind);
-      if (sym != 0 && sym < by_symbol.size()) by_symbol[sym].push_back(r.get());
-    }
-  const uint16_t comment = syntax::symbol_for("comment");
-  const uint16_t call = syntax::symbol_for("call");
+  std::vector<RuleRun> runs(rules.size());
+  bool any_lineage = false;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    runs[i].rule = rules[i].get();
+    runs[i].lineage = rules[i]->lineage();
+    any_lineage = any_lineage || runs[i].lineage != Rule::Lineage::None;
+  }
+  // Facts made without the program and with it are never mixed (RuleContext::shared).
+  SharedFacts plain_facts, lineage_facts;
   std::vector<syntax::Node> comments;
   std::vector<syntax::Node> calls;
-  syntax::walk(root, [&](syntax::Node n) {
-    uint16_t sym = n.symbol();
-    if (sym == comment) comments.push_back(n);
-    if (sym == call) calls.push_back(n);
-    if (sym < by_symbol.size())
-      for (Rule* r : by_symbol[sym]) r->visit(n, ctx);
-    return true;
-  });
-  ctx.set_call_nodes(std::move(calls));
-  for (auto& r : rules) r->finish(ctx);
+
+  // Lane 1: the walk. Rules whose visit() needs no lineage visit as it goes, and those that need
+  // none at all finish after it; the nodes asked for by the others are kept for later. Lane 2:
+  // the lineage program. Then both lanes take the rules that need it one by one, replaying the
+  // kept visits and finishing (an analysis on one thread runs the same steps in turn).
+  const auto walk_and_plain_rules = [&] {
+    std::vector<std::vector<uint32_t>> by_symbol(syntax::symbol_count());
+    for (uint32_t i = 0; i < runs.size(); ++i)
+      for (std::string_view kind : runs[i].rule->kinds()) {
+        uint16_t sym = syntax::symbol_for(kind);
+        if (sym != 0 && sym < by_symbol.size()) by_symbol[sym].push_back(i);
+      }
+    std::vector<std::unique_ptr<RuleContext>> contexts(runs.size());
+    for (uint32_t i = 0; i < runs.size(); ++i)
+      if (runs[i].lineage != Rule::Lineage::InVisit)
+        contexts[i] = std::make_unique<RuleContext>(file, sem, nullptr, runs[i].findings,
+                                                    options.fixes, plain_facts);
+    const uint16_t comment = syntax::symbol_for("comment");
+    const uint16_t call = syntax::symbol_for("call");
+    syntax::walk(root, [&](syntax::Node n) {
+      uint16_t sym = n.symbol();
+      if (sym == comment) comments.push_back(n);
+      if (sym == call) calls.push_back(n);
+      if (sym < by_symbol.size())
+        for (uint32_t i : by_symbol[sym]) {
+          if (contexts[i])
+            runs[i].rule->visit(n, *contexts[i]);
+          else
+            runs[i].visits.push_back(n);
+        }
+      return true;
+    });
+    for (uint32_t i = 0; i < runs.size(); ++i)
+      if (runs[i].lineage == Rule::Lineage::None) {
+        contexts[i]->set_call_nodes(&calls);
+        runs[i].rule->finish(*contexts[i]);
+      }
+  };
+  std::atomic<size_t> next_lineage_rule{0};
+  const auto lineage_rules = [&] {
+    for (;;) {
+      const size_t i = next_lineage_rule.fetch_add(1);
+      if (i >= runs.size()) return;
+      RuleRun& run = runs[i];
+      if (run.lineage == Rule::Lineage::None) continue;
+      RuleContext ctx(file, sem, &*working->program, run.findings, options.fixes, lineage_facts);
+      for (syntax::Node n : run.visits) run.rule->visit(n, ctx);
+      ctx.set_call_nodes(&calls);
+      run.rule->finish(ctx);
+    }
+  };
+  const auto build_program = [&] {
+    if (any_lineage) working->program.emplace(root, sem);
+  };
+
+  if (options.parallel && any_lineage) {
+    Signal walked, built;
+    std::promise<void> lane1_promise;
+    std::future<void> lane1 = lane1_promise.get_future();
+    // The promise moves into the task: setting it is the task's last touch of this frame.
+    boost::asio::post(helper(), [&, done = std::move(lane1_promise)]() mutable {
+      try {
+        walk_and_plain_rules();
+        walked.raise();
+        built.wait();
+        lineage_rules();
+        done.set_value();
+      } catch (...) {
+        walked.raise();
+        done.set_exception(std::current_exception());
+      }
+    });
+    std::exception_ptr failed;
+    try {
+      build_program();
+    } catch (...) {
+      failed = std::current_exception();
+      next_lineage_rule.store(runs.size());  // lane 1 takes no rule that needs the program
+    }
+    built.raise();
+    walked.wait();
+    if (!failed) {
+      try {
+        lineage_rules();
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    }
+    lane1.wait();  // lane 1 reads this frame's locals: it must be done before anything unwinds
+    if (failed) std::rethrow_exception(failed);
+    lane1.get();
+  } else {
+    walk_and_plain_rules();
+    build_program();
+    lineage_rules();
+  }
+
+  // Findings in rule order, each rule's in the order it reported them: the same for one lane
+  // and two.
+  for (RuleRun& run : runs)
+    std::move(run.findings.begin(), run.findings.end(), std::back_inserter(findings));
   working->rules = std::move(rules);
   if (options.leftovers != nullptr) *options.leftovers = std::move(working);
 

@@ -2,7 +2,8 @@
 // semantic model and the lineage program, walks the tree once fanning nodes out to the enabled
 // rules, applies `# noqa` suppressions and severity overrides, and returns findings sorted by
 // position. Pure function of its inputs; safe to call from several threads at once (each call
-// has its own rule instances and parser).
+// has its own rule instances and parser). A parallel analysis (AnalysisOptions::parallel) shares
+// one process-wide helper thread with the others.
 #pragma once
 
 #include <memory>
@@ -25,6 +26,11 @@ struct AnalysisOptions {
   // an analysis; the language server lets it go after the diagnostics are on their way. It holds
   // no reference that its destruction follows: it may outlive the file's text and tree.
   std::shared_ptr<const void>* leftovers = nullptr;
+  // Run the analysis on two threads: the walk and the rules that do not read the lineage
+  // program on a helper thread while this one builds the program, then the lineage rules on
+  // both. The findings are the same either way. For the language server, where one file's
+  // latency counts; a batch run over many files already keeps every core busy.
+  bool parallel = false;
 };
 
 // Analyses `file` (its tree must be set). Findings in `# noqa`-suppressed lines are dropped.

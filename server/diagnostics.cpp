@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 #include <memory>
+#include <thread>
 #include <utility>
 
 #include "analysis/analyzer.hpp"
@@ -20,6 +21,15 @@ constexpr int kServerCancelled = -32802;
 
 }  // namespace
 
+AnalysisOptions server_analysis_options(bool fixes, std::shared_ptr<const void>* leftovers) {
+  static const bool parallel = std::thread::hardware_concurrency() > 1;
+  AnalysisOptions options;
+  options.fixes = fixes;
+  options.leftovers = leftovers;
+  options.parallel = parallel;
+  return options;
+}
+
 std::vector<protocol::Diagnostic> diagnose(const DocumentSnapshot& snapshot,
                                            const RuleSelection& selection,
                                            protocol::PositionEncoding encoding, bool fixes,
@@ -29,7 +39,8 @@ std::vector<protocol::Diagnostic> diagnose(const DocumentSnapshot& snapshot,
   file.text = snapshot.text;
   file.tree = &snapshot.tree;
   file.is_test = is_test_path(snapshot.path);
-  const std::vector<Finding> findings = analyze(file, selection, AnalysisOptions{fixes, leftovers});
+  const std::vector<Finding> findings =
+      analyze(file, selection, server_analysis_options(fixes, leftovers));
   const protocol::LineIndex index(snapshot.text);
   const ConversionContext context{snapshot.uri, snapshot.text, index, encoding};
   return to_lsp_diagnostics(context, findings);

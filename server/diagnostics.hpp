@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analysis/analyzer.hpp"
 #include "analysis/config/selection.hpp"
 #include "analysis/syntax/tree.hpp"
 #include "protocol/jsonrpc.hpp"
@@ -29,6 +30,10 @@
 #include "server/scheduler.hpp"
 
 namespace mlroast::server {
+
+// The analysis options of the server: a document's analysis runs on two threads
+// (AnalysisOptions::parallel) when the machine has more than one core.
+AnalysisOptions server_analysis_options(bool fixes, std::shared_ptr<const void>* leftovers);
 
 // Analyses one snapshot and converts its findings to LSP diagnostics; with `fixes`, each fixable
 // diagnostic carries its fix in `data.fix`. `leftovers`, when given, receives the analysis'

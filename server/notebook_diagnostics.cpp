@@ -42,7 +42,7 @@ std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> diagnose_
   const notebook::VirtualProgram program(to_notebook(snapshot), previous);
   if (tree != nullptr) *tree = program.tree().copy();
   const std::vector<Finding> findings = notebook::analyze_program(
-      snapshot.path, program, selection, AnalysisOptions{fixes, leftovers});
+      snapshot.path, program, selection, server_analysis_options(fixes, leftovers));
   std::vector<std::pair<std::string, std::vector<protocol::Diagnostic>>> out;
   std::vector<protocol::LineIndex> indexes;
   indexes.reserve(snapshot.cells.size());

@@ -68,6 +68,7 @@ bool body_is_pass(syntax::Node block) {
 class BareExcept final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
   std::vector<std::string_view> kinds() const override { return {"except_clause"}; }
 
   void visit(syntax::Node n, RuleContext& ctx) override {

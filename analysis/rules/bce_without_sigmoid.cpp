@@ -76,6 +76,7 @@ using torchfacts::Activation;
 class BceWithoutSigmoid final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch") && !ctx.sem().imports("keras") &&

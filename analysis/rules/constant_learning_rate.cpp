@@ -111,6 +111,7 @@ bool has_schedule(const torchfacts::TorchFacts& facts, Node root) {
 class ConstantLearningRate final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
 
   void finish(RuleContext& ctx) override {
     const auto& sem = ctx.sem();

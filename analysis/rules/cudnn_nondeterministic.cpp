@@ -72,6 +72,7 @@ bool mentions_cuda_string(syntax::Node args, const RuleContext& ctx) {
 class CudnnNondeterministic final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;

@@ -108,6 +108,7 @@ Node iterated_loader(Node loop, const torchfacts::TorchFacts& facts, const RuleC
 class DataloaderSingleWorker final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;

@@ -79,6 +79,7 @@ bool is_flask_app(std::string_view name, const RuleContext& ctx) {
 class DebugServerExposed final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
   std::vector<std::string_view> kinds() const override { return {"call"}; }
 
   void visit(syntax::Node call, RuleContext& ctx) override {

@@ -134,6 +134,7 @@ bool checks_duplicates(syntax::Node n, const RuleContext& ctx) {
 class DuplicatesUnchecked final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::InFinish; }
   std::vector<std::string_view> kinds() const override {
     return {"call", "attribute", "keyword_argument", "comparison_operator", "string"};
   }

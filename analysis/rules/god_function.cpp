@@ -87,6 +87,7 @@ bool in(std::string_view s, std::initializer_list<std::string_view> set) {
 class GodFunction final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
   std::vector<std::string_view> kinds() const override { return {"function_definition"}; }
 
   void visit(syntax::Node fn, RuleContext& ctx) override {

@@ -177,6 +177,7 @@ bool excluded_context(syntax::Node str, const RuleContext& ctx) {
 class HardcodedAbsolutePath final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
   std::vector<std::string_view> kinds() const override { return {"string"}; }
 
   void visit(syntax::Node str, RuleContext& ctx) override {

@@ -280,6 +280,7 @@ std::string preview(std::string_view secret) {
 class HardcodedSecret final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
   std::vector<std::string_view> kinds() const override {
     return {"string", "assignment",        "keyword_argument",
             "pair",   "default_parameter", "typed_default_parameter"};

@@ -81,6 +81,7 @@ enum class Kind { None, Loss, Output };
 class LossTensorAccumulation final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;

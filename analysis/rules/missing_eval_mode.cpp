@@ -112,6 +112,7 @@ std::unordered_set<std::string> mode_dependent_classes(const torchfacts::TorchFa
 class MissingEvalMode final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;

@@ -118,6 +118,7 @@ bool resets_gradients(Node scope, const torchfacts::TorchFacts& facts, Node opt,
 class MissingZeroGrad final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;

@@ -145,6 +145,7 @@ uint32_t line_start(std::string_view text, uint32_t byte) {
 class MutableDefaultArgument final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
   std::vector<std::string_view> kinds() const override { return {"function_definition"}; }
 
   void visit(syntax::Node def, RuleContext& ctx) override {

@@ -78,6 +78,7 @@ bool keras_sequence_layer(std::string_view q) {
 class NoGradientClipping final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
 
   void finish(RuleContext& ctx) override {
     const auto& sem = ctx.sem();

@@ -299,6 +299,7 @@ class NameCollector {
 class NotebookOutOfOrder final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
 
   void finish(RuleContext& ctx) override {
     const notebook::VirtualProgram* nb = ctx.file().notebook;

@@ -72,6 +72,7 @@ constexpr RuleInfo kInfo{"ML602",
 class PartialSeeding final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;

@@ -113,6 +113,7 @@ bool has_kwargs_splat(syntax::Node args) {
 class PickleUntrustedLoad final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
   std::vector<std::string_view> kinds() const override { return {"call"}; }
 
   void visit(syntax::Node call, RuleContext& ctx) override {

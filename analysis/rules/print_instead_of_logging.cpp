@@ -168,6 +168,7 @@ bool has_file_keyword(syntax::Node call, const RuleContext& ctx) {
 class PrintInsteadOfLogging final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
 
   void finish(RuleContext& ctx) override {
     if (ctx.file().is_notebook || ctx.file().is_test || ctx.file().tree == nullptr) return;

@@ -3,9 +3,12 @@
 // walks each tree once and fans nodes out to the rules that asked for their kind, then calls
 // finish() for rules that judge the whole file. Rules report through RuleContext::report and
 // never keep state across files: one Rule instance analyses one file at a time on one thread.
+// A rule says where it reads the lineage program (lineage()): what does not need the program
+// runs while the program is being built, on a second thread when the analysis is parallel.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,16 +52,52 @@ struct RuleInfo {
                               // Example / Use instead / Fix safety / References
 };
 
+// The whole-file facts several rules share (see RuleContext::shared), safe to use from the two
+// threads of a parallel analysis: each fact is made once, by whichever rule asks first.
+class SharedFacts {
+ public:
+  template <class T, class Make>
+  const T& get(Make&& make) {
+    Slot* slot = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      std::unique_ptr<Slot>& s = slots_[std::type_index(typeid(T))];
+      if (!s) s = std::make_unique<Slot>();
+      slot = s.get();
+    }
+    std::call_once(slot->once, [&] { slot->value = std::shared_ptr<const T>(make()); });
+    return *static_cast<const T*>(slot->value.get());
+  }
+
+ private:
+  struct Slot {
+    std::once_flag once;
+    std::shared_ptr<const void> value;
+  };
+  std::mutex mutex_;
+  std::unordered_map<std::type_index, std::unique_ptr<Slot>> slots_;
+};
+
 class RuleContext {
  public:
+  // A context with facts of its own (tests, single rules).
   RuleContext(const SourceFile& file, const semantic::SemanticModel& sem,
               const lineage::Program* program, std::vector<Finding>& sink, bool fixes = true)
-      : file_(file), sem_(sem), program_(program), sink_(sink), fixes_(fixes) {}
+      : RuleContext(file, sem, program, sink, fixes, own_facts_) {}
+  // A context whose shared facts live in `facts` (the analyzer's: one per analysis and kind of
+  // rule, with and without the lineage program).
+  RuleContext(const SourceFile& file, const semantic::SemanticModel& sem,
+              const lineage::Program* program, std::vector<Finding>& sink, bool fixes,
+              SharedFacts& facts)
+      : file_(file), sem_(sem), program_(program), sink_(sink), fixes_(fixes), facts_(facts) {}
+  RuleContext(const RuleContext&) = delete;
+  RuleContext& operator=(const RuleContext&) = delete;
   const SourceFile& file() const { return file_; }
   std::string_view text() const { return file_.text; }
   std::string_view text_of(syntax::Node n) const { return n.text(file_.text); }
   const semantic::SemanticModel& sem() const { return sem_; }
-  // The lineage engine's results for this file; may be null for rules that run without it.
+  // The lineage engine's results for this file; null for rules that run without it
+  // (Rule::lineage()) and in contexts built without it.
   const lineage::Program* program() const { return program_; }
   void report(Finding f) { sink_.push_back(std::move(f)); }
   // Whether findings should carry their fix. The server analyses every keystroke without fixes
@@ -67,29 +106,27 @@ class RuleContext {
   bool fixes_wanted() const { return fixes_; }
   // A whole-file fact several rules need (the workflow facts of the ML40x rules, the torch model
   // facts of ML5xx), computed once per analysis and shared: `make` returns a std::shared_ptr<T>
-  // and runs on the first call for T only. Rules run one after another on one thread.
+  // and runs on the first call for T only. Rules with and without the lineage program never
+  // share a fact (a fact made without the program would be wrong for those that read it).
   template <class T, class Make>
   const T& shared(Make&& make) const {
-    std::shared_ptr<const void>& slot = shared_[std::type_index(typeid(T))];
-    if (!slot) slot = std::shared_ptr<const T>(make());
-    return *static_cast<const T*>(slot.get());
+    return facts_.get<T>(std::forward<Make>(make));
   }
   // Every call node of the file in pre-order, once the analyzer's walk has collected them (null
   // before, and in contexts without that walk): workflow::calls() reads them instead of walking
   // the tree again.
-  void set_call_nodes(std::vector<syntax::Node> nodes) { call_nodes_ = std::move(nodes); }
-  const std::vector<syntax::Node>* call_nodes() const {
-    return call_nodes_ ? &*call_nodes_ : nullptr;
-  }
+  void set_call_nodes(const std::vector<syntax::Node>* nodes) { call_nodes_ = nodes; }
+  const std::vector<syntax::Node>* call_nodes() const { return call_nodes_; }
 
  private:
+  SharedFacts own_facts_;  // declared first: constructed before facts_ may refer to it
   const SourceFile& file_;
   const semantic::SemanticModel& sem_;
   const lineage::Program* program_;
   std::vector<Finding>& sink_;
   bool fixes_;
-  mutable std::unordered_map<std::type_index, std::shared_ptr<const void>> shared_;
-  std::optional<std::vector<syntax::Node>> call_nodes_;
+  SharedFacts& facts_;
+  const std::vector<syntax::Node>* call_nodes_ = nullptr;
 };
 
 class Rule {
@@ -101,6 +138,12 @@ class Rule {
   virtual void visit(syntax::Node, RuleContext&) {}
   // Called once after the walk; whole-file rules report here.
   virtual void finish(RuleContext&) {}
+  // Where the rule reads the lineage program: ctx.program() is null where it does not (None:
+  // in visit() and finish(); InFinish: in visit()), and that part runs while the program is
+  // being built. The default, InVisit, waits for the program for all of it, so a rule that
+  // forgets to declare loses only speed, never findings.
+  enum class Lineage { None, InFinish, InVisit };
+  virtual Lineage lineage() const { return Lineage::InVisit; }
 
  protected:
   // A finding of this rule on `node` with its default severity.

@@ -92,6 +92,7 @@ std::string line_of(syntax::Node n) { return std::to_string(n.start_point().row 
 class SoftmaxBeforeCrossEntropy final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch") && !ctx.sem().imports("keras") &&

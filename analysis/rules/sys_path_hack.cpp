@@ -60,6 +60,7 @@ constexpr RuleInfo kInfo{"ML711",
 class SysPathHack final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
   std::vector<std::string_view> kinds() const override { return {"call", "augmented_assignment"}; }
 
   void visit(syntax::Node n, RuleContext& ctx) override {

@@ -220,6 +220,7 @@ bool splits_time_series(syntax::Node call, const RuleContext& ctx) {
 class UnfixedSeed final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::InFinish; }
 
   std::vector<std::string_view> kinds() const override { return {"call", "string", "assignment"}; }
 

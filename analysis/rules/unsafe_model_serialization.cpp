@@ -194,6 +194,7 @@ std::string unpicklable(syntax::Node expr, const RuleContext& ctx) {
 class UnsafeModelSerialization final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
   std::vector<std::string_view> kinds() const override { return {"call"}; }
 
   void visit(syntax::Node call, RuleContext& ctx) override {

@@ -86,6 +86,7 @@ bool is_request_param(syntax::Node fn, std::string_view name, const RuleContext&
 class UnvalidatedServingInput final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
   std::vector<std::string_view> kinds() const override { return {"function_definition"}; }
 
   void visit(syntax::Node fn, RuleContext& ctx) override {

@@ -83,6 +83,7 @@ std::string unquote(std::string_view s) {
 class WrongLossForTarget final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
+  Lineage lineage() const override { return Lineage::None; }
 
   void finish(RuleContext& ctx) override {
     if (!ctx.sem().imports("torch")) return;
