@@ -85,7 +85,7 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
   std::vector<syntax::Node> calls;
 
   // Lane 1: the walk. Rules whose visit() needs no lineage visit as it goes, and those that need
-  // none at all finish after it; the nodes asked for by the others are kept for later. Lane 2:
+  // none at all finish after it; the nodes the others select are kept for later. Lane 2:
   // the lineage program. Then both lanes take the rules that need it one by one, replaying the
   // kept visits and finishing (an analysis on one thread runs the same steps in turn).
   const auto walk_and_plain_rules = [&] {
@@ -97,9 +97,8 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
       }
     std::vector<std::unique_ptr<RuleContext>> contexts(runs.size());
     for (uint32_t i = 0; i < runs.size(); ++i)
-      if (runs[i].lineage != Rule::Lineage::InVisit)
-        contexts[i] = std::make_unique<RuleContext>(file, sem, nullptr, runs[i].findings,
-                                                    options.fixes, plain_facts);
+      contexts[i] = std::make_unique<RuleContext>(file, sem, nullptr, runs[i].findings,
+                                                  options.fixes, plain_facts);
     const uint16_t comment = syntax::symbol_for("comment");
     const uint16_t call = syntax::symbol_for("call");
     syntax::walk(root, [&](syntax::Node n) {
@@ -108,10 +107,11 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
       if (sym == call) calls.push_back(n);
       if (sym < by_symbol.size())
         for (uint32_t i : by_symbol[sym]) {
-          if (contexts[i])
-            runs[i].rule->visit(n, *contexts[i]);
-          else
-            runs[i].visits.push_back(n);
+          RuleRun& run = runs[i];
+          if (run.lineage != Rule::Lineage::InVisit)
+            run.rule->visit(n, *contexts[i]);
+          else if (run.rule->select(n, *contexts[i]))
+            run.visits.push_back(n);
         }
       return true;
     });

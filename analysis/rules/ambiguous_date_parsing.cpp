@@ -119,12 +119,17 @@ class AmbiguousDateParsing final : public Rule {
   const RuleInfo& info() const override { return kInfo; }
   std::vector<std::string_view> kinds() const override { return {"call"}; }
 
-  void visit(syntax::Node call, RuleContext& ctx) override {
-    if (ctx.file().is_test) return;  // tests of date handling parse ambiguous strings on purpose
+  // `to_datetime` or a `read_*` loader, by the name it is written or imported under, outside
+  // tests (tests of date handling parse ambiguous strings on purpose).
+  bool select(syntax::Node call, const RuleContext& ctx) const override {
+    if (ctx.file().is_test) return false;
     std::string_view written = call_last_name(call, ctx.text());
-    if (written != "to_datetime" && !written.starts_with("read_") &&
-        !callee_is_imported_name(call, ctx.sem()))
-      return;
+    return written == "to_datetime" || written.starts_with("read_") ||
+           callee_is_imported_name(call, ctx.sem());
+  }
+
+  void visit(syntax::Node call, RuleContext& ctx) override {
+    if (!select(call, ctx)) return;
     const std::string& q = ctx.sem().callee(call);
     if (q.empty() || has_kwargs_splat(call)) return;
     std::string_view m = lineage::library::module_of(q);

@@ -141,10 +141,15 @@ class DummiesColumnMismatch final : public Rule {
 
   std::vector<std::string_view> kinds() const override { return {"call"}; }
 
-  void visit(syntax::Node n, RuleContext& ctx) override {
+  // A `pd.get_dummies` call.
+  bool select(syntax::Node n, const RuleContext& ctx) const override {
     std::string_view written = call_last_name(n, ctx.text());
-    if (written != "get_dummies" && !callee_is_imported_name(n, ctx.sem())) return;
-    if (ctx.sem().callee(n) != "pandas.get_dummies" || ctx.program() == nullptr) return;
+    return (written == "get_dummies" || callee_is_imported_name(n, ctx.sem())) &&
+           ctx.sem().callee(n) == "pandas.get_dummies";
+  }
+
+  void visit(syntax::Node n, RuleContext& ctx) override {
+    if (!select(n, ctx) || ctx.program() == nullptr) return;
     syntax::Node args = n.field("arguments");
     syntax::Node data;
     for (uint32_t i = 0; args && i < args.named_child_count(); ++i) {

@@ -110,6 +110,14 @@ class FillnaAfterLeftJoin final : public Rule {
 
   std::vector<std::string_view> kinds() const override { return {"call"}; }
 
+  // A join, a fill or a missingness flag, by the name it is written or imported under.
+  bool select(syntax::Node n, const RuleContext& ctx) const override {
+    std::string_view written = call_last_name(n, ctx.text());
+    return written == "merge" || written == "join" || written == "fillna" || written == "isna" ||
+           written == "notna" || written == "isnull" || written == "notnull" ||
+           callee_is_imported_name(n, ctx.sem());
+  }
+
   void visit(syntax::Node n, RuleContext& ctx) override {
     using namespace lineage;
     const Program* p = ctx.program();
@@ -118,12 +126,8 @@ class FillnaAfterLeftJoin final : public Rule {
     std::vector<syntax::Node>& fills = fills_;
     std::vector<syntax::Node>& flags = flags_;
     [&] {
+      if (!select(n, ctx)) return true;
       std::string_view m = method_of(n, ctx);
-      std::string_view written = call_last_name(n, ctx.text());
-      if (written != "merge" && written != "join" && written != "fillna" && written != "isna" &&
-          written != "notna" && written != "isnull" && written != "notnull" &&
-          !callee_is_imported_name(n, ctx.sem()))
-        return true;
       const std::string& q = ctx.sem().callee(n);
       syntax::Node right;
       syntax::Node how = keyword(n, "how", ctx);

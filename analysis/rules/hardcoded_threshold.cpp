@@ -145,6 +145,13 @@ class HardcodedThreshold final : public Rule {
   const RuleInfo& info() const override { return kInfo; }
   std::vector<std::string_view> kinds() const override { return {"comparison_operator", "call"}; }
 
+  // A comparison with 0.5, or a rounding: what may judge a probability (outside tests).
+  bool select(syntax::Node n, const RuleContext& ctx) const override {
+    if (ctx.file().is_test) return false;
+    if (n.kind() == "comparison_operator") return static_cast<bool>(compared_with_half(n, ctx));
+    return static_cast<bool>(rounded(n, ctx));
+  }
+
   void visit(syntax::Node n, RuleContext& ctx) override {
     if (ctx.file().is_test) return;
     if (n.kind() == "comparison_operator") return visit_comparison(n, ctx);
@@ -152,13 +159,33 @@ class HardcodedThreshold final : public Rule {
   }
 
  private:
-  void visit_comparison(syntax::Node cmp, RuleContext& ctx) {
-    // Only a single binary comparison `a OP b` with an ordering operator.
-    if (cmp.named_child_count() != 2 || cmp.child_count() != 3) return;
+  // The side of a single binary ordering comparison `a OP b` whose other side is 0.5.
+  static syntax::Node compared_with_half(syntax::Node cmp, const RuleContext& ctx) {
+    if (cmp.named_child_count() != 2 || cmp.child_count() != 3) return {};
     std::string_view op = cmp.child(1).kind();
-    if (op != ">" && op != ">=" && op != "<" && op != "<=") return;
+    if (op != ">" && op != ">=" && op != "<" && op != "<=") return {};
     syntax::Node a = cmp.named_child(0), b = cmp.named_child(1);
-    syntax::Node proba = is_half(b, ctx) ? a : is_half(a, ctx) ? b : syntax::Node();
+    return is_half(b, ctx) ? a : is_half(a, ctx) ? b : syntax::Node();
+  }
+
+  // What a call rounds to 0 or 1: `round(p)`, `np.round(p)`, `p.round()`.
+  static syntax::Node rounded(syntax::Node call, const RuleContext& ctx) {
+    syntax::Node args = call.field("arguments");
+    if (!args || args.kind() != "argument_list") return {};
+    const std::string& q = ctx.sem().callee(call);
+    if (q == "builtins.round" || q == "numpy.round" || q == "numpy.around" || q == "numpy.rint") {
+      if (args.named_child_count() != 1) return {};  // round(p, 3) formats, it does not decide
+      return args.named_child(0);
+    }
+    syntax::Node fn = call.field("function");
+    if (!fn || fn.kind() != "attribute" || ctx.text_of(fn.field("attribute")) != "round" ||
+        args.named_child_count() != 0)
+      return {};
+    return fn.field("object");
+  }
+
+  void visit_comparison(syntax::Node cmp, RuleContext& ctx) {
+    syntax::Node proba = compared_with_half(cmp, ctx);
     if (!proba || !is_probability(proba, ctx)) return;
     ctx.report(finding(cmp, "`" + std::string(ctx.text_of(cmp)) +
                                 "` cuts predicted probabilities at a hard-coded 0.5; choose "
@@ -167,21 +194,8 @@ class HardcodedThreshold final : public Rule {
   }
 
   void visit_round(syntax::Node call, RuleContext& ctx) {
-    const std::string& q = ctx.sem().callee(call);
-    syntax::Node args = call.field("arguments");
-    if (!args || args.kind() != "argument_list") return;
-    syntax::Node target;
-    if (q == "builtins.round" || q == "numpy.round" || q == "numpy.around" || q == "numpy.rint") {
-      if (args.named_child_count() != 1) return;  // round(p, 3) formats, it does not decide
-      target = args.named_child(0);
-    } else {
-      syntax::Node fn = call.field("function");
-      if (!fn || fn.kind() != "attribute" || ctx.text_of(fn.field("attribute")) != "round" ||
-          args.named_child_count() != 0)
-        return;
-      target = fn.field("object");
-    }
-    if (!is_probability(target, ctx)) return;
+    syntax::Node target = rounded(call, ctx);
+    if (!target || !is_probability(target, ctx)) return;
     ctx.report(finding(call, "rounding predicted probabilities (`" +
                                  std::string(ctx.text_of(call)) +
                                  "`) is a hard-coded 0.5 threshold; choose the threshold on "

@@ -115,11 +115,15 @@ class HighCardinalityOnehot final : public Rule {
   const RuleInfo& info() const override { return kInfo; }
   std::vector<std::string_view> kinds() const override { return {"call"}; }
 
-  void visit(syntax::Node call, RuleContext& ctx) override {
+  // `get_dummies` or an encoder call, by the name it is written or imported under.
+  bool select(syntax::Node call, const RuleContext& ctx) const override {
     std::string_view written = call_last_name(call, ctx.text());
-    if (written != "get_dummies" && written != "OneHotEncoder" &&
-        !callee_is_imported_name(call, ctx.sem()))
-      return;
+    return written == "get_dummies" || written == "OneHotEncoder" ||
+           callee_is_imported_name(call, ctx.sem());
+  }
+
+  void visit(syntax::Node call, RuleContext& ctx) override {
+    if (!select(call, ctx)) return;
     const std::string& q = ctx.sem().callee(call);
     if (q == "pandas.get_dummies") {
       syntax::Node cols = keyword(call, "columns", ctx);

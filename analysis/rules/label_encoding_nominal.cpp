@@ -164,10 +164,21 @@ class LabelEncodingNominal final : public Rule {
 
   std::vector<std::string_view> kinds() const override { return {"attribute", "call"}; }
 
+  // `.cat.codes`, or a `factorize` or `apply` call (by the name written or imported).
+  bool select(syntax::Node n, const RuleContext& ctx) const override {
+    if (n.kind() == "attribute") {
+      if (ctx.text_of(n.field("attribute")) != "codes") return false;
+      syntax::Node cat = n.field("object");
+      return cat && cat.kind() == "attribute" && ctx.text_of(cat.field("attribute")) == "cat";
+    }
+    std::string_view written = call_last_name(n, ctx.text());
+    return written == "factorize" || written == "apply" || callee_is_imported_name(n, ctx.sem());
+  }
+
   void visit(syntax::Node n, RuleContext& ctx) override {
     using namespace lineage;
     const Program* p = ctx.program();
-    if (p == nullptr) return;
+    if (p == nullptr || !select(n, ctx)) return;
     if (!ready_) prepare(ctx);
     if (model_inputs_.empty()) return;
     bool ordered = ordered_;

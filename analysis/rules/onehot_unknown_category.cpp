@@ -89,11 +89,15 @@ class OnehotUnknownCategory final : public Rule {
   const RuleInfo& info() const override { return kInfo; }
   std::vector<std::string_view> kinds() const override { return {"call"}; }
 
-  void visit(syntax::Node call, RuleContext& ctx) override {
+  // An encoder call, by the name it is written or imported under.
+  bool select(syntax::Node call, const RuleContext& ctx) const override {
     std::string_view written = call_last_name(call, ctx.text());
-    if (written != "OneHotEncoder" && written != "OrdinalEncoder" &&
-        !callee_is_imported_name(call, ctx.sem()))
-      return;
+    return written == "OneHotEncoder" || written == "OrdinalEncoder" ||
+           callee_is_imported_name(call, ctx.sem());
+  }
+
+  void visit(syntax::Node call, RuleContext& ctx) override {
+    if (!select(call, ctx)) return;
     const std::string& q = ctx.sem().callee(call);
     if (q != "sklearn.preprocessing.OneHotEncoder" && q != "sklearn.preprocessing.OrdinalEncoder" &&
         !(q.starts_with("sklearn.preprocessing.") &&

@@ -99,6 +99,17 @@ class RefitAtInference final : public Rule {
   const RuleInfo& info() const override { return kInfo; }
   std::vector<std::string_view> kinds() const override { return {"call", "assignment"}; }
 
+  // A name bound to a loaded artifact, a `fit_transform` on a name, or a prediction.
+  bool select(syntax::Node n, const RuleContext& ctx) const override {
+    if (n.kind() == "assignment") {
+      syntax::Node left = n.field("left"), right = n.field("right");
+      return left && left.kind() == "identifier" && right && right.kind() == "call" &&
+             loads_artifact(ctx.sem().callee(right));
+    }
+    std::string_view m = method_of(n, ctx);
+    return m == "fit_transform" || is_predict(m);
+  }
+
   void visit(syntax::Node n, RuleContext& ctx) override {
     const lineage::Program* p = ctx.program();
     if (p == nullptr) return;

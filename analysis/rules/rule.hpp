@@ -144,6 +144,12 @@ class Rule {
   // forgets to declare loses only speed, never findings.
   enum class Lineage { None, InFinish, InVisit };
   virtual Lineage lineage() const { return Lineage::InVisit; }
+  // For an InVisit rule: whether visit(n) may do anything with `n`, asked during the walk while
+  // the program is still being built (ctx.program() is null); nodes turned down are never
+  // visited. A cheap syntactic filter (the callee's written or imported name) that moves most of
+  // a visit's cost off the critical path; it must hold for every node visit() acts on. Keeps
+  // every node by default.
+  virtual bool select(syntax::Node, const RuleContext&) const { return true; }
 
  protected:
   // A finding of this rule on `node` with its default severity.
