@@ -178,7 +178,7 @@ class LabelEncodingNominal final : public Rule {
   void visit(syntax::Node n, RuleContext& ctx) override {
     using namespace lineage;
     const Program* p = ctx.program();
-    if (p == nullptr || !select(n, ctx)) return;
+    if (p == nullptr) return;
     if (!ready_) prepare(ctx);
     if (model_inputs_.empty()) return;
     bool ordered = ordered_;

@@ -43,8 +43,7 @@ SemanticModel::SemanticModel(Node root, std::string_view text) : text_(text) {
   if (!root.is_null()) {
     collect(root);
     tree_ = root.flat();
-    memo_size_ = tree_->nodes.size();
-    memo_ = std::make_unique<std::atomic<const std::string*>[]>(memo_size_);
+    memo_ = std::vector<std::atomic<const std::string*>>(tree_->nodes.size());
   }
 }
 
@@ -200,9 +199,14 @@ const Binding* SemanticModel::lookup(std::string_view name, int scope) const {
 const std::string& SemanticModel::qualified_name(Node expr) const {
   static const std::string kNone;
   if (expr.is_null()) return kNone;
-  if (expr.flat() != tree_ || expr.index() >= memo_size_) {
+  if (expr.flat() != tree_ || expr.index() >= memo_.size()) {
     // A node of another tree (none of the callers pass one today): memoised by identity.
-    std::string q = compute_qualified_name(expr);
+    {
+      std::lock_guard<std::mutex> lock(names_mutex_);
+      auto it = foreign_.find(expr.id());
+      if (it != foreign_.end()) return it->second;
+    }
+    std::string q = compute_qualified_name(expr);  // unlocked: it asks for the object's name
     std::lock_guard<std::mutex> lock(names_mutex_);
     return foreign_.try_emplace(expr.id(), std::move(q)).first->second;
   }

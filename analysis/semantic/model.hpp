@@ -10,9 +10,8 @@
 
 #include <atomic>
 #include <deque>
-#include <memory>
-#include <mutex>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -84,8 +83,7 @@ class SemanticModel {
   // names live in a deque that only grows (references stay valid) under names_mutex_, and a
   // name computed twice by racing readers is equal, so either copy serves.
   const syntax::detail::FlatTree* tree_ = nullptr;
-  std::unique_ptr<std::atomic<const std::string*>[]> memo_;
-  size_t memo_size_ = 0;
+  mutable std::vector<std::atomic<const std::string*>> memo_;
   mutable std::mutex names_mutex_;  // guards names_ and foreign_
   mutable std::deque<std::string> names_;
   mutable std::unordered_map<const void*, std::string> foreign_;
