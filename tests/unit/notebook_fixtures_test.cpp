@@ -7,7 +7,6 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -16,6 +15,7 @@
 #include "analysis/notebook/analyze.hpp"
 #include "analysis/notebook/reader.hpp"
 #include "analysis/notebook/virtual_program.hpp"
+#include "support/source_files.hpp"
 
 namespace fs = std::filesystem;
 using namespace mlroast::notebook;
@@ -24,18 +24,11 @@ namespace {
 
 const fs::path kDir = fs::path(MLROAST_SOURCE_DIR) / "tests" / "fixtures" / "notebooks";
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 using Key = std::pair<std::uint32_t, std::uint32_t>;  // (cell index, line in the cell)
 
 std::string check_notebook(const fs::path& path) {
   std::string name = path.filename().string();
-  ReadResult r = read_notebook(read(path));
+  ReadResult r = read_notebook(mlroast::test::read_file(path));
   if (!r.notebook) return name + ": " + r.error + "\n";
   std::map<Key, std::multiset<std::string>> want, got;
   bool file_ok = false;
@@ -99,7 +92,7 @@ TEST_CASE("notebook fixtures: findings match the expectations in each cell", "[n
 
 TEST_CASE("notebook fixtures: a cell with a syntax error is left out, the rest analysed",
           "[notebook]") {
-  ReadResult r = read_notebook(read(kDir / "fire_leak_after_broken_cell.ipynb"));
+  ReadResult r = read_notebook(mlroast::test::read_file(kDir / "fire_leak_after_broken_cell.ipynb"));
   REQUIRE(r.notebook);
   VirtualProgram program(*r.notebook);
   REQUIRE(program.skipped().size() == 1);

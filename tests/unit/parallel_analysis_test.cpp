@@ -89,9 +89,8 @@ TEST_CASE("a parallel analysis of a notebook finds what a serial one finds",
           "[analysis][parallel][notebook]") {
   size_t notebooks = 0;
   for (const fs::path& dir : {kRoot / "tests" / "fixtures", kRoot / "examples"})
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file() || e.path().extension() != ".ipynb") continue;
-    const auto read = mlroast::notebook::read_notebook(mlroast::test::read_file(e.path()));
+  for (const fs::path& path : mlroast::test::files_with_extension(dir, ".ipynb")) {
+    const auto read = mlroast::notebook::read_notebook(mlroast::test::read_file(path));
     if (!read.notebook) continue;
     const mlroast::notebook::VirtualProgram program(*read.notebook);
     const auto run = [&](bool parallel) {
@@ -99,7 +98,7 @@ TEST_CASE("a parallel analysis of a notebook finds what a serial one finds",
                                                        mlroast::RuleSelection{},
                                                        options(parallel)));
     };
-    INFO(e.path().string());
+    INFO(path.string());
     CHECK(run(true) == run(false));
     ++notebooks;
   }
