@@ -128,6 +128,17 @@ class Program {
 
   // The abstract value an expression evaluated to (the last time it was evaluated), or nullptr.
   const Value* value_of(syntax::Node expr) const;
+  // Calls f(node, value) for every node of the analysed tree that evaluated to a value, in node
+  // index order (not source order). A rule looking for expressions by their value scans this
+  // instead of walking every node of the tree.
+  template <class F>
+  void for_each_recorded(F&& f) const {
+    for (uint32_t i = 0; i < by_index_.size(); ++i) {
+      const ValueId v = by_index_[i];
+      if (v >= 0 && static_cast<size_t>(v) < values_.size())
+        f(syntax::Node(tree_, i), values_[static_cast<size_t>(v)]);
+    }
+  }
   // The value `id` names. kNoValue (an argument that was never given) reads as an unknown value:
   // events hold kNoValue for missing arguments, and a rule that forgets to test for it must
   // not index outside the values (a crash in the editor while the user types `f(model`).

@@ -116,6 +116,22 @@ std::string consumption(syntax::Node expr, const RuleContext& ctx) {
   return "";
 }
 
+uint32_t depth(syntax::Node n) {
+  uint32_t d = 0;
+  for (syntax::Node p = n.parent(); p; p = p.parent()) ++d;
+  return d;
+}
+
+// Pre-order: the earlier start, then the larger node (it encloses the other), then the outer one
+// (zero-width nodes at the same place), then the earlier sibling.
+bool precedes(syntax::Node a, syntax::Node b) {
+  if (a.start_byte() != b.start_byte()) return a.start_byte() < b.start_byte();
+  if (a.end_byte() != b.end_byte()) return a.end_byte() > b.end_byte();
+  const uint32_t da = depth(a), db = depth(b);
+  if (da != db) return da < db;
+  return a.index() < b.index();
+}
+
 class UncalibratedProbabilities final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -130,33 +146,38 @@ class UncalibratedProbabilities final : public Rule {
     for (size_t i = 0; i < p.uses().size(); ++i)
       ensemble_use[i] = ensemble_proba_use(p.uses()[i], p) ? 1 : 0;
     if (std::find(ensemble_use.begin(), ensemble_use.end(), 1) == ensemble_use.end()) return;
+    // The expressions whose value is data predicted by one of those uses, first in source
+    // order (pre-order: an enclosing expression before the ones inside it).
     static const uint16_t kIdentifier = syntax::symbol_for("identifier");
     static const uint16_t kSubscript = syntax::symbol_for("subscript");
     static const uint16_t kCall = syntax::symbol_for("call");
-    syntax::Node site;
-    std::string how;
-    syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-      if (site) return false;
+    std::vector<syntax::Node> candidates;
+    p.for_each_recorded([&](syntax::Node n, const lineage::Value& v) {
       const uint16_t k = n.symbol();
-      if (k != kIdentifier && k != kSubscript && k != kCall) return true;
+      if (k != kIdentifier && k != kSubscript && k != kCall) return;
       // Data only: a metric's result (a Scalar) also remembers the predictions it scored.
-      const lineage::Value* v = p.value_of(n);
-      if (v == nullptr || v->produced_by < 0 || v->kind != lineage::Kind::Data ||
-          static_cast<size_t>(v->produced_by) >= ensemble_use.size() ||
-          ensemble_use[static_cast<size_t>(v->produced_by)] == 0)
-        return true;
+      if (v.produced_by < 0 || v.kind != lineage::Kind::Data ||
+          static_cast<size_t>(v.produced_by) >= ensemble_use.size() ||
+          ensemble_use[static_cast<size_t>(v.produced_by)] == 0)
+        return;
       // Only whole expressions: skip the callee/object part of a bigger expression.
       syntax::Node parent = n.parent();
       if (parent && (parent.kind() == "attribute" ||
                      (parent.kind() == "subscript" && parent.field("value") == n) ||
                      (parent.kind() == "call" && parent.field("function") == n)))
-        return true;
-      std::string c = consumption(n, ctx);
-      if (c.empty()) return true;
-      site = n;
-      how = c;
-      return false;
+        return;
+      candidates.push_back(n);
     });
+    std::sort(candidates.begin(), candidates.end(), precedes);
+    syntax::Node site;
+    std::string how;
+    for (syntax::Node n : candidates) {
+      how = consumption(n, ctx);
+      if (!how.empty()) {
+        site = n;
+        break;
+      }
+    }
     if (!site) return;
     ctx.report(finding(site, "Tree-ensemble probabilities are " + how +
                                  " with no calibration check in the file; random forests and "
