@@ -2,6 +2,7 @@
 // derived from several inputs (origins, statistics and flags are unioned), joins at control-flow
 // merges, and the bookkeeping of assignments.
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 
 #include "analysis/lineage/interpreter.hpp"
 #include "analysis/lineage/library.hpp"
@@ -9,8 +10,14 @@
 namespace mlroast::lineage {
 
 namespace {
+// Most merges add nothing new (the inputs of one step share their origins): no allocation then.
 void merge_sorted(std::vector<uint32_t>& into, const std::vector<uint32_t>& from) {
   if (from.empty()) return;
+  if (into.empty()) {
+    into = from;
+    return;
+  }
+  if (std::includes(into.begin(), into.end(), from.begin(), from.end())) return;
   std::vector<uint32_t> out;
   out.reserve(into.size() + from.size());
   std::set_union(into.begin(), into.end(), from.begin(), from.end(), std::back_inserter(out));
@@ -46,8 +53,9 @@ ValueId Interpreter::derive(const std::vector<ValueId>& inputs, Shape shape) {
 
 Value Interpreter::derived(const std::vector<ValueId>& raw_inputs, Shape shape) const {
   // Tuples (pd.concat([train, test]), np.hstack((a, b))) contribute their elements.
-  std::vector<ValueId> inputs;
-  std::vector<std::pair<ValueId, int>> pending;
+  // Inline buffers: one step rarely has more than a few inputs, and this runs for most steps.
+  boost::container::small_vector<ValueId, 8> inputs;
+  boost::container::small_vector<std::pair<ValueId, int>, 8> pending;
   for (std::size_t i = raw_inputs.size(); i-- > 0;) pending.emplace_back(raw_inputs[i], 0);
   while (!pending.empty()) {
     auto [id, depth] = pending.back();
@@ -70,12 +78,12 @@ Value Interpreter::derived(const std::vector<ValueId>& raw_inputs, Shape shape) 
     out.temporal = out.temporal || in.temporal;
     out.time_ordered = out.time_ordered || in.time_ordered;
     // a single selected column is a source of whatever is computed from it
-    for (const auto& c : in.columns.size() == 1 ? in.columns : std::vector<std::string>{})
+    const auto add_source = [&out](const std::string& c) {
       if (std::find(out.sources.begin(), out.sources.end(), c) == out.sources.end())
         out.sources.push_back(c);
-    for (const auto& c : in.sources)
-      if (std::find(out.sources.begin(), out.sources.end(), c) == out.sources.end())
-        out.sources.push_back(c);
+    };
+    if (in.columns.size() == 1) add_source(in.columns.front());
+    for (const auto& c : in.sources) add_source(c);
     if (in.kind == Kind::Stat) {
       any_stat = true;
       continue;
