@@ -37,6 +37,8 @@ void Program::seal() {
     by_node_[out++] = by_node_[i];
   }
   by_node_.resize(out);
+  std::sort(predicted_.begin(), predicted_.end());
+  predicted_.erase(std::unique(predicted_.begin(), predicted_.end()), predicted_.end());
 }
 
 Program::~Program() = default;

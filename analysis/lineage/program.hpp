@@ -128,14 +128,15 @@ class Program {
 
   // The abstract value an expression evaluated to (the last time it was evaluated), or nullptr.
   const Value* value_of(syntax::Node expr) const;
-  // Calls f(node, value) for every node of the analysed tree that evaluated to a value, in node
-  // index order (not source order). A rule looking for expressions by their value scans this
-  // instead of walking every node of the tree.
+  // Calls f(node, value) for every node of the analysed tree whose value holds predictions
+  // (produced_by >= 0), each once, in node index order. A rule looking for where
+  // predictions are used reads these few nodes instead of walking the tree.
   template <class F>
-  void for_each_recorded(F&& f) const {
-    for (uint32_t i = 0; i < by_index_.size(); ++i) {
+  void for_each_prediction(F&& f) const {
+    for (uint32_t i : predicted_) {
       const ValueId v = by_index_[i];
-      if (v >= 0 && static_cast<size_t>(v) < values_.size())
+      if (v >= 0 && static_cast<size_t>(v) < values_.size() &&
+          values_[static_cast<size_t>(v)].produced_by >= 0)
         f(syntax::Node(tree_, i), values_[static_cast<size_t>(v)]);
     }
   }
@@ -158,13 +159,20 @@ class Program {
   // Used by the interpreter (analysis/lineage/*.cpp); not for rules.
   ValueId add(Value&& v);
   void record(syntax::Node expr, ValueId v) {
-    if (expr.flat() == tree_ && expr.index() < by_index_.size())
-      by_index_[expr.index()] = v;  // the last value recorded wins
-    else
+    if (expr.flat() == tree_ && expr.index() < by_index_.size()) {
+      ValueId& slot = by_index_[expr.index()];
+      // A node that comes to hold predictions is remembered (values never change once added;
+      // for_each_prediction checks the value the node holds in the end, seal() drops repeats).
+      if (v >= 0 && static_cast<size_t>(v) < values_.size() &&
+          values_[static_cast<size_t>(v)].produced_by >= 0 &&
+          (slot < 0 || values_[static_cast<size_t>(slot)].produced_by < 0))
+        predicted_.push_back(expr.index());
+      slot = v;  // the last value recorded wins
+    } else
       by_node_.emplace_back(expr.id(), v);
   }
   // Called once the interpretation is done: makes value_of() a binary search for nodes of
-  // other trees (by_node_).
+  // other trees (by_node_), and lists each node holding predictions once.
   void seal();
   uint32_t add_origin(Origin o);
   uint32_t add_learn(LearnEvent e);
@@ -176,10 +184,6 @@ class Program {
   void add_grouping(GroupingEvent g) { groupings_.push_back(std::move(g)); }
   LearnEvent& learn_mut(uint32_t i) { return learns_[i]; }
   UseEvent& use_mut(uint32_t i) { return uses_[i]; }
-  ValueId set(ValueId id, Value&& v) {
-    values_[static_cast<size_t>(id)] = std::move(v);
-    return id;
-  }
 
  private:
   const semantic::SemanticModel& sem_;
@@ -220,6 +224,7 @@ class Program {
   // last value.
   const syntax::detail::FlatTree* tree_ = nullptr;
   std::vector<ValueId> by_index_;
+  std::vector<uint32_t> predicted_;  // node indices (see for_each_prediction)
   std::vector<std::pair<const void*, ValueId>> by_node_;
   std::vector<Origin> origins_;
   std::vector<LearnEvent> learns_;

@@ -152,11 +152,11 @@ class UncalibratedProbabilities final : public Rule {
     static const uint16_t kSubscript = syntax::symbol_for("subscript");
     static const uint16_t kCall = syntax::symbol_for("call");
     std::vector<syntax::Node> candidates;
-    p.for_each_recorded([&](syntax::Node n, const lineage::Value& v) {
+    p.for_each_prediction([&](syntax::Node n, const lineage::Value& v) {
       const uint16_t k = n.symbol();
       if (k != kIdentifier && k != kSubscript && k != kCall) return;
       // Data only: a metric's result (a Scalar) also remembers the predictions it scored.
-      if (v.produced_by < 0 || v.kind != lineage::Kind::Data ||
+      if (v.kind != lineage::Kind::Data ||
           static_cast<size_t>(v.produced_by) >= ensemble_use.size() ||
           ensemble_use[static_cast<size_t>(v.produced_by)] == 0)
         return;
