@@ -6,6 +6,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <exception>
 #include <future>
+#include <mutex>
 #include <optional>
 
 #include "analysis/lineage/program.hpp"
@@ -37,6 +38,30 @@ class Signal {
 
  private:
   std::atomic<bool> raised_{false};
+};
+
+// The rules that need the lineage program, taken one at a time from both ends of the rule
+// list: the calling thread from the front, the helper from the back. The first rules of each
+// end build different shared facts (the leak search for ML1xx at the front, the workflow facts
+// for ML4xx nearer the back), so the two threads build them side by side instead of one
+// waiting for the other's.
+class RuleQueue {
+ public:
+  explicit RuleQueue(size_t size) : back_(size) {}
+  std::optional<size_t> take(bool from_back) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (front_ >= back_) return std::nullopt;
+    return from_back ? --back_ : front_++;
+  }
+  void close() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    front_ = back_;
+  }
+
+ private:
+  std::mutex mutex_;
+  size_t front_ = 0;
+  size_t back_;
 };
 
 // The second lane of parallel analyses: one thread for the process, started on first use.
@@ -121,12 +146,10 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
         runs[i].rule->finish(*contexts[i]);
       }
   };
-  std::atomic<size_t> next_lineage_rule{0};
-  const auto lineage_rules = [&] {
-    for (;;) {
-      const size_t i = next_lineage_rule.fetch_add(1);
-      if (i >= runs.size()) return;
-      RuleRun& run = runs[i];
+  RuleQueue lineage_queue(runs.size());
+  const auto lineage_rules = [&](bool from_back) {
+    while (const std::optional<size_t> i = lineage_queue.take(from_back)) {
+      RuleRun& run = runs[*i];
       if (run.lineage == Rule::Lineage::None) continue;
       RuleContext ctx(file, sem, &*working->program, run.findings, options.fixes, lineage_facts);
       for (syntax::Node n : run.visits) run.rule->visit(n, ctx);
@@ -148,7 +171,7 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
         walk_and_plain_rules();
         walked.raise();
         built.wait();
-        lineage_rules();
+        lineage_rules(/*from_back=*/true);
         done.set_value();
       } catch (...) {
         walked.raise();
@@ -160,13 +183,13 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
       build_program();
     } catch (...) {
       failed = std::current_exception();
-      next_lineage_rule.store(runs.size());  // lane 1 takes no rule that needs the program
+      lineage_queue.close();  // lane 1 takes no rule that needs the program
     }
     built.raise();
     walked.wait();
     if (!failed) {
       try {
-        lineage_rules();
+        lineage_rules(/*from_back=*/false);
       } catch (...) {
         failed = std::current_exception();
       }
@@ -177,7 +200,7 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
   } else {
     walk_and_plain_rules();
     build_program();
-    lineage_rules();
+    lineage_rules(/*from_back=*/false);
   }
 
   // Findings in rule order, each rule's in the order it reported them: the same for one lane
