@@ -1,15 +1,11 @@
 #include "analysis/analyzer.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <exception>
-#include <future>
-#include <mutex>
 #include <optional>
 
 #include "analysis/lineage/program.hpp"
+#include "analysis/lanes.hpp"
 #include "analysis/noqa.hpp"
 #include "analysis/rules/rule.hpp"
 #include "analysis/semantic/model.hpp"
@@ -26,49 +22,6 @@ struct RuleRun {
   std::vector<Finding> findings;
   std::vector<syntax::Node> visits;
 };
-
-// A one-shot signal between the two lanes of an analysis.
-class Signal {
- public:
-  void raise() {
-    raised_.store(true, std::memory_order_release);
-    raised_.notify_all();
-  }
-  void wait() const { raised_.wait(false, std::memory_order_acquire); }
-
- private:
-  std::atomic<bool> raised_{false};
-};
-
-// The rules that need the lineage program, taken one at a time from both ends of the rule
-// list: the calling thread from the front, the helper from the back. The first rules of each
-// end build different shared facts (the leak search for ML1xx at the front, the workflow facts
-// for ML4xx nearer the back), so the two threads build them side by side instead of one
-// waiting for the other's.
-class RuleQueue {
- public:
-  explicit RuleQueue(size_t size) : back_(size) {}
-  std::optional<size_t> take(bool from_back) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (front_ >= back_) return std::nullopt;
-    return from_back ? --back_ : front_++;
-  }
-  void close() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    front_ = back_;
-  }
-
- private:
-  std::mutex mutex_;
-  size_t front_ = 0;
-  size_t back_;
-};
-
-// The second lane of parallel analyses: one thread for the process, started on first use.
-boost::asio::thread_pool& helper() {
-  static boost::asio::thread_pool pool(1);
-  return pool;
-}
 
 }  // namespace
 
@@ -146,36 +99,42 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
         runs[i].rule->finish(*contexts[i]);
       }
   };
-  RuleQueue lineage_queue(runs.size());
-  const auto lineage_rules = [&](bool from_back) {
-    while (const std::optional<size_t> i = lineage_queue.take(from_back)) {
-      RuleRun& run = runs[*i];
-      if (run.lineage == Rule::Lineage::None) continue;
-      RuleContext ctx(file, sem, &*working->program, run.findings, options.fixes, lineage_facts);
-      for (syntax::Node n : run.visits) run.rule->visit(n, ctx);
-      ctx.set_call_nodes(&calls);
-      run.rule->finish(ctx);
-    }
+  const auto run_lineage_rule = [&](size_t i) {
+    RuleRun& run = runs[i];
+    if (run.lineage == Rule::Lineage::None) return;
+    RuleContext ctx(file, sem, &*working->program, run.findings, options.fixes, lineage_facts);
+    for (syntax::Node n : run.visits) run.rule->visit(n, ctx);
+    ctx.set_call_nodes(&calls);
+    run.rule->finish(ctx);
   };
   const auto build_program = [&] {
     if (any_lineage) working->program.emplace(root, sem);
   };
 
   if (options.parallel && any_lineage) {
-    Signal walked, built;
-    std::promise<void> lane1_promise;
-    std::future<void> lane1 = lane1_promise.get_future();
-    // The promise moves into the task: setting it is the task's last touch of this frame.
-    boost::asio::post(helper(), [&, done = std::move(lane1_promise)]() mutable {
-      try {
-        walk_and_plain_rules();
-        walked.raise();
-        built.wait();
-        lineage_rules(/*from_back=*/true);
-        done.set_value();
-      } catch (...) {
-        walked.raise();
-        done.set_exception(std::current_exception());
+    // See lanes.hpp. The helper's task captures this frame by reference but uses it only for
+    // work it claimed or took, and this frame does not unwind before that work is done.
+    auto lanes = std::make_shared<Lanes>(runs.size());
+    post_to_analysis_helper([&, lanes] {
+      if (lanes->claim_walk()) {
+        std::exception_ptr error;
+        try {
+          walk_and_plain_rules();
+        } catch (...) {
+          error = std::current_exception();
+        }
+        lanes->walk_done(error);
+      }
+      lanes->wait_program();
+      lanes->wait_walk();  // the calling thread may have taken the walk over
+      while (const std::optional<size_t> i = lanes->take(/*helper=*/true)) {
+        std::exception_ptr error;
+        try {
+          run_lineage_rule(*i);
+        } catch (...) {
+          error = std::current_exception();
+        }
+        lanes->helper_finished(error);
       }
     });
     std::exception_ptr failed;
@@ -183,24 +142,32 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
       build_program();
     } catch (...) {
       failed = std::current_exception();
-      lineage_queue.close();  // lane 1 takes no rule that needs the program
     }
-    built.raise();
-    walked.wait();
-    if (!failed) {
+    lanes->program_ready(!failed);
+    // A helper that has not started the walk by now is late: walk here.
+    if (lanes->claim_walk()) {
+      std::exception_ptr error;
       try {
-        lineage_rules(/*from_back=*/false);
+        if (!failed) walk_and_plain_rules();
       } catch (...) {
-        failed = std::current_exception();
+        error = std::current_exception();
       }
+      lanes->walk_done(error);
     }
-    lane1.wait();  // lane 1 reads this frame's locals: it must be done before anything unwinds
+    lanes->wait_walk();
+    try {
+      while (const std::optional<size_t> i = lanes->take(/*helper=*/false)) run_lineage_rule(*i);
+    } catch (...) {
+      if (!failed) failed = std::current_exception();
+      lanes->close();
+    }
+    std::exception_ptr helper_failed = lanes->wait_helper();
     if (failed) std::rethrow_exception(failed);
-    lane1.get();
+    if (helper_failed) std::rethrow_exception(helper_failed);
   } else {
     walk_and_plain_rules();
     build_program();
-    lineage_rules(/*from_back=*/false);
+    for (size_t i = 0; i < runs.size(); ++i) run_lineage_rule(i);
   }
 
   // Findings in rule order, each rule's in the order it reported them: the same for one lane

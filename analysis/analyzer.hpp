@@ -28,7 +28,8 @@ struct AnalysisOptions {
   std::shared_ptr<const void>* leftovers = nullptr;
   // Run the analysis on two threads: the walk and the rules that do not read the lineage
   // program on a helper thread while this one builds the program, then the lineage rules on
-  // both. The findings are the same either way. For the language server, where one file's
+  // both (this thread does the helper's share when the helper is late; see lanes.hpp). The
+  // findings are the same either way. For the language server, where one file's
   // latency counts; a batch run over many files already keeps every core busy.
   bool parallel = false;
 };
