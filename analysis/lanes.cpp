@@ -6,6 +6,12 @@
 
 namespace mlroast {
 
+void Lanes::fail(std::exception_ptr error) {
+  if (!error) return;
+  if (!error_) error_ = std::move(error);
+  front_ = back_;
+}
+
 bool Lanes::claim_walk() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (walk_claimed_) return false;
@@ -17,10 +23,7 @@ void Lanes::walk_done(std::exception_ptr error) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     walked_ = true;
-    if (error) {
-      if (!error_) error_ = std::move(error);
-      front_ = back_;
-    }
+    fail(std::move(error));
   }
   changed_.notify_all();
 }
@@ -56,10 +59,7 @@ void Lanes::helper_finished(std::exception_ptr error) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     --helper_running_;
-    if (error) {
-      if (!error_) error_ = std::move(error);
-      front_ = back_;
-    }
+    fail(std::move(error));
   }
   changed_.notify_all();
 }

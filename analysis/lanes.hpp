@@ -51,6 +51,9 @@ class Lanes {
   std::exception_ptr wait_helper();
 
  private:
+  // With mutex_ held: keeps the first error and stops handing out rules.
+  void fail(std::exception_ptr error);
+
   std::mutex mutex_;
   std::condition_variable changed_;
   bool walk_claimed_ = false;
