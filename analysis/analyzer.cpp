@@ -57,7 +57,8 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
     runs[i].lineage = rules[i]->lineage();
     any_lineage = any_lineage || runs[i].lineage != Rule::Lineage::None;
   }
-  // Facts made without the program and with it are never mixed (RuleContext::shared).
+  // Facts made without the program and with it are never mixed (RuleContext::shared); the
+  // rules with lineage read the others' program-free facts (shared_without_program).
   SharedFacts plain_facts, lineage_facts;
   std::vector<syntax::Node> comments;
   std::vector<syntax::Node> calls;
@@ -93,16 +94,20 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
         }
       return true;
     });
-    for (uint32_t i = 0; i < runs.size(); ++i)
-      if (runs[i].lineage == Rule::Lineage::None) {
-        contexts[i]->set_call_nodes(&calls);
+    // Rules without lineage finish; the others compute what they can without the program.
+    for (uint32_t i = 0; i < runs.size(); ++i) {
+      contexts[i]->set_call_nodes(&calls);
+      if (runs[i].lineage == Rule::Lineage::None)
         runs[i].rule->finish(*contexts[i]);
-      }
+      else
+        runs[i].rule->before_program(*contexts[i]);
+    }
   };
   const auto run_lineage_rule = [&](size_t i) {
     RuleRun& run = runs[i];
     if (run.lineage == Rule::Lineage::None) return;
-    RuleContext ctx(file, sem, &*working->program, run.findings, options.fixes, lineage_facts);
+    RuleContext ctx(file, sem, &*working->program, run.findings, options.fixes, lineage_facts,
+                    plain_facts);
     for (syntax::Node n : run.visits) run.rule->visit(n, ctx);
     ctx.set_call_nodes(&calls);
     run.rule->finish(ctx);

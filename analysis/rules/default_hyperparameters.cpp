@@ -96,6 +96,8 @@ class DefaultHyperparameters final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
+  void before_program(const RuleContext& ctx) override { workflow::prepare_facts(ctx); }
+
   void finish(RuleContext& ctx) override {
     if (ctx.file().is_test || ctx.file().tree == nullptr) return;
     const workflow::Facts& f = workflow::facts(ctx);

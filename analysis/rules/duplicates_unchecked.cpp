@@ -143,6 +143,8 @@ class DuplicatesUnchecked final : public Rule {
     if (!checked_ && checks_duplicates(n, ctx)) checked_ = true;
   }
 
+  void before_program(const RuleContext& ctx) override { workflow::prepare_facts(ctx); }
+
   void finish(RuleContext& ctx) override {
     using namespace lineage;
     const Program* p = ctx.program();

@@ -88,7 +88,19 @@ class RuleContext {
   RuleContext(const SourceFile& file, const semantic::SemanticModel& sem,
               const lineage::Program* program, std::vector<Finding>& sink, bool fixes,
               SharedFacts& facts)
-      : file_(file), sem_(sem), program_(program), sink_(sink), fixes_(fixes), facts_(facts) {}
+      : RuleContext(file, sem, program, sink, fixes, facts, facts) {}
+  // ...and the facts that need no program in `program_free_facts` (the analyzer's lineage rules
+  // read those of the rules without lineage).
+  RuleContext(const SourceFile& file, const semantic::SemanticModel& sem,
+              const lineage::Program* program, std::vector<Finding>& sink, bool fixes,
+              SharedFacts& facts, SharedFacts& program_free_facts)
+      : file_(file),
+        sem_(sem),
+        program_(program),
+        sink_(sink),
+        fixes_(fixes),
+        facts_(facts),
+        program_free_facts_(program_free_facts) {}
   RuleContext(const RuleContext&) = delete;
   RuleContext& operator=(const RuleContext&) = delete;
   const SourceFile& file() const { return file_; }
@@ -111,6 +123,13 @@ class RuleContext {
   const T& shared(Make&& make) const {
     return facts_.get<T>(std::forward<Make>(make));
   }
+  // A whole-file fact that does not depend on the lineage program (`make` never reads
+  // program()): shared by every rule of the analysis, with or without the program, so a rule
+  // can compute it in before_program() and read it in finish().
+  template <class T, class Make>
+  const T& shared_without_program(Make&& make) const {
+    return program_free_facts_.get<T>(std::forward<Make>(make));
+  }
   // Every call node of the file in pre-order, once the analyzer's walk has collected them (null
   // before, and in contexts without that walk): workflow::calls() reads them instead of walking
   // the tree again.
@@ -125,6 +144,7 @@ class RuleContext {
   std::vector<Finding>& sink_;
   bool fixes_;
   SharedFacts& facts_;
+  SharedFacts& program_free_facts_;
   const std::vector<syntax::Node>* call_nodes_ = nullptr;
 };
 
@@ -149,6 +169,11 @@ class Rule {
   // a visit's cost off the critical path; it must hold for every node visit() acts on. Keeps
   // every node by default.
   virtual bool select(syntax::Node, const RuleContext&) const { return true; }
+  // For a rule that reads the program (InVisit, InFinish): called once after the walk, before
+  // the program is ready (in a parallel analysis, on the helper thread while the program is
+  // being built), with ctx.program() null. Computes what finish() will need that does not
+  // depend on the program, into facts shared with RuleContext::shared_without_program().
+  virtual void before_program(const RuleContext&) {}
 
  protected:
   // A finding of this rule on `node` with its default severity.

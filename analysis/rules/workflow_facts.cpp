@@ -94,7 +94,7 @@ void collect_calls(const RuleContext& ctx, std::vector<CallSite>& out) {
 }  // namespace
 
 const std::vector<CallSite>& calls(const RuleContext& ctx) {
-  return ctx.shared<std::vector<CallSite>>([&] {
+  return ctx.shared_without_program<std::vector<CallSite>>([&] {
     auto out = std::make_shared<std::vector<CallSite>>();
     collect_calls(ctx, *out);
     return out;
@@ -232,33 +232,25 @@ std::string rare_event_target(const lineage::Value& y, bool strict) {
 }
 
 namespace {
-Facts compute_facts(const RuleContext& ctx);
-}  // namespace
 
-const Facts& facts(const RuleContext& ctx) {
-  return ctx.shared<Facts>([&] { return std::make_shared<Facts>(compute_facts(ctx)); });
-}
+// The part of the facts that needs no lineage program (the calls alone), with what the program
+// must still decide: whether a metric scores predictions, and which of the calls that may ship
+// a model do.
+struct CallFacts {
+  Facts partial;
+  std::vector<syntax::Node> metric_calls;
+  // In source order: (call, receiver): ships for sure when the receiver is null, else when the
+  // receiver is an estimator (`model.save_model(...)` on a callee the engine cannot name).
+  std::vector<std::pair<syntax::Node, syntax::Node>> deliverables;
+};
 
-namespace {
-Facts compute_facts(const RuleContext& ctx) {
-  Facts f;
+CallFacts compute_call_facts(const RuleContext& ctx) {
+  CallFacts out;
+  Facts& f = out.partial;
   f.notebook_or_test = ctx.file().is_notebook || ctx.file().is_test;
   const semantic::SemanticModel& sem = ctx.sem();
   f.deep_learning = sem.imports("torch") || sem.imports("tensorflow") || sem.imports("keras") ||
                     sem.imports("pytorch_lightning") || sem.imports("lightning");
-  const lineage::Program* program = ctx.program();
-
-  auto value_cls = [&](lineage::ValueId id) -> std::string_view {
-    if (program == nullptr || id == lineage::kNoValue) return {};
-    return program->value(id).cls;
-  };
-  auto is_estimator_value = [&](syntax::Node n) {
-    if (program == nullptr || !n) return false;
-    const lineage::Value* v = program->value_of(n);
-    return v != nullptr && v->kind == lineage::Kind::Estimator;
-  };
-
-  bool any_prediction_scored = false;
   for (const CallSite& c : calls(ctx)) {
     auto kwarg = [&c](std::string_view name) { return c.keyword(name); };
     std::string_view q = c.qualified;
@@ -270,14 +262,7 @@ Facts compute_facts(const RuleContext& ctx) {
     Metric m = known ? metric_of_function(q) : Metric::None;
     if (m != Metric::None) {
       f.metrics.push_back({m, c.call});
-      if (program != nullptr) {
-        syntax::Node args = c.call.field("arguments");
-        for (syntax::Node a : syntax::children(args)) {
-          syntax::Node v = a.kind() == "keyword_argument" ? a.field("value") : a;
-          const lineage::Value* val = program->value_of(v);
-          if (val != nullptr && val->produced_by >= 0) any_prediction_scored = true;
-        }
-      }
+      out.metric_calls.push_back(c.call);
     }
     if (syntax::Node s = kwarg("scoring")) {
       auto add = [&](syntax::Node str) {
@@ -333,19 +318,53 @@ Facts compute_facts(const RuleContext& ctx) {
       if (lineage::library::is_train_test_split(q)) f.train_test_splits.push_back(c.call);
     }
     // Deliverables: a persisted model, logged metrics.
-    bool ships = known ? in(q, {"joblib.dump", "pickle.dump", "pickle.dumps", "dill.dump",
-                                "cloudpickle.dump", "torch.save", "skops.io.dump",
-                                "skl2onnx.convert_sklearn", "skl2onnx.to_onnx",
-                                "torch.onnx.export", "wandb.log", "bentoml.sklearn.save_model"}) ||
-                             (under(q, "mlflow") && (contains(n, "log_") || n == "save_model"))
-                       : in(c.method, {"save_model", "save"}) && is_estimator_value(c.receiver);
-    if (ships && !f.deliverable) {
-      f.deliverable = true;
-      f.deliverable_site = c.call;
+    if (known) {
+      if (in(q, {"joblib.dump", "pickle.dump", "pickle.dumps", "dill.dump", "cloudpickle.dump",
+                 "torch.save", "skops.io.dump", "skl2onnx.convert_sklearn", "skl2onnx.to_onnx",
+                 "torch.onnx.export", "wandb.log", "bentoml.sklearn.save_model"}) ||
+          (under(q, "mlflow") && (contains(n, "log_") || n == "save_model")))
+        out.deliverables.emplace_back(c.call, syntax::Node());
+    } else if (in(c.method, {"save_model", "save"}) && c.receiver) {
+      out.deliverables.emplace_back(c.call, c.receiver);
     }
     // Torch training steps count as training a model.
     if (c.method == "backward" && f.deep_learning) f.trains_model = true;
   }
+  return out;
+}
+
+const CallFacts& call_facts(const RuleContext& ctx) {
+  return ctx.shared_without_program<CallFacts>(
+      [&] { return std::make_shared<CallFacts>(compute_call_facts(ctx)); });
+}
+
+Facts compute_facts(const RuleContext& ctx) {
+  const CallFacts& calls_part = call_facts(ctx);
+  Facts f = calls_part.partial;
+  const lineage::Program* program = ctx.program();
+  auto value_cls = [&](lineage::ValueId id) -> std::string_view {
+    if (program == nullptr || id == lineage::kNoValue) return {};
+    return program->value(id).cls;
+  };
+  auto is_estimator_value = [&](syntax::Node n) {
+    if (program == nullptr || !n) return false;
+    const lineage::Value* v = program->value_of(n);
+    return v != nullptr && v->kind == lineage::Kind::Estimator;
+  };
+  for (const auto& [call, receiver] : calls_part.deliverables)
+    if (!receiver || is_estimator_value(receiver)) {
+      f.deliverable = true;
+      f.deliverable_site = call;
+      break;
+    }
+  bool any_prediction_scored = false;
+  if (program != nullptr)
+    for (syntax::Node call : calls_part.metric_calls)
+      for (syntax::Node a : syntax::children(call.field("arguments"))) {
+        syntax::Node v = a.kind() == "keyword_argument" ? a.field("value") : a;
+        const lineage::Value* val = program->value_of(v);
+        if (val != nullptr && val->produced_by >= 0) any_prediction_scored = true;
+      }
 
   if (program != nullptr) {
     for (const lineage::UseEvent& u : program->uses()) {
@@ -370,6 +389,17 @@ Facts compute_facts(const RuleContext& ctx) {
     f.imbalance_reason = "a `" + f.target_name + "` target";
   return f;
 }
+
 }  // namespace
+
+void prepare_facts(const RuleContext& ctx) {
+  // Test files: the rules that read the facts report nothing there.
+  if (ctx.file().is_test || ctx.file().tree == nullptr) return;
+  call_facts(ctx);
+}
+
+const Facts& facts(const RuleContext& ctx) {
+  return ctx.shared<Facts>([&] { return std::make_shared<Facts>(compute_facts(ctx)); });
+}
 
 }  // namespace mlroast::rules::workflow

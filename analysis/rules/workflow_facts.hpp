@@ -4,7 +4,8 @@
 // imbalanced. Computed from the semantic model (qualified names through aliases) and the lineage
 // program (which values are estimators, predictions, training uses), never from variable names,
 // except where RULES.md itself names the evidence (a fraud/churn/default target column).
-// Pure function of the RuleContext; each rule computes it in finish().
+// Pure function of the RuleContext; each rule computes it in finish(), the part that needs no
+// program in before_program().
 #pragma once
 
 #include <string>
@@ -94,6 +95,10 @@ struct Facts {
 
 // Computed once per analysis (RuleContext::shared) and shared by every rule that asks.
 const Facts& facts(const RuleContext& ctx);
+// Computes the part of facts() that needs no lineage program (the calls' evidence): the
+// Rule::before_program() of the rules that read facts(), so that it is done while the program
+// is built.
+void prepare_facts(const RuleContext& ctx);
 
 // The column of a target value (y) whose name signals an imbalanced positive class
 // ("is_fraud", "Churn", "defaulted"...), or "" when none does. With `strict`, only names of
