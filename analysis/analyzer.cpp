@@ -120,16 +120,20 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
     // See lanes.hpp. The helper's task captures this frame by reference but uses it only for
     // work it claimed or took, and this frame does not unwind before that work is done.
     auto lanes = std::make_shared<Lanes>(runs.size());
-    post_to_analysis_helper([&, lanes] {
-      if (lanes->claim_walk()) {
-        std::exception_ptr error;
-        try {
-          walk_and_plain_rules();
-        } catch (...) {
-          error = std::current_exception();
-        }
-        lanes->walk_done(error);
+    // The walk, by the thread that claimed it (`walk` false: skipped, the analysis has already
+    // failed). Each thread claims before calling this: a late helper must not touch this frame,
+    // this lambda included, unless its claim succeeded.
+    const auto claimed_walk = [&](bool walk) {
+      std::exception_ptr error;
+      try {
+        if (walk) walk_and_plain_rules();
+      } catch (...) {
+        error = std::current_exception();
       }
+      lanes->walk_done(error);
+    };
+    post_to_analysis_helper([&, lanes] {
+      if (lanes->claim_walk()) claimed_walk(true);
       lanes->wait_program();
       lanes->wait_walk();  // the calling thread may have taken the walk over
       while (const std::optional<size_t> i = lanes->take(/*helper=*/true)) {
@@ -150,15 +154,7 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
     }
     lanes->program_ready(!failed);
     // A helper that has not started the walk by now is late: walk here.
-    if (lanes->claim_walk()) {
-      std::exception_ptr error;
-      try {
-        if (!failed) walk_and_plain_rules();
-      } catch (...) {
-        error = std::current_exception();
-      }
-      lanes->walk_done(error);
-    }
+    if (lanes->claim_walk()) claimed_walk(!failed);
     lanes->wait_walk();
     try {
       while (const std::optional<size_t> i = lanes->take(/*helper=*/false)) run_lineage_rule(*i);
