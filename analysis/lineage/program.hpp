@@ -133,12 +133,9 @@ class Program {
   // predictions are used reads these few nodes instead of walking the tree.
   template <class F>
   void for_each_prediction(F&& f) const {
-    for (uint32_t i : predicted_) {
-      const ValueId v = by_index_[i];
-      if (v >= 0 && static_cast<size_t>(v) < values_.size() &&
-          values_[static_cast<size_t>(v)].produced_by >= 0)
-        f(syntax::Node(tree_, i), values_[static_cast<size_t>(v)]);
-    }
+    for (uint32_t i : predicted_)
+      if (holds_predictions(by_index_[i]))
+        f(syntax::Node(tree_, i), values_[static_cast<size_t>(by_index_[i])]);
   }
   // The value `id` names. kNoValue (an argument that was never given) reads as an unknown value:
   // events hold kNoValue for missing arguments, and a rule that forgets to test for it must
@@ -163,10 +160,7 @@ class Program {
       ValueId& slot = by_index_[expr.index()];
       // A node that comes to hold predictions is remembered (values never change once added;
       // for_each_prediction checks the value the node holds in the end, seal() drops repeats).
-      if (v >= 0 && static_cast<size_t>(v) < values_.size() &&
-          values_[static_cast<size_t>(v)].produced_by >= 0 &&
-          (slot < 0 || values_[static_cast<size_t>(slot)].produced_by < 0))
-        predicted_.push_back(expr.index());
+      if (holds_predictions(v) && !holds_predictions(slot)) predicted_.push_back(expr.index());
       slot = v;  // the last value recorded wins
     } else
       by_node_.emplace_back(expr.id(), v);
@@ -186,6 +180,11 @@ class Program {
   UseEvent& use_mut(uint32_t i) { return uses_[i]; }
 
  private:
+  bool holds_predictions(ValueId v) const {
+    return v >= 0 && static_cast<size_t>(v) < values_.size() &&
+           values_[static_cast<size_t>(v)].produced_by >= 0;
+  }
+
   const semantic::SemanticModel& sem_;
   // Chunks of values: references stay valid while values are added. (A std::deque of Value, at
   // ~300 bytes each, allocated one node per value; ~9,000 values per analysis of a 2,000-line
