@@ -85,7 +85,10 @@ class NoEarlyStopping final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void before_program(const RuleContext& ctx) override { workflow::prepare_facts(ctx); }
+  // Reads the call list only, not the workflow facts: that list is what to compute ahead.
+  void before_program(const RuleContext& ctx) override {
+    if (!ctx.file().is_test && ctx.file().tree != nullptr) workflow::calls(ctx);
+  }
 
   void finish(RuleContext& ctx) override {
     if (ctx.file().is_test || ctx.file().tree == nullptr) return;
