@@ -129,16 +129,19 @@ ValueId Interpreter::eval_call(Node call) {
   return unknown();  // calling an unknown value (a variable holding a callable)
 }
 
-ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector<ValueId>& args,
-                                    Kwargs& kwargs) {
+ValueId Interpreter::call_qualified(const std::string& qualified, Node call,
+                                    std::vector<ValueId>& args, Kwargs& kwargs) {
   using namespace library;
+  const std::string_view q = qualified;
+  const NameFacts lib = facts(q);
+  const std::string_view module = module_of(q), name = last_name(q);
   Node args_node = call.field("arguments");
   auto arg_node = [&](size_t i) {
     return args_node && i < args_node.named_child_count() ? args_node.named_child(static_cast<uint32_t>(i)) : Node();
   };
-  if (loader_returns_split(q)) {
+  if (lib.loader_returns_split) {
     ValueId all = new_data(call, Shape::Array, label_of(call));
-    SplitEvent ev{call, SplitKind::TrainTestSplit, {all}, false, false, q};
+    SplitEvent ev{call, SplitKind::TrainTestSplit, {all}, false, false, qualified};
     int32_t sid = static_cast<int32_t>(p_.add_split(std::move(ev)));
     auto part = [&](Part p) {
       Value v = val(all);
@@ -155,9 +158,9 @@ ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector
     both.items = {make(std::move(tr)), make(std::move(te))};
     return make(std::move(both));
   }
-  if (is_loader(q)) {
-    bool pandas = module_of(q).find("pandas") != std::string_view::npos ||
-                  module_of(q).find("polars") != std::string_view::npos;
+  if (lib.loader) {
+    bool pandas = module.find("pandas") != std::string_view::npos ||
+                  module.find("polars") != std::string_view::npos;
     ValueId d = new_data(call, pandas ? Shape::Frame : Shape::Unknown, label_of(call));
     if (kwarg(kwargs, "parse_dates") != kNoValue || kwarg(kwargs, "index_col") != kNoValue) {
       Value v = val(d);
@@ -166,8 +169,7 @@ ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector
       v.time_ordered = date_index && kwarg(kwargs, "parse_dates") != kNoValue;
       d = make(std::move(v));
     }
-    std::string_view n = last_name(q);
-    bool xy = n.substr(0, 5) == "make_" ||
+    bool xy = name.substr(0, 5) == "make_" ||
               (kwarg_node(call, "return_X_y", text_).text(text_) == "True");
     if (xy) {
       Value t;
@@ -177,37 +179,37 @@ ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector
     }
     return d;
   }
-  if (is_train_test_split(q)) return train_test_split(call, args, kwargs);
-  if (is_cv_function(q)) return cross_validate(q, call, args, kwargs);
-  if (is_functional_scaler(q) && !args.empty()) {
+  if (lib.train_test_split) return train_test_split(call, args, kwargs);
+  if (lib.cv_function) return cross_validate(qualified, call, args, kwargs);
+  if (lib.functional_scaler && !args.empty()) {
     ValueId x = as_data(args[0], arg_node(0));
     LearnEvent ev;
     ev.site = call;
     ev.kind = StatKind::Functional;
     ev.role = Role::Transformer;
-    ev.what = std::string(last_name(q));
+    ev.what = std::string(name);
     ev.data = x;
     ev.applied = kApplyTransform;
     return with_stat(x, p_.add_learn(std::move(ev)));
   }
-  if (is_combiner(q)) {
+  if (lib.combiner) {
     ValueId d = derive(args, Shape::Unknown);
-    if (val(d).kind == Kind::Data && module_of(q).find("pandas") != std::string_view::npos)
+    if (val(d).kind == Kind::Data && module.find("pandas") != std::string_view::npos)
       d = with_shape(d, Shape::Frame);
     return d;
   }
-  if (is_data_constructor(q)) {
+  if (lib.data_constructor) {
     ValueId d = derive(args, Shape::Unknown);
-    Shape shape = last_name(q) == "DataFrame" ? Shape::Frame
-                  : last_name(q) == "Series"  ? Shape::Series
+    Shape shape = name == "DataFrame" ? Shape::Frame
+                  : name == "Series"  ? Shape::Series
                                               : Shape::Array;
     if (val(d).kind == Kind::Data) return with_shape(d, shape);
     if (val(d).kind == Kind::Stat) return d;  // pd.Series(mi, index=X.columns): still the statistic
-    if (last_name(q) == "DataFrame" || last_name(q) == "Series")
+    if (name == "DataFrame" || name == "Series")
       return new_data(call, shape, label_of(call));
     return d;
   }
-  if (is_datetime_parser(q)) {
+  if (lib.datetime_parser) {
     ValueId d = args.empty() ? unknown() : derive({args[0]}, Shape::Unknown);
     if (val(d).kind != Kind::Data) return d;
     Value v = val(d);
@@ -224,7 +226,7 @@ ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector
     LearnEvent ev;
     ev.site = call;
     ev.kind = StatKind::Moment;
-    ev.what = std::string(last_name(q));
+    ev.what = std::string(name);
     ev.data = args[0];
     uint32_t l = p_.add_learn(std::move(ev));
     if (q == "pandas.qcut") {
@@ -236,16 +238,16 @@ ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector
     s.stats = {l};
     return make(std::move(s));
   }
-  if (module_of(q) == "sklearn.feature_selection" &&
-      (last_name(q).starts_with("mutual_info_") || last_name(q) == "f_classif" ||
-       last_name(q) == "f_regression" || last_name(q) == "chi2" ||
-       last_name(q) == "r_regression") &&
+  if (module == "sklearn.feature_selection" &&
+      (name.starts_with("mutual_info_") || name == "f_classif" ||
+       name == "f_regression" || name == "chi2" ||
+       name == "r_regression") &&
       !args.empty()) {
     // scores of each feature against the target: a supervised statistic over the rows given
     LearnEvent ev;
     ev.site = call;
     ev.kind = StatKind::Correlation;
-    ev.what = std::string(last_name(q));
+    ev.what = std::string(name);
     ev.data = as_data(args[0], arg_node(0));
     ev.target = args.size() > 1 ? args[1] : kNoValue;
     Value s;
@@ -268,30 +270,28 @@ ValueId Interpreter::call_qualified(const std::string& q, Node call, std::vector
     }
     return x;
   }
-  if (last_name(q) == "EarlyStopping" || last_name(q) == "early_stopping" ||
-      (last_name(q) == "ModelCheckpoint" &&
+  if (name == "EarlyStopping" || name == "early_stopping" ||
+      (name == "ModelCheckpoint" &&
        kwarg_node(call, "save_best_only", text_).text(text_) == "True")) {
     Value cb;  // a callback that decides when training stops or which epoch is kept
     cb.kind = Kind::Module;
     cb.cls = "callback:stops";
     return make(std::move(cb));
   }
-  bool grouped = false, chrono = false;
-  if (is_splitter(q, grouped, chrono)) {
+  if (lib.splitter) {
+    const bool grouped = lib.grouped_splitter, chrono = lib.chronological_splitter;
     Value s;
     s.kind = Kind::Splitter;
     s.cls = q;
     s.grouped = grouped;
-    std::string_view n = last_name(q);
-    bool shuffles_by_default = n.find("ShuffleSplit") != std::string_view::npos;
+    bool shuffles_by_default = name.find("ShuffleSplit") != std::string_view::npos;
     Node sh = kwarg_node(call, "shuffle", text_);
     s.shuffle = chrono ? false : (sh ? sh.text(text_) == "True" : shuffles_by_default);
     s.temporal = chrono;
     return make(std::move(s));
   }
-  Role role = estimator_role(q);
-  if (role != Role::None) return construct_estimator(q, role, call, args, kwargs);
-  if (module_of(q).starts_with("sklearn.metrics") || q == "builtins.print") {
+  if (lib.role != Role::None) return construct_estimator(qualified, lib.role, call, args, kwargs);
+  if (module.starts_with("sklearn.metrics") || q == "builtins.print") {
     for (ValueId a : args) mark_scored(a);
     for (auto& kv : kwargs) mark_scored(kv.second);
     return q == "builtins.print" ? unknown() : scored_scalar(args);
@@ -337,7 +337,7 @@ ValueId Interpreter::construct_estimator(const std::string& q, Role role, Node c
   e.role = role;
   e.early_stopping = kwarg(kwargs, "early_stopping_rounds") != kNoValue ||
                      kwarg(kwargs, "early_stopping") != kNoValue;
-  if (library::is_stateless(q)) e.role = Role::None;
+  if (library::facts(q).stateless) e.role = Role::None;
   // Containers and searches remember the estimators inside them (steps, the searched model).
   std::vector<ValueId> pending = args;
   for (auto& kv : kwargs)

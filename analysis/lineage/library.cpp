@@ -46,20 +46,31 @@ namespace {
 Role compute_estimator_role(std::string_view q);
 }  // namespace
 
-// Asked for every call by the interpreter and a dozen rules, mostly about the same few names:
-// memoised per thread (a bounded table, so a long batch run does not grow it without end).
-Role estimator_role(std::string_view q) {
-  if (q.empty()) return Role::None;
+Role estimator_role(std::string_view q) { return facts(q).role; }
+
+NameFacts facts(std::string_view q) {
+  if (q.empty()) return {};
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
-  thread_local std::unordered_map<std::string, Role, Hash, std::equal_to<>> memo;
+  thread_local std::unordered_map<std::string, NameFacts, Hash, std::equal_to<>> memo;
   if (auto it = memo.find(q); it != memo.end()) return it->second;
   if (memo.size() >= 4096) memo.clear();
-  const Role role = compute_estimator_role(q);
-  memo.emplace(std::string(q), role);
-  return role;
+  NameFacts f;
+  f.role = compute_estimator_role(q);
+  f.stateless = is_stateless(q);
+  f.splitter = is_splitter(q, f.grouped_splitter, f.chronological_splitter);
+  f.loader = is_loader(q);
+  f.loader_returns_split = loader_returns_split(q);
+  f.train_test_split = is_train_test_split(q);
+  f.cv_function = is_cv_function(q);
+  f.functional_scaler = is_functional_scaler(q);
+  f.combiner = is_combiner(q);
+  f.data_constructor = is_data_constructor(q);
+  f.datetime_parser = is_datetime_parser(q);
+  memo.emplace(std::string(q), f);
+  return f;
 }
 
 namespace {

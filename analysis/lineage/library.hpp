@@ -16,6 +16,26 @@ std::string_view module_of(std::string_view qualified);
 
 // Role of an estimator class, Role::None when the name is not a known estimator class.
 Role estimator_role(std::string_view qualified);
+
+// Everything the tables below say about one qualified name. The interpreter asks most of it for
+// every call it resolves, nearly always about the same few names: computed once per name and
+// thread (a bounded memo), each field equal to its predicate's answer.
+struct NameFacts {
+  Role role = Role::None;  // estimator_role
+  bool stateless = false;  // is_stateless
+  bool splitter = false;   // is_splitter, with its two outputs
+  bool grouped_splitter = false;
+  bool chronological_splitter = false;
+  bool loader = false;  // is_loader
+  bool loader_returns_split = false;
+  bool train_test_split = false;
+  bool cv_function = false;
+  bool functional_scaler = false;
+  bool combiner = false;
+  bool data_constructor = false;
+  bool datetime_parser = false;
+};
+NameFacts facts(std::string_view qualified);
 // Estimators whose fit learns nothing from the rows (Normalizer, PolynomialFeatures, ...).
 bool is_stateless(std::string_view qualified);
 // KFold, StratifiedKFold, GroupKFold, TimeSeriesSplit, ... (sets `grouped`, `temporal_ok`).
