@@ -47,16 +47,25 @@ ValueId Interpreter::eval_uncached(Node e) {
       k == "unary_operator" || k == "not_operator")
     return eval_binary(e);
   if (k == "string" || k == "concatenated_string") {
-    Value s;
-    s.kind = Kind::Scalar;
-    if (k == "string") s.text = std::string(unquote(e.text(text_)));
-    return make(std::move(s));
+    const std::string_view content = k == "string" ? unquote(e.text(text_)) : std::string_view();
+    auto [it, added] = strings_.try_emplace(content, kNoValue);
+    if (added) {
+      Value s;
+      s.kind = Kind::Scalar;
+      s.text = std::string(content);
+      it->second = make(std::move(s));
+    }
+    return it->second;
   }
   if (k == "integer" || k == "float") {
-    Value s;
-    s.kind = Kind::Scalar;
-    s.number = std::strtod(std::string(e.text(text_)).c_str(), nullptr);
-    return make(std::move(s));
+    auto [it, added] = numbers_.try_emplace(e.text(text_), kNoValue);
+    if (added) {
+      Value s;
+      s.kind = Kind::Scalar;
+      s.number = std::strtod(std::string(e.text(text_)).c_str(), nullptr);
+      it->second = make(std::move(s));
+    }
+    return it->second;
   }
   if (k == "true" || k == "false" || k == "none" || k == "ellipsis") return scalar();
   if (k == "parenthesized_expression")
@@ -120,10 +129,8 @@ ValueId Interpreter::eval_identifier(Node id) {
   if (v != kNoValue) return v;
   const std::string& q = sem_.qualified_name(id);
   if (!q.empty()) {
-    Value m;
-    m.kind = Kind::Module;
-    m.cls = q;
-    return make(std::move(m));
+    if (auto it = modules_.find(q); it != modules_.end()) return it->second;
+    return module(q);
   }
   return unknown();
 }
@@ -133,12 +140,8 @@ ValueId Interpreter::eval_attribute(Node a) {
   std::string_view name = a.field("attribute").text(text_);
   const Value& o = val(obj);
   switch (o.kind) {
-    case Kind::Module: {
-      Value m;
-      m.kind = Kind::Module;
-      m.cls = o.cls + "." + std::string(name);
-      return make(std::move(m));
-    }
+    case Kind::Module:
+      return module(o.cls + "." + std::string(name));
     case Kind::Data: {
       if (name == "values" || name == "T" || name == "index") return with_shape(obj, Shape::Array);
       if (name == "dt") {

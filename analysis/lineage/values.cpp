@@ -36,6 +36,17 @@ ValueId Interpreter::new_data(Node site, Shape shape, std::string label) {
   return make(std::move(d));
 }
 
+ValueId Interpreter::module(std::string qualified) {
+  auto [it, added] = modules_.try_emplace(std::move(qualified), kNoValue);
+  if (added) {
+    Value m;
+    m.kind = Kind::Module;
+    m.cls = it->first;
+    it->second = make(std::move(m));
+  }
+  return it->second;
+}
+
 ValueId Interpreter::as_data(ValueId v, Node site) {
   if (v == kNoValue) v = unknown();
   Kind k = val(v).kind;
