@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "analysis/lineage/program.hpp"
+#include "analysis/name_hash.hpp"
 
 namespace mlroast::lineage {
 
@@ -27,11 +28,6 @@ class Interpreter {
 
  private:
   using Node = syntax::Node;
-  // Heterogeneous lookup: names are looked up as string_views of the source text.
-  struct NameHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
   using Env = std::unordered_map<std::string, ValueId, NameHash, std::equal_to<>>;
   struct Function {
     Node node;
@@ -129,7 +125,7 @@ class Interpreter {
   // One value per distinct string or number literal, by its text (values never change once
   // made, so nodes of equal literals can share theirs): ~2,900 of the ~8,400 values of a
   // 2,000-line script were literals.
-  std::unordered_map<std::string_view, ValueId> strings_, numbers_;
+  std::unordered_map<std::string_view, ValueId, NameHash> strings_, numbers_;
   // Likewise one value per module or qualified name (`pandas.read_csv`), made by module().
   Env modules_;
   int depth_ = 0;

@@ -6,6 +6,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "analysis/name_hash.hpp"
+
 namespace mlroast::lineage::library {
 
 namespace {
@@ -50,11 +52,7 @@ Role estimator_role(std::string_view q) { return facts(q).role; }
 
 NameFacts facts(std::string_view q) {
   if (q.empty()) return {};
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
-  thread_local std::unordered_map<std::string, NameFacts, Hash, std::equal_to<>> memo;
+  thread_local std::unordered_map<std::string, NameFacts, NameHash, std::equal_to<>> memo;
   if (auto it = memo.find(q); it != memo.end()) return it->second;
   if (memo.size() >= 4096) memo.clear();
   NameFacts f;

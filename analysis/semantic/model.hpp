@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analysis/name_hash.hpp"
 #include "analysis/syntax/tree.hpp"
 
 namespace mlroast::semantic {
@@ -60,11 +61,6 @@ class SemanticModel {
   std::string_view text_of(syntax::Node n) const { return n.text(text_); }
 
  private:
-  // Heterogeneous lookup: find a std::string_view name without building a std::string.
-  struct NameHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
   struct Scope {
     uint32_t start = 0, end = 0;
     int parent = -1;
