@@ -128,11 +128,7 @@ ValueId Interpreter::eval_identifier(Node id) {
   ValueId v = lookup(name);
   if (v != kNoValue) return v;
   const std::string& q = sem_.qualified_name(id);
-  if (!q.empty()) {
-    if (auto it = modules_.find(q); it != modules_.end()) return it->second;
-    return module(q);
-  }
-  return unknown();
+  return q.empty() ? unknown() : module(q);
 }
 
 ValueId Interpreter::eval_attribute(Node a) {

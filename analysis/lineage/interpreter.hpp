@@ -86,7 +86,7 @@ class Interpreter {
   const Value& val(ValueId id) const { return p_.value(id); }
   ValueId make(Value&& v) { return p_.add(std::move(v)); }  // moved once, into place
   ValueId unknown() const { return unknown_; }
-  ValueId module(std::string qualified);
+  ValueId module(std::string_view qualified);  // the Module value of that name (shared)
   ValueId scalar() const { return scalar_; }
   ValueId new_data(Node site, Shape shape, std::string label);
   ValueId as_data(ValueId v, Node site);  // Unknown used as data becomes data of a new origin
@@ -126,7 +126,7 @@ class Interpreter {
   // made, so nodes of equal literals can share theirs): ~2,900 of the ~8,400 values of a
   // 2,000-line script were literals.
   std::unordered_map<std::string_view, ValueId, NameHash> strings_, numbers_;
-  // Likewise one value per module or qualified name (`pandas.read_csv`), made by module().
+  // Likewise one value per module or qualified name (`pandas.read_csv`): see module().
   Env modules_;
   int depth_ = 0;
   Node loop_;       // innermost for/while/lambda/comprehension being interpreted

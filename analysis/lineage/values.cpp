@@ -36,15 +36,14 @@ ValueId Interpreter::new_data(Node site, Shape shape, std::string label) {
   return make(std::move(d));
 }
 
-ValueId Interpreter::module(std::string qualified) {
-  auto [it, added] = modules_.try_emplace(std::move(qualified), kNoValue);
-  if (added) {
-    Value m;
-    m.kind = Kind::Module;
-    m.cls = it->first;
-    it->second = make(std::move(m));
-  }
-  return it->second;
+ValueId Interpreter::module(std::string_view qualified) {
+  if (auto it = modules_.find(qualified); it != modules_.end()) return it->second;
+  Value m;
+  m.kind = Kind::Module;
+  m.cls = std::string(qualified);
+  const ValueId id = make(std::move(m));
+  modules_.emplace(std::string(qualified), id);
+  return id;
 }
 
 ValueId Interpreter::as_data(ValueId v, Node site) {
