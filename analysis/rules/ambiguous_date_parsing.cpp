@@ -114,51 +114,71 @@ bool from_table(syntax::Node arg, const RuleContext& ctx) {
   return false;
 }
 
+// What a call asks of the rule, from its syntax and imports alone: nothing, a `to_datetime`
+// whose argument may hold ambiguous dates (`arg` is set), or a `read_*` that parses dates
+// without a format (reported as it is).
+struct DateCall {
+  enum Kind { None, ToDatetime, ReadDates } kind = None;
+  syntax::Node arg;  // ToDatetime: the parsed argument
+};
+
+DateCall date_call(syntax::Node call, const RuleContext& ctx) {
+  if (ctx.file().is_test) return {};  // tests of date handling parse ambiguous strings on purpose
+  std::string_view written = call_last_name(call, ctx.text());
+  if (written != "to_datetime" && !written.starts_with("read_") &&
+      !callee_is_imported_name(call, ctx.sem()))
+    return {};
+  const std::string& q = ctx.sem().callee(call);
+  if (q.empty() || has_kwargs_splat(call)) return {};
+  std::string_view m = lineage::library::module_of(q);
+  if (m != "pandas" && !m.starts_with("pandas.")) return {};
+  std::string_view n = lineage::library::last_name(q);
+  if (n == "to_datetime") {
+    for (std::string_view kw : {"format", "dayfirst", "yearfirst", "unit", "origin"})
+      if (keyword(call, kw, ctx)) return {};
+    syntax::Node arg = first_positional(call);
+    if (!arg) arg = keyword(call, "arg", ctx);
+    if (!arg) return {};
+    if (arg.kind() == "string" && iso_literal(ctx.text_of(arg))) return {};
+    if (arg.kind() == "integer" || arg.kind() == "float") return {};
+    // df[["year", "month", "day"]]: assembled from components
+    if (arg.kind() == "subscript" && arg.named_child_count() == 2 &&
+        arg.named_child(1).kind() == "list")
+      return {};
+    if (arg.kind() == "string" && !date_like_literal(ctx.text_of(arg))) return {};
+    return {DateCall::ToDatetime, arg};
+  }
+  if (lineage::library::is_loader(q) && n.starts_with("read_")) {
+    syntax::Node pd_kw = keyword(call, "parse_dates", ctx);
+    if (!pd_kw || ctx.text_of(pd_kw) == "False" || ctx.text_of(pd_kw) == "None") return {};
+    for (std::string_view kw : {"date_format", "date_parser", "dayfirst"})
+      if (keyword(call, kw, ctx)) return {};
+    return {DateCall::ReadDates, {}};
+  }
+  return {};
+}
+
 class AmbiguousDateParsing final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
   std::vector<std::string_view> kinds() const override { return {"call"}; }
 
-  // `to_datetime` or a `read_*` loader, by the name it is written or imported under, outside
-  // tests (tests of date handling parse ambiguous strings on purpose).
+  // Everything but the lineage question (does a non-literal argument come from a table?) is
+  // answered here, during the walk.
   bool select(syntax::Node call, const RuleContext& ctx) const override {
-    if (ctx.file().is_test) return false;
-    std::string_view written = call_last_name(call, ctx.text());
-    return written == "to_datetime" || written.starts_with("read_") ||
-           callee_is_imported_name(call, ctx.sem());
+    return date_call(call, ctx).kind != DateCall::None;
   }
 
+  // Only calls select() kept reach here (Lineage::InVisit).
   void visit(syntax::Node call, RuleContext& ctx) override {
-    if (!select(call, ctx)) return;
-    const std::string& q = ctx.sem().callee(call);
-    if (q.empty() || has_kwargs_splat(call)) return;
-    std::string_view m = lineage::library::module_of(q);
-    if (m != "pandas" && !m.starts_with("pandas.")) return;
-    std::string_view n = lineage::library::last_name(q);
-    if (n == "to_datetime") {
-      for (std::string_view kw : {"format", "dayfirst", "yearfirst", "unit", "origin"})
-        if (keyword(call, kw, ctx)) return;
-      syntax::Node arg = first_positional(call);
-      if (!arg) arg = keyword(call, "arg", ctx);
-      if (!arg) return;
-      if (arg.kind() == "string" && iso_literal(ctx.text_of(arg))) return;
-      if (arg.kind() == "integer" || arg.kind() == "float") return;
-      // df[["year", "month", "day"]]: assembled from components
-      if (arg.kind() == "subscript" && arg.named_child_count() == 2 &&
-          arg.named_child(1).kind() == "list")
-        return;
-      if (!(arg.kind() == "string" ? date_like_literal(ctx.text_of(arg)) : from_table(arg, ctx)))
-        return;
+    DateCall c = date_call(call, ctx);
+    if (c.kind == DateCall::ToDatetime) {
+      if (c.arg.kind() != "string" && !from_table(c.arg, ctx)) return;
       ctx.report(finding(call, "`to_datetime` without `format=` or `dayfirst=` guesses the date "
                                "format: 01/02/2024 may become January 2nd or February 1st "
                                "without any error; pass `format=`"));
-      return;
-    }
-    if (lineage::library::is_loader(q) && n.starts_with("read_")) {
-      syntax::Node pd_kw = keyword(call, "parse_dates", ctx);
-      if (!pd_kw || ctx.text_of(pd_kw) == "False" || ctx.text_of(pd_kw) == "None") return;
-      for (std::string_view kw : {"date_format", "date_parser", "dayfirst"})
-        if (keyword(call, kw, ctx)) return;
+    } else if (c.kind == DateCall::ReadDates) {
+      std::string_view n = lineage::library::last_name(ctx.sem().callee(call));
       ctx.report(finding(call, "`" + std::string(n) + "(..., parse_dates=...)` without "
                                "`date_format=` or `dayfirst=` guesses the date format: day and "
                                "month can be swapped silently; pass `date_format=`"));

@@ -104,66 +104,84 @@ struct LeftJoin {
   bool indicator = false;
 };
 
+// What a call is to the rule, from its syntax and imports alone.
+struct Step {
+  enum Kind { None, Join, Fill, Flag } kind = None;
+  syntax::Node right;        // Join: the right-hand table
+  bool method_join = false;  // Join: `x.join(...)`, which is a join only when x is a frame
+};
+
+Step step_of(syntax::Node n, const RuleContext& ctx) {
+  std::string_view written = call_last_name(n, ctx.text());
+  if (written != "merge" && written != "join" && written != "fillna" && written != "isna" &&
+      written != "notna" && written != "isnull" && written != "notnull" &&
+      !callee_is_imported_name(n, ctx.sem()))
+    return {};
+  std::string_view m = method_of(n, ctx);
+  const std::string& q = ctx.sem().callee(n);
+  Step step;
+  syntax::Node how = keyword(n, "how", ctx);
+  std::string_view how_text = how ? ctx.text_of(how) : std::string_view();
+  bool left = how_text == "\"left\"" || how_text == "'left'";
+  if (q == "pandas.merge") {
+    step.right = keyword(n, "right", ctx);
+    if (!step.right) step.right = positional(n, 1);
+  } else if (q.empty() && m == "merge") {
+    step.right = keyword(n, "right", ctx);
+    if (!step.right) step.right = positional(n, 0);
+  } else if (q.empty() && m == "join") {
+    step.right = keyword(n, "other", ctx);
+    if (!step.right) step.right = positional(n, 0);
+    left = left || !how;  // DataFrame.join is a left join by default
+    step.method_join = true;
+  } else if (q.empty() && m == "fillna") {
+    syntax::Node v = keyword(n, "value", ctx);
+    if (!v) v = positional(n, 0);
+    if (is_zero(v, ctx)) step.kind = Step::Fill;
+    return step;
+  } else if (q.empty() && (m == "isna" || m == "notna" || m == "isnull" || m == "notnull")) {
+    step.kind = Step::Flag;
+    return step;
+  }
+  if (step.right && left) step.kind = Step::Join;
+  return step;
+}
+
 class FillnaAfterLeftJoin final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
   std::vector<std::string_view> kinds() const override { return {"call"}; }
 
-  // A join, a fill or a missingness flag, by the name it is written or imported under.
+  // A left join with a right-hand table, a fill with zeros or a missingness flag, by the name it
+  // is written or imported under. What the tables hold is the lineage part, asked in visit().
   bool select(syntax::Node n, const RuleContext& ctx) const override {
-    std::string_view written = call_last_name(n, ctx.text());
-    return written == "merge" || written == "join" || written == "fillna" || written == "isna" ||
-           written == "notna" || written == "isnull" || written == "notnull" ||
-           callee_is_imported_name(n, ctx.sem());
+    return step_of(n, ctx).kind != Step::None;
   }
 
+  // Only calls select() kept reach here (Lineage::InVisit).
   void visit(syntax::Node n, RuleContext& ctx) override {
     using namespace lineage;
     const Program* p = ctx.program();
     if (p == nullptr) return;
-    std::vector<LeftJoin>& joins = joins_;
-    std::vector<syntax::Node>& fills = fills_;
-    std::vector<syntax::Node>& flags = flags_;
-    [&] {
-      if (!select(n, ctx)) return true;
-      std::string_view m = method_of(n, ctx);
-      const std::string& q = ctx.sem().callee(n);
-      syntax::Node right;
-      syntax::Node how = keyword(n, "how", ctx);
-      std::string_view how_text = how ? ctx.text_of(how) : std::string_view();
-      bool left = how_text == "\"left\"" || how_text == "'left'";
-      if (q == "pandas.merge") {
-        right = keyword(n, "right", ctx);
-        if (!right) right = positional(n, 1);
-      } else if (q.empty() && m == "merge") {
-        right = keyword(n, "right", ctx);
-        if (!right) right = positional(n, 0);
-      } else if (q.empty() && m == "join") {
-        right = keyword(n, "other", ctx);
-        if (!right) right = positional(n, 0);
-        left = left || !how;  // DataFrame.join is a left join by default
+    Step step = step_of(n, ctx);
+    if (step.kind == Step::Fill) {
+      fills_.push_back(n);
+    } else if (step.kind == Step::Flag) {
+      flags_.push_back(n);
+    } else if (step.kind == Step::Join) {
+      if (step.method_join) {
         const Value* recv = p->value_of(n.field("function").field("object"));
-        if (recv == nullptr || recv->kind != Kind::Data) return true;  // str.join, os.path.join
-      } else if (q.empty() && m == "fillna") {
-        syntax::Node v = keyword(n, "value", ctx);
-        if (!v) v = positional(n, 0);
-        if (is_zero(v, ctx)) fills.push_back(n);
-        return true;
-      } else if (q.empty() && (m == "isna" || m == "notna" || m == "isnull" || m == "notnull")) {
-        flags.push_back(n);
-        return true;
+        if (recv == nullptr || recv->kind != Kind::Data) return;  // str.join, os.path.join
       }
-      if (!right || !left) return true;
+      syntax::Node right = step.right;
       const Value* r = p->value_of(right);
       const Value* out = p->value_of(n);
       if (r == nullptr || out == nullptr || r->kind != Kind::Data || out->kind != Kind::Data)
-        return true;
+        return;
       syntax::Node ind = keyword(n, "indicator", ctx);
-      joins.push_back({n, r->origins, out->origins,
-                       ind && ctx.text_of(ind) != "False"});
-      return true;
-    }();
+      joins_.push_back({n, r->origins, out->origins, ind && ctx.text_of(ind) != "False"});
+    }
   }
 
   void finish(RuleContext& ctx) override {

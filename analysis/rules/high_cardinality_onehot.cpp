@@ -115,15 +115,22 @@ class HighCardinalityOnehot final : public Rule {
   const RuleInfo& info() const override { return kInfo; }
   std::vector<std::string_view> kinds() const override { return {"call"}; }
 
-  // `get_dummies` or an encoder call, by the name it is written or imported under.
+  // `pd.get_dummies`, or scikit-learn's `OneHotEncoder` without `max_categories` or
+  // `min_frequency`, by the name it is written or imported under. Which columns they encode is
+  // the lineage part, asked in visit().
   bool select(syntax::Node call, const RuleContext& ctx) const override {
     std::string_view written = call_last_name(call, ctx.text());
-    return written == "get_dummies" || written == "OneHotEncoder" ||
-           callee_is_imported_name(call, ctx.sem());
+    if (written != "get_dummies" && written != "OneHotEncoder" &&
+        !callee_is_imported_name(call, ctx.sem()))
+      return false;
+    const std::string& q = ctx.sem().callee(call);
+    if (q == "pandas.get_dummies") return true;
+    return q.starts_with("sklearn.") && q.ends_with(".OneHotEncoder") &&
+           !keyword(call, "max_categories", ctx) && !keyword(call, "min_frequency", ctx);
   }
 
+  // Only calls select() kept reach here (Lineage::InVisit).
   void visit(syntax::Node call, RuleContext& ctx) override {
-    if (!select(call, ctx)) return;
     const std::string& q = ctx.sem().callee(call);
     if (q == "pandas.get_dummies") {
       syntax::Node cols = keyword(call, "columns", ctx);
@@ -134,8 +141,6 @@ class HighCardinalityOnehot final : public Rule {
       report(call, names, "`pd.get_dummies`", ctx);
       return;
     }
-    if (!q.starts_with("sklearn.") || !q.ends_with(".OneHotEncoder")) return;
-    if (keyword(call, "max_categories", ctx) || keyword(call, "min_frequency", ctx)) return;
     // ("name", OneHotEncoder(...), columns) in a ColumnTransformer, or (OneHotEncoder(), columns)
     syntax::Node parent = call.parent();
     if (parent && parent.kind() == "tuple") {

@@ -164,7 +164,9 @@ class LabelEncodingNominal final : public Rule {
 
   std::vector<std::string_view> kinds() const override { return {"attribute", "call"}; }
 
-  // `.cat.codes`, or a `factorize` or `apply` call (by the name written or imported).
+  // `.cat.codes`, `pd.factorize(...)`, `x.factorize()` or `x.apply(<encoder>.fit_transform)`
+  // (by the name written or imported); whether the encoder is a LabelEncoder and the data a
+  // model feature are the lineage part, asked in visit().
   bool select(syntax::Node n, const RuleContext& ctx) const override {
     if (n.kind() == "attribute") {
       if (ctx.text_of(n.field("attribute")) != "codes") return false;
@@ -172,7 +174,17 @@ class LabelEncodingNominal final : public Rule {
       return cat && cat.kind() == "attribute" && ctx.text_of(cat.field("attribute")) == "cat";
     }
     std::string_view written = call_last_name(n, ctx.text());
-    return written == "factorize" || written == "apply" || callee_is_imported_name(n, ctx.sem());
+    if (written != "factorize" && written != "apply" && !callee_is_imported_name(n, ctx.sem()))
+      return false;
+    const std::string& q = ctx.sem().callee(n);
+    if (q == "pandas.factorize") return true;
+    if (!q.empty()) return false;
+    std::string_view m = method_of(n, ctx);
+    if (m == "factorize") return true;
+    // df[cols].apply(LabelEncoder().fit_transform)
+    syntax::Node f = first_arg(n);
+    return m == "apply" && f && f.kind() == "attribute" &&
+           ctx.text_of(f.field("attribute")) == "fit_transform";
   }
 
   void visit(syntax::Node n, RuleContext& ctx) override {
@@ -187,10 +199,7 @@ class LabelEncodingNominal final : public Rule {
         syntax::Node cat = n.field("object");
         if (cat && cat.kind() == "attribute" && ctx.text_of(cat.field("attribute")) == "cat")
           judge(n, cat.field("object"), "`.cat.codes`", -1, ctx);
-      } else if (n.kind() == "call") {
-        std::string_view written = call_last_name(n, ctx.text());
-        if (written != "factorize" && written != "apply" && !callee_is_imported_name(n, ctx.sem()))
-          return true;
+      } else if (n.kind() == "call") {  // only calls select() kept reach here
         std::string_view m = method_of(n, ctx);
         const std::string& q = ctx.sem().callee(n);
         if (q == "pandas.factorize") {

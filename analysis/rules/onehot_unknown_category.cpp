@@ -89,23 +89,27 @@ class OnehotUnknownCategory final : public Rule {
   const RuleInfo& info() const override { return kInfo; }
   std::vector<std::string_view> kinds() const override { return {"call"}; }
 
-  // An encoder call, by the name it is written or imported under.
+  // An encoder call (by the name it is written or imported under) that the rule would judge:
+  // scikit-learn's, with no `handle_unknown`, no `**kwargs` and automatic categories. Everything
+  // but the lineage question (fitted on the target?) is answered here, during the walk.
   bool select(syntax::Node call, const RuleContext& ctx) const override {
     std::string_view written = call_last_name(call, ctx.text());
-    return written == "OneHotEncoder" || written == "OrdinalEncoder" ||
-           callee_is_imported_name(call, ctx.sem());
-  }
-
-  void visit(syntax::Node call, RuleContext& ctx) override {
-    if (!select(call, ctx)) return;
+    if (written != "OneHotEncoder" && written != "OrdinalEncoder" &&
+        !callee_is_imported_name(call, ctx.sem()))
+      return false;
     const std::string& q = ctx.sem().callee(call);
     if (q != "sklearn.preprocessing.OneHotEncoder" && q != "sklearn.preprocessing.OrdinalEncoder" &&
         !(q.starts_with("sklearn.preprocessing.") &&
           (q.ends_with(".OneHotEncoder") || q.ends_with(".OrdinalEncoder"))))
-      return;
-    if (keyword(call, "handle_unknown", ctx) || has_kwargs_splat(call)) return;
+      return false;
+    if (keyword(call, "handle_unknown", ctx) || has_kwargs_splat(call)) return false;
     syntax::Node cats = keyword(call, "categories", ctx);
-    if (cats && ctx.text_of(cats) != "\"auto\"" && ctx.text_of(cats) != "'auto'") return;
+    return !cats || ctx.text_of(cats) == "\"auto\"" || ctx.text_of(cats) == "'auto'";
+  }
+
+  // Only calls select() kept reach here (Lineage::InVisit).
+  void visit(syntax::Node call, RuleContext& ctx) override {
+    const std::string& q = ctx.sem().callee(call);
     if (fitted_on_target(call, ctx)) return;
     bool onehot = q.ends_with("OneHotEncoder");
     std::string name = onehot ? "OneHotEncoder" : "OrdinalEncoder";

@@ -165,9 +165,10 @@ class Rule {
   virtual Lineage lineage() const { return Lineage::InVisit; }
   // For an InVisit rule: whether visit(n) may do anything with `n`, asked during the walk while
   // the program is still being built (ctx.program() is null); nodes turned down are never
-  // visited. A cheap syntactic filter (the callee's written or imported name) that moves most of
-  // a visit's cost off the critical path; it must hold for every node visit() acts on. Keeps
-  // every node by default.
+  // visited. Each question of visit() that needs no program and is answered here instead (the
+  // callee's written or qualified name, its keyword arguments) moves that cost off the critical
+  // path. It must hold for every node visit() acts on, and visit() may rely on it. Keeps every
+  // node by default.
   virtual bool select(syntax::Node, const RuleContext&) const { return true; }
   // For a rule that reads the program (InVisit, InFinish): called once after the walk, before
   // the program is ready (in a parallel analysis, on the helper thread while the program is
