@@ -179,8 +179,8 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
   if (options.leftovers != nullptr) *options.leftovers = std::move(working);
 
   NoqaMap noqa(comments, file.text);
-  std::vector<Finding> kept;
-  kept.reserve(findings.size());
+  std::vector<Finding*> order;
+  order.reserve(findings.size());
   for (auto& f : findings) {
     if (!selection.enabled(f.code)) continue;
     uint32_t row = f.range.start.row;
@@ -188,18 +188,19 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
     f.severity = selection.severity_of(f.code, f.severity);
     f.noqa_row = row;
     if (!options.fixes) f.fix.reset();  // a rule that ignored fixes_wanted() still honours it
-    kept.push_back(std::move(f));
+    order.push_back(&f);
   }
-  std::stable_sort(kept.begin(), kept.end(), [](const Finding& a, const Finding& b) {
-    if (a.range.start_byte != b.range.start_byte) return a.range.start_byte < b.range.start_byte;
-    return a.code < b.code;
+  // Sorted by position, then code (pointers: moving the findings themselves cost more than the
+  // comparisons); one finding per (code, range): two paths to the same leak report once.
+  std::stable_sort(order.begin(), order.end(), [](const Finding* a, const Finding* b) {
+    if (a->range.start_byte != b->range.start_byte) return a->range.start_byte < b->range.start_byte;
+    return a->code < b->code;
   });
-  // One finding per (code, range): two paths to the same leak report once.
-  kept.erase(std::unique(kept.begin(), kept.end(),
-                         [](const Finding& a, const Finding& b) {
-                           return a.code == b.code && a.range == b.range;
-                         }),
-             kept.end());
+  std::vector<Finding> kept;
+  kept.reserve(order.size());
+  for (Finding* f : order)
+    if (kept.empty() || kept.back().code != f->code || !(kept.back().range == f->range))
+      kept.push_back(std::move(*f));
   return kept;
 }
 
