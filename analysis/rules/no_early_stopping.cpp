@@ -2,7 +2,6 @@
 // validation-based stopping.
 #include <cstdlib>
 #include <string>
-#include <vector>
 
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/rule.hpp"
@@ -86,9 +85,12 @@ class NoEarlyStopping final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  // Everything but whether a `fit(..., epochs=...)` receiver is a Keras model is read from the
-  // call list, ahead of the program: the calls that would be reported, in source order.
+  // Reads the call list only, not the workflow facts: that list is what to compute ahead.
   void before_program(const RuleContext& ctx) override {
+    if (!ctx.file().is_test && ctx.file().tree != nullptr) workflow::calls(ctx);
+  }
+
+  void finish(RuleContext& ctx) override {
     if (ctx.file().is_test || ctx.file().tree == nullptr) return;
     const std::vector<workflow::CallSite>& calls = workflow::calls(ctx);
     bool stops_early = false, keras_early_stopping = false;
@@ -117,58 +119,43 @@ class NoEarlyStopping final : public Rule {
         for (std::string_view kw : {"n_estimators", "iterations", "num_boost_round"}) {
           long n = literal_int(c.keyword(kw), ctx);
           if (n < kManyRounds) continue;
-          return candidates_.push_back(
-              {c.call, false, {}, "`" + std::string(ctx.text_of(c.call.field("function"))) +
-                               "` runs " + std::to_string(n) +
-                               " boosting rounds with no early stopping on a validation "
-                               "split; pass `early_stopping_rounds` and an `eval_set` "
-                               "carved from the training data"});
+          return report(c.call, "`" + std::string(ctx.text_of(c.call.field("function"))) +
+                                    "` runs " + std::to_string(n) +
+                                    " boosting rounds with no early stopping on a validation "
+                                    "split; pass `early_stopping_rounds` and an `eval_set` "
+                                    "carved from the training data",
+                        ctx);
         }
       }
       if (!stops_early && (q == "xgboost.train" || q == "lightgbm.train")) {
         long n = literal_int(c.keyword("num_boost_round"), ctx);
         if (n >= kManyRounds)
-          return candidates_.push_back(
-              {c.call, false, {}, "`" + std::string(ctx.text_of(c.call.field("function"))) +
-                               "` runs " + std::to_string(n) +
-                               " rounds with no early stopping; pass "
-                               "`early_stopping_rounds` with a validation set"});
+          return report(c.call, "`" + std::string(ctx.text_of(c.call.field("function"))) +
+                                    "` runs " + std::to_string(n) +
+                                    " rounds with no early stopping; pass "
+                                    "`early_stopping_rounds` with a validation set",
+                        ctx);
       }
-      if (!keras_early_stopping && c.method == "fit") {
+      if (!keras_early_stopping && c.method == "fit" && ctx.program() != nullptr) {
         long epochs = literal_int(c.keyword("epochs"), ctx);
         if (epochs < kManyEpochs) continue;
-        candidates_.push_back({c.call, true, c.receiver,
-                               "`fit(..., epochs=" + std::to_string(epochs) +
-                                   ")` trains for a fixed number of epochs with no "
-                                   "`EarlyStopping` callback; stop on validation loss with "
-                                   "`restore_best_weights=True`"});
-      }
-    }
-  }
-
-  // The first candidate that holds is reported: a Keras fit only when the program says its
-  // receiver is a Keras model.
-  void finish(RuleContext& ctx) override {
-    for (const Candidate& c : candidates_) {
-      if (c.keras_fit) {
-        const lineage::Value* recv =
-            ctx.program() != nullptr ? ctx.program()->value_of(c.keras_model) : nullptr;
+        const lineage::Value* recv = ctx.program()->value_of(c.receiver);
         if (recv == nullptr || recv->kind != lineage::Kind::Estimator ||
             recv->cls.find("keras") == std::string::npos)
           continue;
+        return report(c.call, "`fit(..., epochs=" + std::to_string(epochs) +
+                                  ")` trains for a fixed number of epochs with no "
+                                  "`EarlyStopping` callback; stop on validation loss with "
+                                  "`restore_best_weights=True`",
+                      ctx);
       }
-      return ctx.report(finding(c.call, c.message));
     }
   }
 
  private:
-  struct Candidate {
-    syntax::Node call;
-    bool keras_fit = false;    // a fit, reported only when its receiver is a Keras model
-    syntax::Node keras_model;  // that receiver
-    std::string message;
-  };
-  std::vector<Candidate> candidates_;
+  void report(syntax::Node at, std::string message, RuleContext& ctx) {
+    ctx.report(finding(at, std::move(message)));
+  }
 };
 
 }  // namespace

@@ -1,6 +1,5 @@
 // ML601 unfixed-seed: a randomized split, CV splitter, resampler or estimator with no
 // `random_state` in a file that never seeds NumPy's global generator.
-#include <optional>
 #include <string>
 
 #include "analysis/lineage/library.hpp"
@@ -218,54 +217,6 @@ bool splits_time_series(syntax::Node call, const RuleContext& ctx) {
   return false;
 }
 
-// A call that draws at random and passes no seed, as far as its syntax and imports tell.
-struct Draw {
-  syntax::Node call;
-  std::string what;   // what it draws ("shuffles the rows before splitting"); empty for `.sample`
-  std::string shown;  // the name the message shows
-};
-
-// The seedless randomized call `call` is, or nothing. A `df.sample(...)` (a method the imports
-// cannot resolve) comes back with an empty `what`: whether it splits rows a model uses is the
-// lineage part, asked in finish().
-std::optional<Draw> seedless_draw(syntax::Node call, const RuleContext& ctx) {
-  std::string_view written = call_last_name(call, ctx.text());
-  bool candidate = (!written.empty() && written[0] >= 'A' && written[0] <= 'Z') ||
-                   written == "train_test_split" || written == "sample" ||
-                   written == "shuffle" || written == "resample" ||
-                   written.starts_with("make_") || written == "permutation_importance";
-  // classes start upper-case and the randomized functions are listed; aliases pass too
-  if (!candidate && !callee_is_imported_name(call, ctx.sem())) return std::nullopt;
-  if (keyword(call, "random_state", ctx) || has_kwargs_splat(call)) return std::nullopt;
-  const std::string& q = ctx.sem().callee(call);
-  if (!q.empty()) {
-    std::string what = randomized(q, call, ctx);
-    if (what.empty()) return std::nullopt;
-    return Draw{call, std::move(what), std::string(last_name(q))};
-  }
-  // df.sample(frac=...) on data (not random.sample or a list's method)
-  syntax::Node fn = call.field("function");
-  if (!fn || fn.kind() != "attribute" || ctx.text_of(fn.field("attribute")) != "sample")
-    return std::nullopt;
-  return Draw{call, "", "sample"};
-}
-
-// True when the `.sample(...)` call `call` splits rows a model is then fitted or scored on, or
-// resamples them: `print(df.sample(5))` is a look at the data, and a `sample(frac=1)` that only
-// reorders rows for a check is not a split.
-bool sample_feeds_model(syntax::Node call, const lineage::Program& p) {
-  for (size_t si = 0; si < p.splits().size(); ++si) {
-    const lineage::SplitEvent& s = p.splits()[si];
-    if (s.kind != lineage::SplitKind::Sample || !(s.site == call)) continue;
-    for (const lineage::UseEvent& u : p.uses())
-      for (lineage::ValueId v : {u.X, u.y})
-        if (v != lineage::kNoValue && p.value(v).split == static_cast<int32_t>(si)) return true;
-  }
-  for (const lineage::LearnEvent& l : p.learns())
-    if (l.role == lineage::Role::Resampler && l.site == call) return true;
-  return false;
-}
-
 class UnfixedSeed final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -273,32 +224,64 @@ class UnfixedSeed final : public Rule {
 
   std::vector<std::string_view> kinds() const override { return {"call", "string", "assignment"}; }
 
-  // During the walk, while the program is being built: the global seeds, and every seedless
-  // randomized call.
   void visit(syntax::Node n, RuleContext& ctx) override {
     seeding_.scan(n, ctx.sem());
-    if (n.kind() != "call") return;
-    if (std::optional<Draw> d = seedless_draw(n, ctx)) draws_.push_back(std::move(*d));
+    if (n.kind() == "call") calls_.push_back(n);
   }
 
   void finish(RuleContext& ctx) override {
     if (seeding_.numpy_global()) return;
-    for (Draw& d : draws_) report(d, ctx);
+    for (syntax::Node call : calls_) check(call, ctx);
   }
 
  private:
   Seeding seeding_;
-  std::vector<Draw> draws_;
+  std::vector<syntax::Node> calls_;
 
-  void report(Draw& d, RuleContext& ctx) {
-    syntax::Node call = d.call;
-    if (d.what.empty()) {  // `.sample`: only when it splits or resamples rows a model uses
+  void check(syntax::Node call, RuleContext& ctx) {
+    std::string_view written = call_last_name(call, ctx.text());
+    bool candidate = (!written.empty() && written[0] >= 'A' && written[0] <= 'Z') ||
+                     written == "train_test_split" || written == "sample" ||
+                     written == "shuffle" || written == "resample" ||
+                     written.starts_with("make_") || written == "permutation_importance";
+    // classes start upper-case and the randomized functions are listed; aliases pass too
+    if (!candidate && !callee_is_imported_name(call, ctx.sem())) return;
+    if (keyword(call, "random_state", ctx) || has_kwargs_splat(call)) return;
+    std::string what;
+    std::string shown;
+    const std::string& q = ctx.sem().callee(call);
+    if (!q.empty()) {
+      what = randomized(q, call, ctx);
+      shown = std::string(last_name(q));
+    } else {
+      // df.sample(frac=...) on data (not random.sample or a list's method)
+      syntax::Node fn = call.field("function");
+      if (!fn || fn.kind() != "attribute" || ctx.text_of(fn.field("attribute")) != "sample")
+        return;
+      // Only a sample that splits or resamples rows the model uses: `print(df.sample(5))` is a
+      // look at the data.
       const lineage::Program* p = ctx.program();
-      if (p == nullptr || !sample_feeds_model(call, *p)) return;
-      d.what = "draws its rows at random";
+      if (p == nullptr) return;
+      // A sample split counts when a model is fitted or scored on one of its sides (a
+      // `sample(frac=1)` that only reorders rows for a check is not a split).
+      bool splits = false;
+      for (size_t si = 0; si < p->splits().size(); ++si) {
+        const lineage::SplitEvent& s = p->splits()[si];
+        if (s.kind != lineage::SplitKind::Sample || !(s.site == call)) continue;
+        for (const lineage::UseEvent& u : p->uses())
+          for (lineage::ValueId v : {u.X, u.y})
+            splits = splits || (v != lineage::kNoValue &&
+                                p->value(v).split == static_cast<int32_t>(si));
+      }
+      for (const lineage::LearnEvent& l : p->learns())
+        splits = splits || (l.role == lineage::Role::Resampler && l.site == call);
+      if (!splits) return;
+      what = "draws its rows at random";
+      shown = "sample";
     }
+    if (what.empty()) return;
     if (splits_time_series(call, ctx)) return;
-    Finding f = finding(call, "`" + d.shown + "(...)` " + d.what +
+    Finding f = finding(call, "`" + shown + "(...)` " + what +
                                   " but has no `random_state` and nothing seeds NumPy: every run "
                                   "gives a different result; pass `random_state=`");
     syntax::Node args = call.field("arguments");
