@@ -1,4 +1,5 @@
 // ML708 pickle-untrusted-load: pickle/joblib/dill/torch.load deserialisation that can run code.
+#include <algorithm>
 #include <string>
 
 #include "analysis/rules/rule.hpp"
@@ -120,6 +121,10 @@ class PickleUntrustedLoad final : public Rule {
     if (ctx.file().is_test) return;
     const std::string& q = ctx.sem().callee(call);
     if (q.empty()) return;
+    // Most calls are none of these: leave before building the names a message shows.
+    const bool loader = std::any_of(std::begin(kLoaders), std::end(kLoaders),
+                                    [&q](const Loader& l) { return q == l.qualified; });
+    if (!loader && q != "torch.load" && q != "numpy.load") return;
     syntax::Node args = call.field("arguments");
     if (!args || args.kind() != "argument_list") return;
     // "`load_artifact` (`joblib.load`)" after `from joblib import load as load_artifact`.
