@@ -93,7 +93,6 @@ bool mentions(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
 
-// True when node `n` checks or removes duplicate rows.
 // True when `upper` (upper case) occurs in `t` in any letter case; every string literal of the
 // file is searched, so without copying it.
 bool mentions_any_case(std::string_view t, std::string_view upper) {
@@ -109,6 +108,7 @@ bool mentions_any_case(std::string_view t, std::string_view upper) {
   return false;
 }
 
+// True when node `n` checks or removes duplicate rows.
 bool checks_duplicates(syntax::Node n, const RuleContext& ctx) {
   bool found = false;
   [&] {

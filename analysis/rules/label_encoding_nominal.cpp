@@ -207,14 +207,11 @@ class LabelEncodingNominal final : public Rule {
         } else if (q.empty() && m == "factorize") {
           judge(n, n.field("function").field("object"), "`factorize()`", -1, ctx);
         } else if (q.empty() && m == "apply") {
-          // df[cols].apply(LabelEncoder().fit_transform)
-          syntax::Node f = first_arg(n);
-          if (f && f.kind() == "attribute" && ctx.text_of(f.field("attribute")) == "fit_transform") {
-            const Value* enc = p->value_of(f.field("object"));
-            if (enc != nullptr && enc->kind == Kind::Estimator &&
-                library::last_name(enc->cls) == "LabelEncoder")
-              judge(n, n.field("function").field("object"), "`LabelEncoder`", -1, ctx);
-          }
+          // df[cols].apply(<x>.fit_transform), as select() checked: is x a LabelEncoder?
+          const Value* enc = p->value_of(first_arg(n).field("object"));
+          if (enc != nullptr && enc->kind == Kind::Estimator &&
+              library::last_name(enc->cls) == "LabelEncoder")
+            judge(n, n.field("function").field("object"), "`LabelEncoder`", -1, ctx);
         }
       }
       return true;

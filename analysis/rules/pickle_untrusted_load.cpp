@@ -122,21 +122,21 @@ class PickleUntrustedLoad final : public Rule {
     const std::string& q = ctx.sem().callee(call);
     if (q.empty()) return;
     // Most calls are none of these: leave before building the names a message shows.
-    const bool loader = std::any_of(std::begin(kLoaders), std::end(kLoaders),
-                                    [&q](const Loader& l) { return q == l.qualified; });
-    if (!loader && q != "torch.load" && q != "numpy.load") return;
+    const Loader* loader = std::find_if(std::begin(kLoaders), std::end(kLoaders),
+                                        [&q](const Loader& l) { return q == l.qualified; });
+    if (loader == std::end(kLoaders)) loader = nullptr;
+    if (loader == nullptr && q != "torch.load" && q != "numpy.load") return;
     syntax::Node args = call.field("arguments");
     if (!args || args.kind() != "argument_list") return;
     // "`load_artifact` (`joblib.load`)" after `from joblib import load as load_artifact`.
     std::string shown(ctx.text_of(call.field("function")));
     std::string alias = q == shown ? "" : " (`" + q + "`)";
 
-    for (const Loader& l : kLoaders) {
-      if (q != l.qualified) continue;
+    if (loader != nullptr) {
       ctx.report(finding(call, "`" + shown + "`" + alias +
                                    " unpickles its input and can execute arbitrary code if "
                                    "the file is ever replaced; " +
-                                   std::string(l.advice)));
+                                   std::string(loader->advice)));
       return;
     }
 
