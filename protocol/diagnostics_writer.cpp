@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdint>
 
+#include "protocol/byte_scan.hpp"
+
 namespace mlroast::protocol {
 namespace {
 
@@ -11,14 +13,10 @@ namespace {
 // the only strings the fast escaper handles; anything else goes through nlohmann so that the
 // replacement characters land exactly where serialize() puts them.
 bool valid_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const unsigned char* end = p + s.size();
-  while (p < end) {
-    unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
+  std::size_t i = 0;
+  while ((i = skip_ascii(s, i, s.size())) < s.size()) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    const unsigned char c = byte(0);
     int extra = 0;
     std::uint32_t cp = 0;
     if (c >= 0xC2 && c <= 0xDF) {
@@ -33,30 +31,36 @@ bool valid_utf8(std::string_view s) {
     } else {
       return false;
     }
-    if (end - p <= extra) return false;
-    for (int i = 1; i <= extra; ++i) {
-      if ((p[i] & 0xC0u) != 0x80u) return false;
-      cp = (cp << 6) | (p[i] & 0x3Fu);
+    if (s.size() - i <= static_cast<std::size_t>(extra)) return false;
+    for (int k = 1; k <= extra; ++k) {
+      if ((byte(k) & 0xC0u) != 0x80u) return false;
+      cp = (cp << 6) | (byte(k) & 0x3Fu);
     }
     if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
         (cp >= 0xD800 && cp <= 0xDFFF))
       return false;
-    p += extra + 1;
+    i += static_cast<std::size_t>(extra) + 1;
   }
   return true;
 }
 
 void put_string(std::string& out, std::string_view s) {
-  if (!valid_utf8(s)) {
+  // Most strings (codes, links, messages) need no escape at all: find the first byte that does
+  // 8 bytes at a time, and copy everything up to it in one piece.
+  std::size_t i = skip_json_plain(s, 0);
+  if (i < s.size() && !valid_utf8(s.substr(i))) {  // the skipped prefix is ASCII
     out += json(s).dump(-1, ' ', false, json::error_handler_t::replace);
     return;
   }
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   std::size_t run = 0;  // start of the bytes not yet copied
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x80 || (c >= 0x20 && c != '"' && c != '\\')) {  // valid UTF-8: copied as is
+      i = skip_json_plain(s, i + 1);
+      continue;
+    }
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
@@ -72,6 +76,7 @@ void put_string(std::string& out, std::string_view s) {
         out += kHex[c >> 4];
         out += kHex[c & 0xF];
     }
+    i = skip_json_plain(s, i + 1);
   }
   out.append(s.data() + run, s.size() - run);
   out += '"';

@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/position_encoding.hpp"
 
@@ -257,6 +259,83 @@ TEST_CASE("invalid UTF-8 counts one unit per byte and never crashes", "[protocol
     for (std::size_t offset = 0; offset <= text.size(); ++offset) {
       const Position p = to_position(text, offset, kUtf16);
       CHECK(to_offset(text, p, kUtf16) == offset);  // every byte is its own unit
+    }
+  }
+}
+
+// A reference built the slow way, one byte and one code point at a time, for the fast paths
+// (line starts found with memchr, ASCII stretches skipped 8 bytes at a time).
+struct SlowIndex {
+  std::vector<std::size_t> starts{0};
+  explicit SlowIndex(std::string_view text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      if (text[i] == '\n' || text[i] == '\r') starts.push_back(i + 1);
+    }
+  }
+  // Bytes of the valid code point at i (reading nothing at or past `end`), else 0.
+  static std::size_t valid_at(std::string_view t, std::size_t i, std::size_t end) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(t[i + k]); };
+    const auto in = [&](std::size_t k, int lo, int hi) { return i + k < end && b(k) >= lo && b(k) <= hi; };
+    if (b(0) < 0x80) return 1;
+    if (b(0) >= 0xC2 && b(0) <= 0xDF) return in(1, 0x80, 0xBF) ? 2 : 0;
+    if (b(0) >= 0xE0 && b(0) <= 0xEF)
+      return in(1, b(0) == 0xE0 ? 0xA0 : 0x80, b(0) == 0xED ? 0x9F : 0xBF) && in(2, 0x80, 0xBF) ? 3 : 0;
+    if (b(0) >= 0xF0 && b(0) <= 0xF4)
+      return in(1, b(0) == 0xF0 ? 0x90 : 0x80, b(0) == 0xF4 ? 0x8F : 0xBF) && in(2, 0x80, 0xBF) &&
+                     in(3, 0x80, 0xBF)
+                 ? 4
+                 : 0;
+    return 0;
+  }
+  Position to_position(std::string_view text, std::size_t offset, PositionEncoding e) const {
+    offset = std::min(offset, text.size());
+    std::size_t line = 0;
+    while (line + 1 < starts.size() && starts[line + 1] <= offset) ++line;
+    std::size_t end = line + 1 < starts.size() ? starts[line + 1] : text.size();
+    if (end > starts[line] && text[end - 1] == '\n') --end;
+    if (end > starts[line] && text[end - 1] == '\r') --end;
+    const std::size_t target = std::min(offset, end);
+    std::uint32_t units = 0;
+    for (std::size_t i = starts[line]; i < target;) {
+      std::size_t n = valid_at(text, i, end);
+      const std::uint32_t w = n == 4 && e == kUtf16 ? 2 : n == 0 ? 1 : e == kUtf8 ? static_cast<std::uint32_t>(n) : 1;
+      if (n == 0) n = 1;
+      if (i + n > target) break;
+      units += w;
+      i += n;
+    }
+    return {static_cast<std::uint32_t>(line), units};
+  }
+};
+
+TEST_CASE("random texts with long ASCII runs map like the byte-by-byte reference",
+          "[protocol][position]") {
+  std::mt19937 rng(20261128);
+  const std::vector<std::string> pieces{
+      "\n", "\r\n", "\r", "\xC3\xA9", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "\xFF", "\x80",
+      "\xE2\x82", "\xED\xA0\x80", "\t", std::string(1, '\0')};
+  std::uniform_int_distribution<int> ascii_len(0, 40);
+  std::uniform_int_distribution<std::size_t> piece(0, pieces.size() - 1);
+  for (int round = 0; round < 60; ++round) {
+    std::string text;
+    for (int k = 0; k < 30; ++k) {
+      for (int n = ascii_len(rng); n > 0; --n) text += static_cast<char>('a' + (n * 7 + k) % 26);
+      // Every third text has no '\r' at all (the memchr path of the line index).
+      std::string p = pieces[piece(rng)];
+      if (round % 3 == 0 && p.find('\r') != std::string::npos) p = "\n";
+      text += p;
+    }
+    const LineIndex index(text);
+    const SlowIndex slow(text);
+    REQUIRE(index.line_count() == slow.starts.size());
+    for (std::size_t line = 0; line < slow.starts.size(); ++line)
+      CHECK(index.line_start(static_cast<std::uint32_t>(line)) == slow.starts[line]);
+    for (auto encoding : {kUtf8, kUtf16}) {
+      for (std::size_t offset = 0; offset <= text.size() + 1; ++offset) {
+        INFO("round " << round << " offset " << offset);
+        CHECK(index.to_position(text, offset, encoding) == slow.to_position(text, offset, encoding));
+      }
     }
   }
 }
