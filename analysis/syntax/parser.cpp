@@ -135,53 +135,132 @@ std::shared_ptr<const Statement> parse_statement(TSParser* parser, std::string_v
   return s;
 }
 
-// The statements' nodes under one module node. Layout: [0] the module, [1..M] every
-// statement's top-level nodes in order, then each statement's deeper nodes. A statement's own
-// module node maps to [0]; bytes and rows move by where the statement starts.
-void stitch(FlatTree& flat) {
-  uint32_t top_count = 0, named = 0, deep_count = 0;
-  for (const auto& s : flat.statements) {
-    top_count += s->nodes[0].child_count;
-    named += s->nodes[0].named_child_count;
-    deep_count += static_cast<uint32_t>(s->nodes.size()) - 1 - s->nodes[0].child_count;
+// How a block of nodes moves into the stitched array: positions by `byte` and `row`; a parent
+// index p (0 is the module) to p + top_shift when p <= top_limit (a top-level node of the
+// block's source) and to p + deep_shift otherwise; a first child index (never top-level) by
+// deep_shift. Unsigned wrap-around makes a negative shift.
+struct Remap {
+  uint32_t byte = 0, row = 0, top_limit = 0, top_shift = 0, deep_shift = 0;
+  void apply(FlatNode& n) const {
+    n.start_byte += byte;
+    n.end_byte += byte;
+    n.start_point.row += row;
+    n.end_point.row += row;
+    if (n.parent != 0) n.parent += n.parent <= top_limit ? top_shift : deep_shift;
+    if (n.child_count > 0) n.first_child += deep_shift;
   }
+  bool identity() const { return byte == 0 && row == 0 && top_shift == 0 && deep_shift == 0; }
+};
+
+// Appends `count` nodes from `from`, moved by `r`: one block copy, then one tight fix-up loop.
+void append(std::vector<FlatNode>& nodes, const FlatNode* from, uint32_t count, const Remap& r) {
+  const size_t at = nodes.size();
+  nodes.insert(nodes.end(), from, from + count);
+  if (r.identity()) return;
+  for (size_t i = at; i < nodes.size(); ++i) r.apply(nodes[i]);
+}
+
+// Node counts and size of a run of statements.
+struct Span {
+  uint32_t top = 0, deep = 0, bytes = 0, rows = 0;
+};
+
+Span measure(const std::vector<std::shared_ptr<const Statement>>& statements, size_t from,
+             size_t to) {
+  Span sum;
+  for (size_t k = from; k < to; ++k) {
+    const Statement& s = *statements[k];
+    sum.top += s.nodes[0].child_count;
+    sum.deep += static_cast<uint32_t>(s.nodes.size()) - 1 - s.nodes[0].child_count;
+    sum.bytes += static_cast<uint32_t>(s.text.size());
+    sum.rows += s.newlines;
+  }
+  return sum;
+}
+
+// The statements' nodes under one module node. Layout: [0] the module, [1..T] every
+// statement's top-level nodes in order, then each statement's deeper nodes. A statement's own
+// module node maps to [0]; bytes and rows move by where the statement starts. The array is
+// written front to back (no pass that value-initialises it first).
+// With `old`, the stitched tree of an earlier parse, the statements both share at the start
+// (the same objects, so the same text) and at the end are moved over from its array as four
+// blocks instead of statement by statement: a keystroke re-places only the statement it
+// changed, and the unchanged statements before it are a plain copy.
+void stitch(FlatTree& flat, const FlatTree* old) {
+  const auto& now = flat.statements;
+  size_t head = 0, tail = 0;
+  if (old != nullptr) {
+    const auto& was = old->statements;
+    const size_t most = std::min(now.size(), was.size());
+    while (head < most && now[head] == was[head]) ++head;
+    while (tail < most - head && now[now.size() - 1 - tail] == was[was.size() - 1 - tail]) ++tail;
+  }
+  const size_t middle_end = now.size() - tail;
+  const Span total = measure(now, 0, now.size());
+  const uint32_t size = 1 + total.top + total.deep;
+  Span h, t;
+  Remap head_map, tail_map;
+  uint32_t old_top = 0, old_size = 0;
+  if (head > 0 || tail > 0) {
+    const Span old_total = measure(old->statements, 0, old->statements.size());
+    h = measure(now, 0, head);
+    t = measure(now, middle_end, now.size());
+    old_top = old_total.top;
+    old_size = 1 + old_total.top + old_total.deep;
+    // The head keeps its positions and top-level indices; its deeper nodes move with the size
+    // of the top-level block. The tail moves with the text, the rows and both blocks before it.
+    head_map = Remap{0, 0, old_top, 0, total.top - old_top};
+    tail_map = Remap{total.bytes - old_total.bytes, total.rows - old_total.rows, old_top,
+                     total.top - old_top, size - old_size};
+  }
+  // A statement's own nodes: local index l maps to top + l - 1 for its top-level nodes (1..m)
+  // and to deep + l - 1 - m for the others.
+  const auto local_map = [](const Statement& s, uint32_t top, uint32_t deep, uint32_t byte,
+                            uint32_t row) {
+    const uint32_t m = s.nodes[0].child_count;
+    return Remap{byte, row, m, top - 1, deep - 1 - m};
+  };
+
   std::vector<FlatNode>& nodes = flat.nodes;
-  nodes.resize(1 + top_count + deep_count);
-  uint32_t top = 1, deep = 1 + top_count, byte = 0, row = 0;
-  for (const auto& s : flat.statements) {
-    const uint32_t m = s->nodes[0].child_count;
-    const auto count = static_cast<uint32_t>(s->nodes.size());
-    // Block copies, then one tight fix-up loop per block (this runs over every node of the
-    // file on every keystroke). Local index l maps to top + l - 1 for the statement's top-level
-    // nodes (1..m) and to deep + l - 1 - m for the others; children are never top-level.
-    std::copy(s->nodes.begin() + 1, s->nodes.begin() + 1 + m, nodes.begin() + top);
-    std::copy(s->nodes.begin() + 1 + m, s->nodes.end(), nodes.begin() + deep);
-    const uint32_t to_top = top - 1, to_deep = deep - 1 - m;
-    const auto fix = [&](FlatNode& n) {
-      n.start_byte += byte;
-      n.end_byte += byte;
-      n.start_point.row += row;
-      n.end_point.row += row;
-      n.parent = n.parent == 0 ? 0 : n.parent + (n.parent <= m ? to_top : to_deep);
-      if (n.child_count > 0) n.first_child += to_deep;
-    };
-    for (uint32_t i = top; i < top + m; ++i) fix(nodes[i]);
-    for (uint32_t i = deep; i < deep + (count - 1 - m); ++i) fix(nodes[i]);
-    top += m;
-    deep += count - 1 - m;
-    byte += static_cast<uint32_t>(s->text.size());
-    row += s->newlines;
+  nodes.clear();
+  nodes.reserve(size);
+  nodes.emplace_back();  // the module, filled in below
+  // The top-level block, then the deeper one, each in statement order.
+  for (const bool top_level : {true, false}) {
+    if (head > 0) {
+      const uint32_t from = top_level ? 1 : 1 + old_top;
+      append(nodes, old->nodes.data() + from, top_level ? h.top : h.deep, head_map);
+    }
+    uint32_t top = 1 + h.top, deep = 1 + total.top + h.deep, byte = h.bytes, row = h.rows;
+    for (size_t k = head; k < middle_end; ++k) {
+      const Statement& s = *now[k];
+      const uint32_t m = s.nodes[0].child_count;
+      const auto count = static_cast<uint32_t>(s.nodes.size());
+      const Remap r = local_map(s, top, deep, byte, row);
+      if (top_level)
+        append(nodes, s.nodes.data() + 1, m, r);
+      else
+        append(nodes, s.nodes.data() + 1 + m, count - 1 - m, r);
+      top += m;
+      deep += count - 1 - m;
+      byte += static_cast<uint32_t>(s.text.size());
+      row += s.newlines;
+    }
+    if (tail > 0) {
+      const uint32_t from = top_level ? 1 + old_top - t.top : old_size - t.deep;
+      append(nodes, old->nodes.data() + from, top_level ? t.top : t.deep, tail_map);
+    }
   }
   // The module spans what the statements' modules span: from the first token to the end.
-  FlatNode root = flat.statements.front()->nodes[0];
-  FlatNode last = flat.statements.back()->nodes[0];
-  byte -= static_cast<uint32_t>(flat.statements.back()->text.size());
-  row -= flat.statements.back()->newlines;
-  root.end_byte = last.end_byte + byte;
-  root.end_point = Point{last.end_point.row + row, last.end_point.column};
+  FlatNode root = now.front()->nodes[0];
+  const FlatNode& last = now.back()->nodes[0];
+  root.end_byte = last.end_byte + total.bytes - static_cast<uint32_t>(now.back()->text.size());
+  root.end_point =
+      Point{last.end_point.row + total.rows - now.back()->newlines, last.end_point.column};
   root.first_child = 1;
-  root.child_count = top_count;
-  root.named_child_count = named;
+  root.child_count = total.top;
+  root.named_child_count = 0;
+  for (const auto& s : now) root.named_child_count += s->nodes[0].named_child_count;
   nodes[0] = root;
 }
 
@@ -247,7 +326,10 @@ Tree Parser::parse(std::string_view text, const Tree* old) {
   }
 
   if (!error) {
-    stitch(*flat);
+    // An old tree that was stitched too (not parsed as a whole) lends its unchanged blocks.
+    const bool stitched = old != nullptr && old->flat_ != nullptr && old->flat_->ts == nullptr &&
+                          !old->flat_->nodes.empty() && !old_statements.empty();
+    stitch(*flat, stitched ? old->flat_.get() : nullptr);
   } else {
     // Parsed as a whole, incrementally from `old` when it was parsed as a whole too.
     TSTree* previous = nullptr;
