@@ -55,9 +55,10 @@ void put_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   std::size_t run = 0;  // start of the bytes not yet copied
+  // `i` is always at a byte skip_json_plain stopped on: an escape, or non-ASCII.
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80 || (c >= 0x20 && c != '"' && c != '\\')) {  // valid UTF-8: copied as is
+    if (c >= 0x80) {  // part of a valid UTF-8 sequence: copied as is
       i = skip_json_plain(s, i + 1);
       continue;
     }

@@ -68,6 +68,7 @@ LineIndex::LineIndex(std::string_view text) : text_size_(text.size()) {
   line_starts_.push_back(0);
   // The common text has no '\r': memchr finds each '\n' many bytes per step (a byte-by-byte
   // loop was ~11 instructions per byte, and the server builds an index on every keystroke).
+  if (text.empty()) return;  // memchr must not see the null data() of an empty view
   if (std::memchr(text.data(), '\r', text.size()) == nullptr) {
     const char* const begin = text.data();
     const char* const end = begin + text.size();

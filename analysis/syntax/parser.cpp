@@ -162,7 +162,7 @@ void append(std::vector<FlatNode>& nodes, const FlatNode* from, uint32_t count, 
 
 // Node counts and size of a run of statements.
 struct Span {
-  uint32_t top = 0, deep = 0, bytes = 0, rows = 0;
+  uint32_t top = 0, named_top = 0, deep = 0, bytes = 0, rows = 0;
 };
 
 Span measure(const std::vector<std::shared_ptr<const Statement>>& statements, size_t from,
@@ -171,6 +171,7 @@ Span measure(const std::vector<std::shared_ptr<const Statement>>& statements, si
   for (size_t k = from; k < to; ++k) {
     const Statement& s = *statements[k];
     sum.top += s.nodes[0].child_count;
+    sum.named_top += s.nodes[0].named_child_count;
     sum.deep += static_cast<uint32_t>(s.nodes.size()) - 1 - s.nodes[0].child_count;
     sum.bytes += static_cast<uint32_t>(s.text.size());
     sum.rows += s.newlines;
@@ -259,8 +260,7 @@ void stitch(FlatTree& flat, const FlatTree* old) {
       Point{last.end_point.row + total.rows - now.back()->newlines, last.end_point.column};
   root.first_child = 1;
   root.child_count = total.top;
-  root.named_child_count = 0;
-  for (const auto& s : now) root.named_child_count += s->nodes[0].named_child_count;
+  root.named_child_count = total.named_top;
   nodes[0] = root;
 }
 
