@@ -2,37 +2,11 @@
 
 #include <algorithm>
 
+#include "protocol/utf8.hpp"
+
 namespace mlroast::cli {
 
 namespace {
-
-// Length of the well-formed UTF-8 sequence starting at `i` (RFC 3629: no overlong forms, no
-// surrogates, nothing above U+10FFFF), or 0 when the bytes there are not one.
-std::size_t sequence_length(std::string_view s, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char b0 = byte(i);
-  if (b0 < 0x80) return 1;
-  std::size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < len; ++k)
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  return len;
-}
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
@@ -69,7 +43,7 @@ Location SourceIndex::location(std::size_t byte_offset) const {
 std::size_t count_code_points(std::string_view bytes) {
   std::size_t count = 0;
   for (std::size_t i = 0; i < bytes.size(); ++count) {
-    std::size_t len = sequence_length(bytes, i);
+    std::size_t len = protocol::utf8_sequence_length(bytes, i, bytes.size());
     i += len == 0 ? 1 : len;
   }
   return count;
@@ -79,7 +53,7 @@ std::string printable(std::string_view bytes, int tab_width) {
   std::string out;
   out.reserve(bytes.size());
   for (std::size_t i = 0; i < bytes.size();) {
-    std::size_t len = sequence_length(bytes, i);
+    std::size_t len = protocol::utf8_sequence_length(bytes, i, bytes.size());
     unsigned char c = static_cast<unsigned char>(bytes[i]);
     if (len == 0) {
       out += kReplacement;

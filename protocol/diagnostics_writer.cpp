@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "protocol/byte_scan.hpp"
+#include "protocol/utf8.hpp"
 
 namespace mlroast::protocol {
 namespace {
@@ -13,33 +14,10 @@ namespace {
 // the only strings the fast escaper handles; anything else goes through nlohmann so that the
 // replacement characters land exactly where serialize() puts them.
 bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while ((i = skip_ascii(s, i, s.size())) < s.size()) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    const unsigned char c = byte(0);
-    int extra = 0;
-    std::uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      extra = 1;
-      cp = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      extra = 2;
-      cp = c & 0x0Fu;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      extra = 3;
-      cp = c & 0x07u;
-    } else {
-      return false;
-    }
-    if (s.size() - i <= static_cast<std::size_t>(extra)) return false;
-    for (int k = 1; k <= extra; ++k) {
-      if ((byte(k) & 0xC0u) != 0x80u) return false;
-      cp = (cp << 6) | (byte(k) & 0x3Fu);
-    }
-    if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += static_cast<std::size_t>(extra) + 1;
+  for (std::size_t i = 0; (i = skip_ascii(s, i, s.size())) < s.size();) {
+    const std::size_t len = utf8_sequence_length(s, i, s.size());
+    if (len == 0) return false;
+    i += len;
   }
   return true;
 }

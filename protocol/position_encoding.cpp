@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/byte_scan.hpp"
+#include "protocol/utf8.hpp"
 
 namespace mlroast::protocol {
 namespace {
@@ -16,28 +17,12 @@ struct CodePoint {
   std::uint32_t utf16_units;
 };
 
-// Decodes the UTF-8 sequence starting at `i`, reading no byte at or past `end`. Rejects overlong
-// forms, surrogates and values above U+10FFFF; an invalid or truncated sequence yields its first
-// byte alone, so decoding always makes progress.
+// Decodes the UTF-8 sequence starting at `i`, reading no byte at or past `end`. An invalid or
+// truncated sequence yields its first byte alone, so decoding always makes progress.
 CodePoint decode(std::string_view text, std::size_t i, std::size_t end) noexcept {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
-  const auto continuation = [&](std::size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    return i + k < end && byte(k) >= lo && byte(k) <= hi;
-  };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80) return {1, 1};
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    if (continuation(1)) return {2, 1};
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    const unsigned char lo = lead == 0xE0 ? 0xA0 : 0x80;
-    const unsigned char hi = lead == 0xED ? 0x9F : 0xBF;
-    if (continuation(1, lo, hi) && continuation(2)) return {3, 1};
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    const unsigned char lo = lead == 0xF0 ? 0x90 : 0x80;
-    const unsigned char hi = lead == 0xF4 ? 0x8F : 0xBF;
-    if (continuation(1, lo, hi) && continuation(2) && continuation(3)) return {4, 2};
-  }
-  return {1, 1};
+  const std::size_t len = utf8_sequence_length(text, i, end);
+  if (len == 0) return {1, 1};
+  return {len, len == 4 ? 2u : 1u};
 }
 
 std::uint32_t width(CodePoint cp, PositionEncoding encoding) noexcept {
