@@ -5,7 +5,8 @@
 // included) and occasional whole-text replacements, under both position encodings. After every
 // batch the store's text must equal a reference model's (a deliberately naive re-implementation
 // of LSP positions: split into lines, walk code points), and the incrementally reparsed tree must
-// span the same text as a from-scratch parse, with the same S-expression. The from-scratch parse
+// span the same text as a from-scratch parse, see a syntax error exactly when it does, and have the
+// same S-expression when there is none (see the check below). The from-scratch parse
 // costs as much as the edit itself (more on garbage, where tree-sitter's error recovery dominates),
 // so it is compared after the last batch of every input and after about one batch in eight before
 // it, chosen by a hash of the input and the version: a wrong incremental tree is the base of every
@@ -176,6 +177,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (incremental_root.end_byte() != fresh_root.end_byte() ||
         !(incremental_root.end_point() == fresh_root.end_point())) {
       fail("the incremental tree spans different text than a fresh parse", fresh_root.sexp(),
+           incremental_root.sexp());
+    }
+    // Both trees see the syntax error, or neither does. With an error, the S-expressions may
+    // differ: tree-sitter's incremental error recovery can attach the error differently than a
+    // fresh parse: in `f(self, max_tokens=16, api_:None)` a fresh parse kept `api_` as an
+    // argument and put `:None` in the ERROR node, the incremental one put both in it. That is
+    // tree-sitter's own behaviour (the bare API, no mlroast code, differed at the same edit; twice
+    // in ~109,000 random edits that left an error), so only texts without one are compared node
+    // for node.
+    if (incremental_root.has_error() != fresh_root.has_error()) {
+      fail("the incremental tree and a fresh parse disagree on a syntax error", fresh_root.sexp(),
            incremental_root.sexp());
     }
     if (!fresh_root.has_error() && incremental_root.sexp() != fresh_root.sexp()) {
