@@ -8,7 +8,7 @@ namespace mlroast::lineage {
 
 namespace {
 
-bool overlap(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+bool overlap(const IdSet& a, const IdSet& b) {
   for (uint32_t x : a)
     if (std::binary_search(b.begin(), b.end(), x)) return true;
   return false;

@@ -115,7 +115,7 @@ struct Leak;
 // A groupby over entity keys: evidence that rows repeat per entity (user, patient, ...).
 struct GroupingEvent {
   syntax::Node site;
-  std::vector<uint32_t> origins;  // of the grouped data
+  IdSet origins;                  // of the grouped data
   std::string keys;               // source text of the keys
 };
 

@@ -11,14 +11,14 @@ namespace mlroast::lineage {
 
 namespace {
 // Most merges add nothing new (the inputs of one step share their origins): no allocation then.
-void merge_sorted(std::vector<uint32_t>& into, const std::vector<uint32_t>& from) {
+void merge_sorted(IdSet& into, const IdSet& from) {
   if (from.empty()) return;
   if (into.empty()) {
     into = from;
     return;
   }
   if (std::includes(into.begin(), into.end(), from.begin(), from.end())) return;
-  std::vector<uint32_t> out;
+  IdSet out;
   out.reserve(into.size() + from.size());
   std::set_union(into.begin(), into.end(), from.begin(), from.end(), std::back_inserter(out));
   into = std::move(out);

@@ -74,14 +74,14 @@ constexpr RuleInfo kInfo{"ML302",
                          "`pd.get_dummies` applied separately to training and scored data",
                          kDoc};
 
-bool subset(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+bool subset(const lineage::IdSet& a, const lineage::IdSet& b) {
   if (a.empty()) return false;
   for (uint32_t x : a)
     if (!std::binary_search(b.begin(), b.end(), x)) return false;
   return true;
 }
 
-bool disjoint(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+bool disjoint(const lineage::IdSet& a, const lineage::IdSet& b) {
   for (uint32_t x : a)
     if (std::binary_search(b.begin(), b.end(), x)) return false;
   return true;

@@ -90,7 +90,7 @@ bool is_zero(syntax::Node n, const RuleContext& ctx) {
   return false;
 }
 
-bool contains_all(const std::vector<uint32_t>& big, const std::vector<uint32_t>& small) {
+bool contains_all(const lineage::IdSet& big, const lineage::IdSet& small) {
   if (small.empty()) return false;
   for (uint32_t x : small)
     if (!std::binary_search(big.begin(), big.end(), x)) return false;
@@ -99,8 +99,8 @@ bool contains_all(const std::vector<uint32_t>& big, const std::vector<uint32_t>&
 
 struct LeftJoin {
   syntax::Node call;
-  std::vector<uint32_t> right_origins;  // rows of the right-hand table
-  std::vector<uint32_t> all_origins;    // rows of the joined result
+  lineage::IdSet right_origins;         // rows of the right-hand table
+  lineage::IdSet all_origins;           // rows of the joined result
   bool indicator = false;
 };
 
@@ -263,7 +263,7 @@ class FillnaAfterLeftJoin final : public Rule {
   struct ColumnRead {
     std::string_view name;
     uint32_t byte = 0;
-    std::vector<uint32_t> origins;
+    lineage::IdSet origins;
   };
   std::vector<ColumnRead> columns_;
   std::vector<LeftJoin> joins_;

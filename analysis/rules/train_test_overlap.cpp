@@ -46,7 +46,7 @@ constexpr RuleInfo kInfo{"ML108", "train-test-overlap", Category::Leakage, Sever
                          FixAvailability::None,
                          "Model trained on rows that include its test rows", kDoc};
 
-bool overlap(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+bool overlap(const lineage::IdSet& a, const lineage::IdSet& b) {
   for (uint32_t x : a)
     if (std::binary_search(b.begin(), b.end(), x)) return true;
   return false;
