@@ -1,6 +1,7 @@
 // Expressions other than calls: names, attributes, subscripts (column selection, positional and
 // date-mask splits, fold indices), operators, literals, sequences and comprehensions.
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <cstdlib>
 
 #include "analysis/lineage/interpreter.hpp"
@@ -185,8 +186,9 @@ ValueId Interpreter::eval_attribute(Node a) {
 ValueId Interpreter::eval_subscript(Node s) {
   Node base_node = s.field("value");
   ValueId base = eval(base_node);
-  std::vector<Node> keys;
-  std::vector<ValueId> key_values;
+  // Inline: a subscript has one or two keys, and this runs for every df["col"] of the file.
+  boost::container::small_vector<Node, 2> keys;
+  boost::container::small_vector<ValueId, 2> key_values;
   // Every named child after the subscripted value is a key (`df.loc[rows, cols]` has two).
   for (uint32_t i = 1; i < s.named_child_count(); ++i) {
     Node key = s.named_child(i);
