@@ -8,12 +8,6 @@ namespace mlroast::lineage {
 
 namespace {
 
-bool overlap(const IdSet& a, const IdSet& b) {
-  for (uint32_t x : a)
-    if (std::binary_search(b.begin(), b.end(), x)) return true;
-  return false;
-}
-
 std::string line_of(syntax::Node n) { return std::to_string(n.start_point().row + 1); }
 
 }  // namespace
@@ -126,7 +120,7 @@ std::vector<Leak> find_leaks(const Program& p) {
         const SplitEvent& s = p.splits()[static_cast<size_t>(X.split)];
         const Value& D = p.value(learns[li].data);
         bool same_rows = false;
-        for (ValueId in : s.inputs) same_rows = same_rows || overlap(p.value(in).origins, D.origins);
+        for (ValueId in : s.inputs) same_rows = same_rows || overlaps(p.value(in).origins, D.origins);
         if (same_rows) {
           ends[li].push_back({s.site, "the rows are split into train/test at line " +
                                           line_of(s.site)});

@@ -5,6 +5,7 @@
 // arena and are referred to by ValueId; they are immutable once created (updates make new values).
 #pragma once
 
+#include <algorithm>
 #include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <memory>
@@ -18,8 +19,23 @@ constexpr ValueId kNoValue = -1;
 
 // A sorted set of origin or learn-event ids. Most values hold a few (one origin, up to five
 // statistics in the generated 2,000-line script), and values are copied at each derivation: kept
-// inline, a copy allocates nothing (these sets were ~6,000 of an analysis' ~33,000 allocations).
+// inline, a copy allocates nothing (on that script, 6,800 of the semantic model + lineage
+// program's 25,900 allocations were these sets' heap blocks).
 using IdSet = boost::container::small_vector<uint32_t, 4>;
+
+// Whether the two sets share an id.
+inline bool overlaps(const IdSet& a, const IdSet& b) {
+  for (uint32_t x : a)
+    if (std::binary_search(b.begin(), b.end(), x)) return true;
+  return false;
+}
+// Whether `part` is non-empty and every id of it is in `whole`.
+inline bool includes_all(const IdSet& whole, const IdSet& part) {
+  if (part.empty()) return false;
+  for (uint32_t x : part)
+    if (!std::binary_search(whole.begin(), whole.end(), x)) return false;
+  return true;
+}
 
 enum class Kind : uint8_t {
   Unknown,    // cannot see through it: never produces a finding by itself

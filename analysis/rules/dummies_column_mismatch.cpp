@@ -74,19 +74,6 @@ constexpr RuleInfo kInfo{"ML302",
                          "`pd.get_dummies` applied separately to training and scored data",
                          kDoc};
 
-bool subset(const lineage::IdSet& a, const lineage::IdSet& b) {
-  if (a.empty()) return false;
-  for (uint32_t x : a)
-    if (!std::binary_search(b.begin(), b.end(), x)) return false;
-  return true;
-}
-
-bool disjoint(const lineage::IdSet& a, const lineage::IdSet& b) {
-  for (uint32_t x : a)
-    if (std::binary_search(b.begin(), b.end(), x)) return false;
-  return true;
-}
-
 std::string_view method_of(syntax::Node call, const RuleContext& ctx) {
   syntax::Node fn = call.field("function");
   return fn && fn.kind() == "attribute" ? ctx.text_of(fn.field("attribute")) : std::string_view();
@@ -214,16 +201,16 @@ class DummiesColumnMismatch final : public Rule {
     // (2) separately loaded tables: one reaches a fit, the other only predict/score
     bool scored_trained = false, scored_evaluated = false;
     for (const UseEvent& u : p.uses()) {
-      if (u.X == kNoValue || !subset(s.origins, p.value(u.X).origins)) continue;
+      if (u.X == kNoValue || !includes_all(p.value(u.X).origins, s.origins)) continue;
       if (u.kind == UseKind::Evaluate) scored_evaluated = true;
       else if (u.kind == UseKind::Train || u.kind == UseKind::CrossValidate) scored_trained = true;
     }
     if (!scored_evaluated || scored_trained) return nullptr;
     for (const DummiesCall& c : calls) {
-      if (c.call == scored.call || !disjoint(c.input->origins, s.origins)) continue;
+      if (c.call == scored.call || overlaps(c.input->origins, s.origins)) continue;
       for (const UseEvent& u : p.uses())
         if (u.kind == UseKind::Train && u.X != kNoValue &&
-            subset(c.input->origins, p.value(u.X).origins))
+            includes_all(p.value(u.X).origins, c.input->origins))
           return &c;
     }
     return nullptr;

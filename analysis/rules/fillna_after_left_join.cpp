@@ -90,13 +90,6 @@ bool is_zero(syntax::Node n, const RuleContext& ctx) {
   return false;
 }
 
-bool contains_all(const lineage::IdSet& big, const lineage::IdSet& small) {
-  if (small.empty()) return false;
-  for (uint32_t x : small)
-    if (!std::binary_search(big.begin(), big.end(), x)) return false;
-  return true;
-}
-
 struct LeftJoin {
   syntax::Node call;
   lineage::IdSet right_origins;         // rows of the right-hand table
@@ -197,8 +190,9 @@ class FillnaAfterLeftJoin final : public Rule {
       if (recv == nullptr || recv->kind != Kind::Data) continue;
       const LeftJoin* join = nullptr;
       for (const LeftJoin& j : joins)
-        if (j.call != fill && j.call.start_byte() <= fill.start_byte() && contains_all(recv->origins, j.all_origins) &&
-            contains_all(recv->origins, j.right_origins))
+        if (j.call != fill && j.call.start_byte() <= fill.start_byte() &&
+            lineage::includes_all(recv->origins, j.all_origins) &&
+            lineage::includes_all(recv->origins, j.right_origins))
           join = &j;  // the latest join before the fill
       if (join == nullptr || join->indicator) continue;
       if (left_table_column(*recv, *join)) continue;
@@ -208,7 +202,7 @@ class FillnaAfterLeftJoin final : public Rule {
           continue;
         const Value* fv = p->value_of(flag.field("function").field("object"));
         flagged = flagged || (fv != nullptr && fv->kind == Kind::Data &&
-                              contains_all(fv->origins, join->right_origins));
+                              lineage::includes_all(fv->origins, join->right_origins));
       }
       if (flagged) continue;
       syntax::Node value = positional(fill, 0) ? positional(fill, 0) : keyword(fill, "value", ctx);

@@ -46,12 +46,6 @@ constexpr RuleInfo kInfo{"ML108", "train-test-overlap", Category::Leakage, Sever
                          FixAvailability::None,
                          "Model trained on rows that include its test rows", kDoc};
 
-bool overlap(const lineage::IdSet& a, const lineage::IdSet& b) {
-  for (uint32_t x : a)
-    if (std::binary_search(b.begin(), b.end(), x)) return true;
-  return false;
-}
-
 class TrainTestOverlap final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -74,7 +68,8 @@ class TrainTestOverlap final : public Rule {
         if (T.part != Part::Test || T.split < 0) continue;
         const SplitEvent& s = p->splits()[static_cast<size_t>(T.split)];
         bool same_rows = false;
-        for (ValueId in : s.inputs) same_rows = same_rows || overlap(p->value(in).origins, X.origins);
+        for (ValueId in : s.inputs)
+          same_rows = same_rows || lineage::overlaps(p->value(in).origins, X.origins);
         if (!same_rows) continue;
         Finding f = finding(
             train.site, "Model fitted on all rows (line " +
