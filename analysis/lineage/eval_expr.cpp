@@ -206,6 +206,7 @@ ValueId Interpreter::eval_subscript(Node s) {
     return unknown();
   }
   if (b.kind == Kind::Stat) return base;
+  if (b.kind == Kind::Scalar && b.produced_by >= 0) return base;  // f1s[:-1]: still the scores
   if (b.kind == Kind::Columns) {
     // X.columns[np.argsort(mi)[-10:]]: the selected names carry the statistic that chose them;
     // which names are kept (cols[:-1]) is not known
@@ -301,7 +302,13 @@ ValueId Interpreter::eval_binary(Node op) {
     any_data = any_data || val(v).kind == Kind::Data;
     any_stat = any_stat || val(v).kind == Kind::Stat;
   }
-  if (!any_data && !any_stat) return scalar();
+  if (!any_data && !any_stat) {
+    // Arithmetic on a model's score is still that score: 2 * p * r / (p + r) from
+    // precision_recall_curve(y_test, proba) is an F1 of the model on the test rows.
+    for (ValueId v : operands)
+      if (val(v).kind == Kind::Scalar && val(v).produced_by >= 0) return scored_scalar({v});
+    return scalar();
+  }
   if (any_data && any_stat)
     for (ValueId v : operands)
       if (val(v).kind == Kind::Stat)

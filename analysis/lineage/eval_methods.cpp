@@ -51,21 +51,64 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     return make(std::move(s));
   };
   Node first_arg = call.field("arguments").named_child(0);
-  if ((method == "apply" || method == "transform" || method == "pipe" || method == "agg") &&
-      first_arg.kind() == "lambda") {
-    // df.apply(lambda s: (s - s.mean()) / s.std()): the lambda runs on the receiver's columns
-    Node params = first_arg.field("parameters");
-    frames_.push_back(Frame{});
-    // on a groupby the lambda sees each group's column: a Series of the same rows
+  const bool takes_callable =
+      method == "apply" || method == "transform" || method == "pipe" || method == "agg";
+  // The function a callable argument names: `fn`, or `partial(fn, k=v)` (keywords kept).
+  int user_fn = -1;
+  Kwargs bound_kwargs;
+  if (takes_callable && !first_arg.is_null() && first_arg.kind() != "lambda" && !args.empty()) {
+    if (val(args[0]).kind == Kind::Function) {
+      user_fn = val(args[0]).fn;
+    } else if (first_arg.kind() == "call") {
+      const Value& callee = val(eval(first_arg.field("function")));
+      Node pargs = first_arg.field("arguments");
+      if (callee.kind == Kind::Module && callee.cls == "functools.partial" &&
+          pargs.named_child_count() > 0) {
+        const Value& fn = val(eval(pargs.named_child(0)));
+        if (fn.kind == Kind::Function) user_fn = fn.fn;
+        for (uint32_t i = 1; i < pargs.named_child_count(); ++i) {
+          Node a = pargs.named_child(i);
+          if (a.kind() != "keyword_argument") continue;
+          if (Node n = a.field("name"); n && a.field("value"))
+            bound_kwargs.emplace_back(n.text(text_), eval(a.field("value")));
+        }
+      }
+    }
+  }
+  if (takes_callable && (first_arg.kind() == "lambda" || user_fn >= 0)) {
+    // df.apply(lambda s: (s - s.mean()) / s.std()), or a function of this file (directly or
+    // through functools.partial): its body runs on the receiver's columns
+    // on a groupby the callable sees each group's column: a Series of the same rows
     ValueId arg = r.shape == Shape::GroupBy ? with_shape(recv, Shape::Series) : recv;
-    if (params.named_child_count() > 0 && params.named_child(0).kind() == "identifier")
-      bind(params.named_child(0).text(text_), arg);
-    ValueId body = eval(first_arg.field("body"));
-    frames_.pop_back();
-    Value out = derived({arg, body}, r.shape == Shape::GroupBy ? Shape::Series : r.shape);
-    out.part = r.part;
-    out.split = r.split;
-    return make(std::move(out));
+    ValueId body;
+    if (user_fn >= 0) {
+      body = call_function(user_fn, call, {arg}, bound_kwargs);
+    } else {
+      Node params = first_arg.field("parameters");
+      frames_.push_back(Frame{});
+      if (params.named_child_count() > 0 && params.named_child(0).kind() == "identifier")
+        bind(params.named_child(0).text(text_), arg);
+      body = eval(first_arg.field("body"));
+      frames_.pop_back();
+    }
+    // groupby(...)[target].transform(lambda s: s.mean()): one statistic per group broadcast
+    // back onto the rows is a group aggregate, judged below like `.transform("mean")`. The
+    // engine does not tell a function's `s.sum() / s.count()` from a row-wise result, so a
+    // function's result on a groupby counts as row-wise only when it is made of lags or windows.
+    bool aggregate = false;
+    if (r.shape == Shape::GroupBy) {
+      const Value& b = val(body);
+      bool lags_or_windows = b.kind == Kind::Data && b.shifted;
+      for (uint32_t li : b.stats)
+        lags_or_windows = lags_or_windows || p_.learns()[li].kind == StatKind::Window;
+      aggregate = b.kind == Kind::Stat || (user_fn >= 0 && !lags_or_windows);
+    }
+    if (!aggregate) {
+      Value out = derived({arg, body}, r.shape == Shape::GroupBy ? Shape::Series : r.shape);
+      out.part = r.part;
+      out.split = r.split;
+      return make(std::move(out));
+    }
   }
   // Aggregations of a groupby or a rolling window: statistics over groups / windows of rows.
   if (r.shape == Shape::GroupBy && (method == "shift" || is_window_method(method))) {

@@ -265,6 +265,8 @@ void Interpreter::assign(Node t, ValueId v) {
         if (next < items.size()) elem = items[next++];
       } else if (src.kind == Kind::Data) {
         elem = v;  // a, b = data_pair: each side shares the data's lineage
+      } else if (src.kind == Kind::Scalar && src.produced_by >= 0) {
+        elem = v;  // precision, recall, thresholds = precision_recall_curve(y, proba): scores
       }
       assign(c, elem);
     }
