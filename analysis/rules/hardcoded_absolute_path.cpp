@@ -23,7 +23,9 @@ Deliberately not reported:
   Unix machine, so they do not break portability;
 - platform contract paths: `/opt/ml/...` (SageMaker containers), `/kaggle/...` (Kaggle kernels),
   `/Volumes/...` and `/dbfs/...` (Databricks), and tool dot-directories under the home directory
-  (`~/.kaggle/kaggle.json`, `~/.cache/huggingface`), which are the same on every machine;
+  (`~/.kaggle/kaggle.json`, `~/.cache/huggingface`) and the data homes libraries download to by
+  default (`~/scikit_learn_data`, `~/tensorflow_datasets`, `~/nltk_data`, `~/seaborn-data`,
+  `~/gensim-data`, `~/mne_data`), which are the same on every machine;
 - relative paths, URLs (`https://`, `s3://`, `gs://`), `/` alone, suffixes joined to a base
   (`ROOT + "/data/x.csv"`), web routes (string arguments of decorators such as
   `@app.get("/data/{id}")`, of `add_url_rule`/`add_api_route`/`urljoin`, and the first argument of
@@ -101,9 +103,15 @@ std::string_view machine_path_kind(std::string_view s) {
     if (rest != std::string_view::npos) return "Windows drive path";
   }
   // "~/data/x.csv" depends on one user's home layout; "~/.kaggle/kaggle.json" and other dot
-  // directories are where tools keep their files on every machine.
-  if (s.size() > 2 && s[0] == '~' && (s[1] == '/' || s[1] == '\\') && s[2] != '.')
+  // directories, and the data homes libraries download to by default (scikit-learn's
+  // get_data_home(), tensorflow_datasets, NLTK...), are the same on every machine.
+  if (s.size() > 2 && s[0] == '~' && (s[1] == '/' || s[1] == '\\') && s[2] != '.') {
+    std::string_view top = s.substr(2, s.find_first_of("/\\", 2) - 2);
+    for (std::string_view home : {"scikit_learn_data", "tensorflow_datasets", "nltk_data",
+                                  "seaborn-data", "gensim-data", "mne_data"})
+      if (top == home) return "";
     return "home-directory path";
+  }
   if (s.empty() || s[0] != '/') return "";
   struct Prefix {
     std::string_view prefix, kind;
