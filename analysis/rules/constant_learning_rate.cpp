@@ -17,7 +17,10 @@ and no schedule anywhere in the file: no `torch.optim.lr_scheduler.*` (imported 
 once, on the constructor of the optimizer of the first training loop (the line where the
 constant rate is chosen).
 
-Not reported: Keras (`model.fit` runs the loop and a schedule can hide in the optimizer object
+Not reported: adversarial training, where two optimizers step in the same loop (a GAN's
+generator and discriminator, an actor and a critic): these are conventionally trained at a
+constant rate with Adam (Radford et al., DCGAN, 2016), and a decay there is a deliberate choice,
+not a default; Keras (`model.fit` runs the loop and a schedule can hide in the optimizer object
 or in any custom callback, so intent is unclear from one file), `LBFGS` (its line search sets the
 step), training code the analysis cannot see as a loop (Lightning's `Trainer` runs the loop; its schedule lives in `configure_optimizers`), files
 where any schedule exists even if the analysis cannot tell which optimizer it drives. Where intent
@@ -108,6 +111,24 @@ bool has_schedule(const torchfacts::TorchFacts& facts, Node root) {
   return manual;
 }
 
+// Two optimizers stepping in one loop: adversarial training (a GAN's generator and
+// discriminator, an actor and a critic), conventionally run at a constant rate with Adam.
+bool adversarial(const torchfacts::TorchFacts& facts, const torchfacts::TrainingLoop& loop) {
+  const std::string first = std::string(facts.text_of(loop.optimizer));
+  bool other = false;
+  syntax::walk(loop.loop, [&](Node n) {
+    if (other) return false;
+    if (n.kind() != "call") return true;
+    Node fn = n.field("function");
+    if (fn.kind() != "attribute" || facts.text_of(fn.field("attribute")) != "step") return true;
+    Node recv = fn.field("object");
+    other = facts.text_of(recv) != first && facts.object_type(recv).starts_with("torch.optim.") &&
+            !facts.object_type(recv).starts_with("torch.optim.lr_scheduler");
+    return !other;
+  });
+  return other;
+}
+
 class ConstantLearningRate final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -123,6 +144,7 @@ class ConstantLearningRate final : public Rule {
       if (facts.object_type(loop.optimizer) == "torch.optim.LBFGS") return;
     if (has_schedule(facts, root)) return;
     const auto& loop = facts.training_loops().front();
+    if (adversarial(facts, loop)) return;
     Node ctor = facts.constructor(loop.optimizer);
     Finding f = finding(ctor ? ctor : loop.step,
                         "The learning rate stays constant for the whole run: no scheduler "
