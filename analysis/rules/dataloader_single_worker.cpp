@@ -1,5 +1,6 @@
 // ML506 dataloader-single-worker: the training DataLoader of a GPU run loads in the main process
 // or without pinned memory.
+#include <algorithm>
 #include <string>
 
 #include "analysis/rules/rule.hpp"
@@ -18,7 +19,10 @@ without worker processes (`num_workers` missing or `0`) or without `pin_memory=T
 training loader is the one the training loop iterates (also through `enumerate`/`tqdm`), else
 the first loader with `shuffle=True`. Reported once per file, on that constructor.
 
-Not reported: CPU-only scripts; loaders whose `num_workers` / `pin_memory` come from a variable or
+Not reported: CPU-only scripts; missing workers when the training set is tensors already in
+memory (a `TensorDataset`, or a `Dataset` class of the file whose `__getitem__` only indexes and
+converts tensors: workers would add process start-up and copies, not overlap; pinned memory is
+still asked for); loaders whose `num_workers` / `pin_memory` come from a variable or
 configuration (the value is not known); evaluation loaders; files without a training loop.
 
 ## Why it matters
@@ -105,6 +109,77 @@ Node iterated_loader(Node loop, const torchfacts::TorchFacts& facts, const RuleC
   return ctor && is_dataloader(ctx.sem().callee(ctor)) ? ctor : Node();
 }
 
+// The dataset a DataLoader constructor reads: its first positional argument or `dataset=`.
+Node dataset_arg(Node loader, const RuleContext& ctx) {
+  for (Node a : syntax::children(loader.field("arguments"))) {
+    if (a.kind() == "keyword_argument") {
+      if (ctx.text_of(a.field("name")) == "dataset") return a.field("value");
+      continue;
+    }
+    if (a.kind() != "comment") return a;
+  }
+  return Node();
+}
+
+// A `__getitem__` that only indexes tensors already in memory: every call in it is a builtin
+// such as len/int/slice, a tensor conversion (torch.tensor, torch.from_numpy, np.asarray) or a
+// tensor method that reshapes or converts (`.long()`, `.view(...)`). Anything else (open, a
+// decoder, an augmentation, a tokenizer) is work that workers would parallelise.
+bool indexes_memory_only(Node getitem, const RuleContext& ctx, const torchfacts::TorchFacts& facts) {
+  static constexpr std::string_view kBuiltins[] = {"len", "int", "float", "slice", "min", "max",
+                                                   "range", "tuple", "divmod"};
+  static constexpr std::string_view kConversions[] = {
+      "torch.tensor", "torch.as_tensor", "torch.from_numpy", "numpy.asarray", "numpy.array"};
+  static constexpr std::string_view kTensorMethods[] = {
+      "long", "float", "int", "clone", "view", "reshape", "unsqueeze", "squeeze", "item",
+      "contiguous", "astype", "copy", "to", "numpy", "flatten", "permute", "t"};
+  auto in = [](auto& list, std::string_view s) {
+    return std::find(std::begin(list), std::end(list), s) != std::end(list);
+  };
+  bool only_memory = true;
+  syntax::walk(getitem.field("body"), [&](Node n) {
+    if (!only_memory) return false;
+    if (n.kind() != "call") return true;
+    Node fn = n.field("function");
+    const std::string& q = ctx.sem().callee(n);
+    if (fn.kind() == "identifier")
+      only_memory = in(kBuiltins, ctx.text_of(fn)) || in(kConversions, q);
+    else if (fn.kind() == "attribute")
+      only_memory = in(kConversions, q) || (q.empty() && in(kTensorMethods, facts.method_name(n)));
+    else
+      only_memory = false;
+    return only_memory;
+  });
+  return only_memory;
+}
+
+// The training set is tensors already in memory: a TensorDataset, or a Dataset class of this
+// file whose `__getitem__` only indexes them. Worker processes would only add start-up and
+// inter-process copies there; pinned memory still speeds up the copies to the GPU.
+bool in_memory_dataset(Node loader, const RuleContext& ctx, const torchfacts::TorchFacts& facts) {
+  Node ctor = facts.resolve(dataset_arg(loader, ctx));
+  if (!ctor || ctor.kind() != "call") return false;
+  const std::string& q = ctx.sem().callee(ctor);
+  if (q == "torch.utils.data.TensorDataset" || q == "torch.utils.data.dataset.TensorDataset")
+    return true;
+  Node fn = ctor.field("function");
+  if (fn.kind() != "identifier") return false;
+  bool found = false;
+  syntax::walk(ctx.file().tree->root(), [&](Node n) {
+    if (found) return false;
+    if (n.kind() == "function_definition") return false;  // classes at module level only
+    if (n.kind() != "class_definition") return true;
+    if (ctx.text_of(n.field("name")) != ctx.text_of(fn)) return false;
+    for (Node m : syntax::children(n.field("body"))) {
+      Node def = m.kind() == "decorated_definition" ? m.field("definition") : m;
+      if (def.kind() == "function_definition" && ctx.text_of(def.field("name")) == "__getitem__")
+        found = indexes_memory_only(def, ctx, facts);
+    }
+    return false;
+  });
+  return found;
+}
+
 class DataloaderSingleWorker final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -140,7 +215,7 @@ class DataloaderSingleWorker final : public Rule {
       if (n == "num_workers") workers = a.field("value");
       if (n == "pin_memory") pin = a.field("value");
     }
-    bool no_workers = !workers || ctx.text_of(workers) == "0";
+    bool no_workers = (!workers || ctx.text_of(workers) == "0") && !in_memory_dataset(loader, ctx, facts);
     bool no_pin = !pin || pin.kind() == "false";
     if (!no_workers && !no_pin) return;
     std::string msg = "GPU training reads batches ";

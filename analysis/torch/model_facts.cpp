@@ -201,6 +201,14 @@ void TorchFacts::collect(Node root) {
     uint32_t scope = fn ? fn.start_byte() : 0;
     if (left.kind() == "identifier") {
       assigns_[key(scope, text_of(left))].push_back({n.end_byte(), right});
+    } else if ((left.kind() == "pattern_list" || left.kind() == "tuple_pattern") &&
+               right.kind() == "expression_list" &&
+               left.named_child_count() == right.named_child_count()) {
+      // train_ds, val_ds = Blocks(a), Blocks(b): element by element
+      for (uint32_t i = 0; i < left.named_child_count(); ++i)
+        if (left.named_child(i).kind() == "identifier")
+          assigns_[key(scope, text_of(left.named_child(i)))].push_back(
+              {n.end_byte(), right.named_child(i)});
     } else if (left.kind() == "attribute" && left.field("object").kind() == "identifier" &&
                text_of(left.field("object")) == "self") {
       Node cls = enclosing_class(n);
