@@ -5,6 +5,7 @@
 #include "analysis/fix/imports.hpp"
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/rule.hpp"
+#include "analysis/rules/torch_facts.hpp"
 
 namespace mlroast::rules {
 namespace {
@@ -18,6 +19,11 @@ The test split deciding something about the model:
   `validation_data=(X_test, y_test)` with an `EarlyStopping`/`ModelCheckpoint(save_best_only=True)`
   callback (Keras);
 - a hyperparameter search (`GridSearchCV.fit`, `RandomizedSearchCV.fit`) fitted on the test split;
+- in a PyTorch epoch loop, a result computed on the test split (a `DataLoader` over a dataset
+  built from the test side of `train_test_split`, or the test tensors themselves) tested by an
+  `if` that saves a checkpoint, stops the loop or records a best: early stopping or
+  best-checkpoint selection on the test rows (evaluating the test split every epoch only to log
+  it is not reported);
 - a model, hyperparameter or threshold picked by comparing scores on the test split inside a
   loop, a comprehension or a `max(..., key=lambda ...)`: a score on the test rows computed where
   the surrounding code keeps the best one (`best`, `max(`, `argmax`, `idxmax`, `sorted(`).
@@ -142,6 +148,43 @@ std::optional<Fix> validation_split_fix(const RuleContext& ctx, const lineage::U
   return fix;
 }
 
+// The split whose test side `expr` (an argument) reads: the expression itself, or, through a
+// DataLoader constructor, the dataset it wraps and that dataset's constructor arguments.
+const lineage::SplitEvent* test_side_of(const lineage::Program& p,
+                                        const torchfacts::TorchFacts& facts, syntax::Node expr,
+                                        int depth = 0) {
+  if (!expr || depth > 3) return nullptr;
+  const lineage::Value* v = p.value_of(expr);
+  if (v != nullptr && is_test_side(p, *v)) return &p.splits()[static_cast<size_t>(v->split)];
+  syntax::Node ctor = facts.resolve(expr);
+  if (!ctor || ctor.kind() != "call" || ctor == expr) return nullptr;
+  for (syntax::Node a : syntax::children(ctor.field("arguments"))) {
+    syntax::Node arg = a.kind() == "keyword_argument" ? a.field("value") : a;
+    if (const auto* s = test_side_of(p, facts, arg, depth + 1)) return s;
+  }
+  return nullptr;
+}
+
+// An `if` that acts on the best result so far: it saves a checkpoint, stops the loop, copies
+// the weights, or assigns a name with "best" in it.
+bool selects(syntax::Node if_stmt, std::string_view text) {
+  bool found = false;
+  syntax::walk(if_stmt, [&](syntax::Node n) {
+    if (found) return false;
+    auto k = n.kind();
+    if (k == "break_statement") found = true;
+    if (k == "call") {
+      std::string_view f = n.field("function").text(text);
+      found = f.ends_with("save") || f.ends_with("deepcopy") || f.ends_with("state_dict") ||
+              f.ends_with("save_pretrained");
+    }
+    if (k == "assignment" && n.field("left").text(text).find("best") != std::string_view::npos)
+      found = true;
+    return !found;
+  });
+  return found;
+}
+
 class TestSetUsedForTuning final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -149,6 +192,7 @@ class TestSetUsedForTuning final : public Rule {
   void finish(RuleContext& ctx) override {
     const lineage::Program* p = ctx.program();
     if (p == nullptr) return;
+    if (ctx.sem().imports("torch")) check_torch_epoch_loops(ctx, *p);
     for (const lineage::UseEvent& u : p->uses()) {
       if (u.X == lineage::kNoValue) continue;
       const lineage::Value& X = p->value(u.X);
@@ -185,6 +229,58 @@ class TestSetUsedForTuning final : public Rule {
   }
 
  private:
+  // `test_loss, acc = evaluate(model, test_loader)` in a loop, then `if test_loss < best: save`.
+  void check_torch_epoch_loops(RuleContext& ctx, const lineage::Program& p) {
+    const torchfacts::TorchFacts& facts = torch_facts(ctx);
+    if (facts.training_loops().empty() && facts.backward_calls().empty()) return;
+    std::string_view text = ctx.text();
+    syntax::walk(ctx.file().tree->root(), [&](syntax::Node stmt) {
+      if (stmt.kind() != "assignment") return true;
+      syntax::Node call = stmt.field("right");
+      if (call.kind() != "call") return false;
+      // inside a loop
+      syntax::Node loop = stmt.parent();
+      while (loop && loop.kind() != "for_statement" && loop.kind() != "while_statement" &&
+             loop.kind() != "function_definition")
+        loop = loop.parent();
+      if (!loop || loop.kind() == "function_definition") return false;
+      const lineage::SplitEvent* split = nullptr;
+      for (syntax::Node a : syntax::children(call.field("arguments")))
+        if (!split) split = test_side_of(p, facts, a.kind() == "keyword_argument" ? a.field("value") : a);
+      if (split == nullptr || split->kind == lineage::SplitKind::FoldLoop) return false;
+      // the names the result is bound to
+      std::vector<std::string_view> names;
+      syntax::Node left = stmt.field("left");
+      if (left.kind() == "identifier") names.push_back(left.text(text));
+      for (syntax::Node c : syntax::children(left))
+        if (c.kind() == "identifier") names.push_back(c.text(text));
+      // an `if` later in the same loop that tests one of them and selects
+      syntax::Node hit;
+      syntax::walk(loop, [&](syntax::Node n) {
+        if (hit) return false;
+        if (n.kind() != "if_statement" || n.start_byte() < stmt.end_byte()) return true;
+        bool tests = false;
+        syntax::walk(n.field("condition"), [&](syntax::Node id) {
+          if (id.kind() == "identifier" &&
+              std::find(names.begin(), names.end(), id.text(text)) != names.end())
+            tests = true;
+          return !tests;
+        });
+        if (tests && selects(n, text)) hit = n;
+        return !hit;
+      });
+      if (!hit) return false;
+      Finding f = finding(call, "Early stopping or checkpoint selection is judged on the test split "
+                                "(split at line " + line(split->site) + "): the test rows choose "
+                                "the epoch that is kept, so the test score is optimistic; select "
+                                "on a validation split carved from the training data");
+      f.related.push_back({TextRange::of(split->site), "the test split is created here"});
+      f.related.push_back({TextRange::of(hit.field("condition")), "the test result decides here"});
+      ctx.report(std::move(f));
+      return false;
+    });
+  }
+
   void report(RuleContext& ctx, syntax::Node site, std::string msg, syntax::Node split,
               std::optional<Fix> fix = std::nullopt) {
     Finding f = finding(site, std::move(msg));
