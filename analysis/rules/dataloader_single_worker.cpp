@@ -157,7 +157,10 @@ bool indexes_memory_only(Node getitem, const RuleContext& ctx, const torchfacts:
 // file whose `__getitem__` only indexes them. Worker processes would only add start-up and
 // inter-process copies there; pinned memory still speeds up the copies to the GPU.
 bool in_memory_dataset(Node loader, const RuleContext& ctx, const torchfacts::TorchFacts& facts) {
-  Node ctor = facts.resolve(dataset_arg(loader, ctx));
+  // constructor() follows a local factory (`make_dataset(X, y)` returning a TensorDataset)
+  Node arg = dataset_arg(loader, ctx);
+  Node ctor = facts.constructor(arg);
+  if (!ctor) ctor = facts.resolve(arg);
   if (!ctor || ctor.kind() != "call") return false;
   const std::string& q = ctx.sem().callee(ctor);
   if (q == "torch.utils.data.TensorDataset" || q == "torch.utils.data.dataset.TensorDataset")

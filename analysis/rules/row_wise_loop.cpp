@@ -1,4 +1,5 @@
 // ML701 row-wise-loop: Python-level loops over the rows of a pandas DataFrame.
+#include <algorithm>
 #include <string>
 
 #include "analysis/lineage/program.hpp"
@@ -20,7 +21,11 @@ The receiver must be a DataFrame according to the lineage engine (a value that c
 `pd.read_csv`, `pd.DataFrame`, a merge, a column selection of a frame...). Not reported:
 look-alike names on other objects (`zip(...)`, a dict's `items()`, `csv.reader` rows, a list of
 records), column-wise `df.apply(f)` / `axis=0`, `Series.apply` and `Series.map`, `df.items()`,
-and `range(len(...))` over lists or arrays. When the engine cannot tell what the receiver is,
+`range(len(...))` over lists or arrays, and a few rows taken to be shown (`df.head(5)`,
+`df.tail()`, `df.nlargest(10, "x")`, `df.sample(5)` but not `sample(frac=...)`, `df.iloc[:10]`,
+bounds of at most three digits), and `itertuples()` feeding a comprehension that builds one
+object or dict per row (`[Item(id=r.id, p=r.p) for r in df.itertuples()]`: the per-row work
+is the object itself). When the engine cannot tell what the receiver is,
 the rule stays silent.
 
 ## Why it matters
@@ -129,6 +134,42 @@ bool indexes_row(syntax::Node sub, std::string_view frame, std::string_view var,
   return obj.kind() == "subscript" && ctx.text_of(obj.field("value")) == frame;
 }
 
+// A handful of rows taken to show them: df.head(5), df.tail(), df.nlargest(10, "x"),
+// df.sample(5) (not sample(frac=...)), df.iloc[:10] / df[:10].
+bool few_rows(syntax::Node receiver, const RuleContext& ctx) {
+  if (receiver.kind() == "call") {
+    syntax::Node fn = receiver.field("function");
+    if (fn.kind() != "attribute") return false;
+    std::string_view m = ctx.text_of(fn.field("attribute"));
+    if (m == "head" || m == "tail" || m == "nlargest" || m == "nsmallest") return true;
+    return m == "sample" && !keyword(receiver.field("arguments"), "frac", ctx);
+  }
+  if (receiver.kind() != "subscript") return false;
+  syntax::Node index = receiver.field("subscript");
+  if (index.kind() != "slice") return false;
+  // [:k] or [0:k] with a small literal bound
+  std::string_view t = ctx.text_of(index);
+  size_t colon = t.find(':');
+  if (colon == std::string_view::npos || t.find(':', colon + 1) != std::string_view::npos)
+    return false;
+  std::string_view start = t.substr(0, colon), stop = t.substr(colon + 1);
+  if (!(start.empty() || start == "0") || stop.empty() || stop.size() > 3) return false;
+  return std::all_of(stop.begin(), stop.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// `[Item(a=r.a, ...) for r in df.itertuples()]` / `{...} for r in ...`: each row becomes an
+// object (a response item, a record); that work is per row whatever the iteration, and
+// itertuples is the fast way to do it.
+bool builds_objects(syntax::Node call) {
+  syntax::Node clause = call.parent();
+  if (clause.kind() != "for_in_clause") return false;
+  syntax::Node comp = clause.parent();
+  auto k = comp.kind();
+  if (k != "list_comprehension" && k != "generator_expression") return false;
+  syntax::Node body = comp.field("body");
+  return body.kind() == "call" || body.kind() == "dictionary";
+}
+
 class RowWiseLoop final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -147,14 +188,15 @@ class RowWiseLoop final : public Rule {
     syntax::Node receiver = fn.field("object");
     syntax::Node args = call.field("arguments");
     if (method == "iterrows" || method == "itertuples") {
-      if (!is_frame(receiver, ctx)) return;
+      if (!is_frame(receiver, ctx) || few_rows(receiver, ctx)) return;
+      if (method == "itertuples" && builds_objects(call)) return;
       ctx.report(finding(call, "`" + std::string(method) +
                                    "()` loops over DataFrame rows in Python (10-100x slower than "
                                    "column operations); vectorise with column arithmetic, "
                                    "`np.where`, `map` or `merge`"));
     } else if (method == "apply" && args && args.kind() == "argument_list") {
       std::string_view axis = row_axis(args, ctx);
-      if (axis.empty() || !is_frame(receiver, ctx)) return;
+      if (axis.empty() || !is_frame(receiver, ctx) || few_rows(receiver, ctx)) return;
       ctx.report(finding(call, "`apply(..., axis=" + std::string(axis) +
                                    ")` calls a Python function once per DataFrame row; rewrite "
                                    "it over whole columns (`np.where`, `np.select`, arithmetic "
