@@ -139,6 +139,7 @@ ValueId Interpreter::call_qualified(const std::string& qualified, Node call,
   auto arg_node = [&](size_t i) {
     return args_node && i < args_node.named_child_count() ? args_node.named_child(static_cast<uint32_t>(i)) : Node();
   };
+  if (ValueId native = native_boosting(q, call, args, kwargs); native != kNoValue) return native;
   if (lib.loader_returns_split) {
     ValueId all = new_data(call, Shape::Array, label_of(call));
     SplitEvent ev{call, SplitKind::TrainTestSplit, {all}, false, false, qualified};

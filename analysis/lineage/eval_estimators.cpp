@@ -9,6 +9,11 @@ namespace mlroast::lineage {
 
 using Kwargs = std::vector<std::pair<std::string_view, ValueId>>;
 
+namespace {
+// The Tuple cls of lgb.Dataset / xgb.DMatrix / catboost.Pool values: {rows, label}.
+constexpr std::string_view kNativeDataset = "native-dataset";
+}  // namespace
+
 ValueId Interpreter::call_estimator_method(ValueId recv, Node recv_node, std::string_view method,
                                            Node call, std::vector<ValueId>& args,
                                            Kwargs& kwargs) {
@@ -20,6 +25,11 @@ ValueId Interpreter::call_estimator_method(ValueId recv, Node recv_node, std::st
   };
   ValueId X = arg_at(0, "X");
   ValueId y = arg_at(1, "y");
+  if (X != kNoValue && val(X).kind == Kind::Tuple && val(X).cls == kNativeDataset) {
+    // booster.predict(xgb.DMatrix(X_test)): the rows inside the native container
+    if (y == kNoValue && val(X).items.size() > 1) y = val(X).items[1];
+    X = val(X).items[0];
+  }
   if (X != kNoValue && args_node && args_node.named_child_count() > 0)
     X = as_data(X, args_node.named_child(0));
   bool learner = e.role == Role::Transformer || e.role == Role::Imputer ||
@@ -166,6 +176,75 @@ ValueId Interpreter::cross_validate(const std::string& q, Node call, std::vector
                       std::string(library::last_name(q)), true));
   if (library::last_name(q) == "cross_val_predict") return derive({X}, Shape::Array);
   return scalar();
+}
+
+// The boosting libraries' own API: lgb.Dataset(X, label=y) / xgb.DMatrix(X, label=y) /
+// catboost.Pool(X, y) hold rows and labels; lgb.train(params, dtrain, valid_sets=[...]) and
+// xgb.train(params, dtrain, evals=[(dval, "val")]) fit a booster on them like `.fit(X, y)`.
+// kNoValue when `q` is none of these.
+ValueId Interpreter::native_boosting(std::string_view q, Node call, std::vector<ValueId>& args,
+                                     Kwargs& kwargs) {
+  Node args_node = call.field("arguments");
+  if (q == "lightgbm.Dataset" || q == "lightgbm.basic.Dataset" || q == "xgboost.DMatrix" ||
+      q == "xgboost.core.DMatrix" || q == "xgboost.QuantileDMatrix" || q == "catboost.Pool") {
+    ValueId X = args.empty() ? kwarg(kwargs, "data") : args[0];
+    if (X == kNoValue) return kNoValue;
+    if (!args.empty() && args_node.named_child_count() > 0) X = as_data(X, args_node.named_child(0));
+    ValueId y = kwarg(kwargs, "label");
+    if (y == kNoValue && q == "catboost.Pool" && args.size() > 1) y = args[1];
+    Value d;
+    d.kind = Kind::Tuple;
+    d.cls = std::string(kNativeDataset);
+    d.items = {X, y == kNoValue ? unknown() : y};
+    return make(std::move(d));
+  }
+  if (q != "lightgbm.train" && q != "xgboost.train") return kNoValue;
+  ValueId dtrain = args.size() > 1 ? args[1] : kwarg(kwargs, q == "xgboost.train" ? "dtrain" : "train_set");
+  if (dtrain == kNoValue || val(dtrain).kind != Kind::Tuple || val(dtrain).cls != kNativeDataset)
+    return unknown();
+  ValueId X = val(dtrain).items[0];
+  ValueId y = val(dtrain).items.size() > 1 && is_data(val(dtrain).items[1]) ? val(dtrain).items[1]
+                                                                           : kNoValue;
+  Value booster;
+  booster.kind = Kind::Estimator;
+  booster.cls = std::string(q);
+  booster.role = Role::Model;
+  ValueId model = make(std::move(booster));
+  LearnEvent ev;
+  ev.site = call;
+  ev.kind = StatKind::Estimator;
+  ev.estimator = model;
+  ev.role = Role::Model;
+  ev.what = q == "xgboost.train" ? "Booster" : "Booster";
+  ev.data = X;
+  ev.target = y;
+  uint32_t l = p_.add_learn(std::move(ev));
+  add_use(make_use(call, UseKind::Train, model, X, y, "train", false));
+  // valid_sets=[dval] (LightGBM) / evals=[(dval, "val")] (XGBoost): early stopping when asked
+  ValueId sets = kwarg(kwargs, q == "xgboost.train" ? "evals" : "valid_sets");
+  if (sets != kNoValue) {
+    std::string_view cbt = kwarg_node(call, "callbacks", text_).text(text_);
+    bool stops = kwarg(kwargs, "early_stopping_rounds") != kNoValue ||
+                 cbt.find("early_stopping") != std::string_view::npos ||
+                 cbt.find("EarlyStopping") != std::string_view::npos;
+    std::vector<ValueId> pending{sets};
+    for (int guard = 0; !pending.empty() && guard < 64; ++guard) {
+      ValueId v = pending.back();
+      pending.pop_back();
+      const Value& d = val(v);
+      if (d.kind != Kind::Tuple) continue;
+      if (d.cls != kNativeDataset) {
+        pending.insert(pending.end(), d.items.begin(), d.items.end());
+        continue;
+      }
+      if (v == dtrain || !is_data(d.items[0])) continue;  // the training set watched: no choice
+      add_use(make_use(call, stops ? UseKind::EarlyStopping : UseKind::Monitor, model, d.items[0],
+                       is_data(d.items[1]) ? d.items[1] : kNoValue, "valid_sets", stops));
+    }
+  }
+  Value fitted = val(model);
+  fitted.fitted = static_cast<int32_t>(l);
+  return make(std::move(fitted));
 }
 
 void Interpreter::fit_validation_sets(ValueId model, Node call, ValueId X, Kwargs& kwargs) {

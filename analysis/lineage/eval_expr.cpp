@@ -256,6 +256,8 @@ ValueId Interpreter::eval_subscript(Node s) {
     SplitEvent ev{s, SplitKind::Mask, {base}, false, false, "date cutoff"};
     out.split = static_cast<int32_t>(p_.add_split(std::move(ev)));
     out.part = kv.mask_direction < 0 ? Part::Train : Part::Test;
+    // the later rows of the training side: a validation cut (train, valid = cut(train_full))
+    if (b.part == Part::Train && out.part == Part::Test) out.part = Part::Val;
     out.temporal = true;
   } else if (kv.kind == Kind::Scalar && !kv.text.empty() && !indexer) {
     out.shape = Shape::Series;

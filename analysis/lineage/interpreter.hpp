@@ -79,6 +79,8 @@ class Interpreter {
                            std::vector<std::pair<std::string_view, ValueId>>& kwargs);
   ValueId cross_validate(const std::string& q, Node call, std::vector<ValueId>& args,
                          std::vector<std::pair<std::string_view, ValueId>>& kwargs);
+  ValueId native_boosting(std::string_view q, Node call, std::vector<ValueId>& args,
+                          std::vector<std::pair<std::string_view, ValueId>>& kwargs);
   void fit_validation_sets(ValueId model, Node call, ValueId X,
                            std::vector<std::pair<std::string_view, ValueId>>& kwargs);
 

@@ -27,7 +27,10 @@ The test split deciding something about the model:
 - a model, hyperparameter or threshold picked by comparing scores on the test split inside a
   loop, a comprehension or a `max(..., key=lambda ...)`: a score on the test rows computed where
   the surrounding code keeps the best one (`best`, `max(`, `argmax`, `idxmax`, `sorted(`).
-Monitoring only (an `eval_set` without early stopping) is not reported.
+Monitoring only (an `eval_set` without early stopping) is not reported, nor early stopping on a
+held-out side that is named as a validation set and never predicted on (`X_train, X_val, ... =
+train_test_split(...)`, `eval_set=[(X_val, y_val)]`, the model saved: there is no test score to
+inflate). The same split named `X_te`/`X_test`, or scored afterwards, is reported.
 
 ## Why it matters
 Every decision taken by looking at the test rows fits the model to those rows: the number of
@@ -148,6 +151,33 @@ std::optional<Fix> validation_split_fix(const RuleContext& ctx, const lineage::U
   return fix;
 }
 
+// Some model predicts on (or is scored on) the held-out side of split `split` in the file.
+bool evaluated_on(const lineage::Program& p, int32_t split) {
+  for (const lineage::UseEvent& e : p.uses()) {
+    if (e.kind != lineage::UseKind::Evaluate || e.X == lineage::kNoValue) continue;
+    const lineage::Value& v = p.value(e.X);
+    if (v.split == split && v.part == lineage::Part::Test) return true;
+  }
+  return false;
+}
+
+// The validation-set argument of a fit/train call names a validation set: `eval_set=[(X_val,
+// y_val)]`, `valid_sets=[dvalid]`, `evals=[(ddev, "dev")]`, and nothing in it says test.
+bool names_validation(syntax::Node call, std::string_view text) {
+  for (syntax::Node a : syntax::children(call.field("arguments"))) {
+    if (a.kind() != "keyword_argument") continue;
+    std::string_view k = a.field("name").text(text);
+    if (k != "eval_set" && k != "validation_data" && k != "valid_sets" && k != "evals") continue;
+    std::string v(a.field("value").text(text));
+    for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (v.find("test") != std::string::npos || v.find("_te") != std::string::npos ||
+        v.find("hold") != std::string::npos)
+      return false;
+    return v.find("val") != std::string::npos || v.find("dev") != std::string::npos;
+  }
+  return false;
+}
+
 // The split whose test side `expr` (an argument) reads: the expression itself, or, through a
 // DataLoader constructor, the dataset it wraps and that dataset's constructor arguments.
 const lineage::SplitEvent* test_side_of(const lineage::Program& p,
@@ -199,6 +229,9 @@ class TestSetUsedForTuning final : public Rule {
       if (!is_test_side(*p, X)) continue;
       const auto& split = p->splits()[static_cast<size_t>(X.split)];
       if (u.kind == lineage::UseKind::EarlyStopping) {
+        // A held-out side named and used as a validation set (`X_train, X_val = ...` feeding
+        // early stopping, no model ever predicting on it) has no test score to inflate.
+        if (names_validation(u.site, ctx.text()) && !evaluated_on(*p, X.split)) continue;
         report(ctx, u.site,
                "Early stopping is judged on the test split (split at line " + line(split.site) +
                    "): the test rows choose when training stops, so the test score is "
