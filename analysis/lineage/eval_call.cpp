@@ -206,6 +206,12 @@ ValueId Interpreter::call_qualified(const std::string& qualified, Node call,
                                               : Shape::Array;
     if (val(d).kind == Kind::Data) return with_shape(d, shape);
     if (val(d).kind == Kind::Stat) return d;  // pd.Series(mi, index=X.columns): still the statistic
+    if (name == "DataFrame" && args.empty() && kwarg(kwargs, "data") == kNoValue) {
+      // pd.DataFrame(index=frame.index): an empty frame whose columns are the ones assigned
+      Value empty = val(new_data(call, shape, label_of(call)));
+      empty.all_columns = false;
+      return make(std::move(empty));
+    }
     if (name == "DataFrame" || name == "Series")
       return new_data(call, shape, label_of(call));
     return d;

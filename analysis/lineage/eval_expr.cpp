@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/container/small_vector.hpp>
 #include <cstdlib>
+#include <functional>
 
 #include "analysis/lineage/interpreter.hpp"
 #include "analysis/lineage/library.hpp"
@@ -264,6 +265,9 @@ ValueId Interpreter::eval_subscript(Node s) {
     out.columns = {kv.text};
     out.sources.clear();  // the column itself; derived_cols says what it was computed from
     out.all_columns = false;
+  } else if (kv.kind == Kind::Columns && kv.cls == kColumnsExcept) {
+    out.shape = Shape::Frame;  // df[[c for c in df.columns if c not in ids]]: all but those
+    out.dropped.insert(out.dropped.end(), kv.dropped.begin(), kv.dropped.end());
   } else if (kv.kind == Kind::Columns || kv.kind == Kind::Stat) {
     out.shape = Shape::Frame;
     out.all_columns = false;
@@ -303,6 +307,16 @@ ValueId Interpreter::eval_binary(Node op) {
   for (ValueId v : operands) {
     any_data = any_data || val(v).kind == Kind::Data;
     any_stat = any_stat || val(v).kind == Kind::Stat;
+  }
+  if (!any_data && !any_stat && op.kind() == "binary_operator" && op.child_count() == 3 &&
+      op.child(1).kind() == "+" && operands.size() == 2 && val(operands[0]).kind == Kind::Columns &&
+      val(operands[1]).kind == Kind::Columns && val(operands[0]).cls.empty() &&
+      val(operands[1]).cls.empty()) {
+    Value names;  // [TARGET] + DROP_COLS: both lists of names
+    names.kind = Kind::Columns;
+    names.columns = val(operands[0]).columns;
+    for (const auto& c : val(operands[1]).columns) names.columns.push_back(c);
+    return make(std::move(names));
   }
   if (!any_data && !any_stat) {
     // Arithmetic on a model's score is still that score: 2 * p * r / (p + r) from
@@ -377,6 +391,70 @@ ValueId Interpreter::eval_sequence(Node seq) {
   return make(std::move(t));
 }
 
+// [c for c in df.columns if c not in ID_COLS] / ... if c != "id" and c not in DROP + [TARGET]:
+// every column of the frame except the names the filters exclude; kNoValue for any other
+// comprehension.
+ValueId Interpreter::columns_except(Node comp) {
+  if (comp.kind() != "list_comprehension") return kNoValue;
+  Node body = comp.field("body");
+  if (body.kind() != "identifier") return kNoValue;
+  std::string_view var = body.text(text_);
+  Value except;
+  except.kind = Kind::Columns;
+  except.cls = std::string(kColumnsExcept);
+  // the names a node lists: "id", ID_COLS, ID_COLS + [TARGET]
+  std::function<bool(Node)> names_of = [&](Node n) {
+    if (n.kind() == "binary_operator" && n.child_count() == 3 && n.child(1).kind() == "+")
+      return names_of(n.named_child(0)) && names_of(n.named_child(1));
+    const Value& v = val(eval(n));
+    if (v.kind == Kind::Scalar && !v.text.empty()) {
+      except.dropped.push_back(v.text);
+      return true;
+    }
+    if (v.kind == Kind::Tuple && !v.items.empty()) {  // ("timestamp", TARGET)
+      for (ValueId item : v.items) {
+        if (val(item).kind != Kind::Scalar || val(item).text.empty()) return false;
+        except.dropped.push_back(val(item).text);
+      }
+      return true;
+    }
+    if (v.kind != Kind::Columns || v.columns.empty() || v.cls == kColumnsExcept) return false;
+    except.dropped.insert(except.dropped.end(), v.columns.begin(), v.columns.end());
+    return true;
+  };
+  // c not in NAMES / c != "name", joined by `and`
+  std::function<bool(Node)> excludes = [&](Node cond) {
+    if (cond.kind() == "parenthesized_expression" && cond.named_child_count() == 1)
+      return excludes(cond.named_child(0));
+    if (cond.kind() == "boolean_operator")
+      return cond.child_count() == 3 && cond.child(1).kind() == "and" &&
+             excludes(cond.named_child(0)) && excludes(cond.named_child(1));
+    if (cond.kind() != "comparison_operator" || cond.named_child_count() != 2 ||
+        cond.named_child(0).text(text_) != var)
+      return false;
+    std::string op;
+    for (uint32_t k = 0; k < cond.child_count(); ++k)
+      if (!cond.child(k).is_named()) op += std::string(cond.child(k).kind());
+    return (op == "not in" || op == "!=") && names_of(cond.named_child(1));
+  };
+  bool over_columns = false;
+  for (uint32_t i = 0; i < comp.named_child_count(); ++i) {
+    Node c = comp.named_child(i);
+    if (c.kind() == "for_in_clause") {
+      Node right = c.field("right");
+      if (over_columns || c.field("left").text(text_) != var || right.kind() != "attribute" ||
+          right.field("attribute").text(text_) != "columns")
+        return kNoValue;
+      over_columns = true;
+    } else if (c.kind() == "if_clause") {
+      if (c.named_child_count() == 0 || !excludes(c.named_child(0))) return kNoValue;
+    } else if (c != body) {
+      return kNoValue;
+    }
+  }
+  return over_columns ? make(std::move(except)) : kNoValue;
+}
+
 ValueId Interpreter::eval_comprehension(Node comp) {
   struct RestoreLoop {
     Node& slot;
@@ -399,6 +477,7 @@ ValueId Interpreter::eval_comprehension(Node comp) {
       if (c.named_child_count() > 0) eval(c.named_child(0));
     }
   }
+  if (ValueId except = columns_except(comp); except != kNoValue) return except;
   if (body_node) {
     if (body_node.kind() == "pair") {
       eval(body_node.field("key"));

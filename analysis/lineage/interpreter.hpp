@@ -61,6 +61,7 @@ class Interpreter {
   ValueId eval_binary(Node op);
   ValueId eval_sequence(Node seq);
   ValueId eval_comprehension(Node comp);
+  ValueId columns_except(Node comp);
 
   // calls (eval_call.cpp)
   ValueId eval_call(Node call);

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mlroast::lineage {
@@ -49,6 +50,9 @@ enum class Kind : uint8_t {
   Tuple,      // a tuple/list of values (elements in `items`)
   Function,   // a function defined in this file (index in `fn`)
 };
+
+// The cls of a Columns value meaning "every column of the frame except `dropped`".
+inline constexpr std::string_view kColumnsExcept = "columns-except";
 
 enum class Shape : uint8_t { Unknown, Frame, Series, Array, GroupBy, Window };
 

@@ -313,8 +313,12 @@ void Interpreter::assign_subscript(Node t, ValueId v) {
   const Value& rhs = val(v);
   // Aggregates over groups or windows (target encodings, rolling means) are judged by ML105,
   // ML202 and ML203, not as copies of the target.
+  // Only the statistics the right side adds: `df["chg"] = df["y"] - df["y_lag"]` reads columns
+  // of a frame that already carries an earlier rolling mean, which is not this column's.
   bool aggregate = false;
+  const auto& frame_stats = val(b).stats;
   for (uint32_t st : rhs.stats) {
+    if (std::find(frame_stats.begin(), frame_stats.end(), st) != frame_stats.end()) continue;
     StatKind sk = p_.learns()[st].kind;
     aggregate = aggregate || sk == StatKind::GroupAgg || sk == StatKind::Window;
   }
@@ -326,6 +330,10 @@ void Interpreter::assign_subscript(Node t, ValueId v) {
     for (uint32_t st : merged.stats)
       if (p_.learns()[st].kind == StatKind::GroupAgg) p_.learn_mut(st).shifted_after = true;
   }
+  // A frame that lists its columns (built empty, or a readable selection) gains this one.
+  if (!merged.all_columns && val(b).shape == Shape::Frame && kv.kind == Kind::Scalar && !kv.text.empty() &&
+      std::find(merged.columns.begin(), merged.columns.end(), kv.text) == merged.columns.end())
+    merged.columns.push_back(kv.text);
   if (kv.kind == Kind::Scalar && !kv.text.empty() && !rhs.shifted && !aggregate) {
     std::vector<std::string> from = rhs.sources;
     if (rhs.columns.size() == 1 && rhs.kind == Kind::Data) from.push_back(rhs.columns.front());

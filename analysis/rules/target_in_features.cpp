@@ -64,8 +64,8 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
 // Is column `c` among X's columns? Every column of the frame except the dropped ones, or the
 // explicit selection.
 bool in_features(const lineage::Value& X, const std::string& c) {
-  if (X.all_columns) return !contains(X.dropped, c);
-  return contains(X.columns, c);
+  if (contains(X.dropped, c)) return false;
+  return X.all_columns || contains(X.columns, c);
 }
 
 class TargetInFeatures final : public Rule {
