@@ -207,7 +207,10 @@ void Interpreter::mark_selected(ValueId v) {
     pending.pop_back();
     if (id == kNoValue) continue;
     const Value& x = val(id);
-    if (x.produced_by >= 0) p_.use_mut(static_cast<uint32_t>(x.produced_by)).selected = true;
+    // Scores are selected among (argmax of F1s); predictions are only sorted or ranked
+    // (np.argsort(proba) for a KS statistic or a lift table).
+    if (x.produced_by >= 0 && x.kind != Kind::Data)
+      p_.use_mut(static_cast<uint32_t>(x.produced_by)).selected = true;
     if (x.kind == Kind::Tuple) pending.insert(pending.end(), x.items.begin(), x.items.end());
   }
 }

@@ -12,7 +12,9 @@ constexpr std::string_view kDoc = R"md(# ML108 train-test-overlap
 ## What it finds
 A model fitted on data that contains the test rows — typically `model.fit(X, y)` on the whole
 data — and then scored on the test split carved from that same data (`model.score(X_test,
-y_test)`, `accuracy_score(y_test, model.predict(X_test))`).
+y_test)`, `accuracy_score(y_test, model.predict(X_test))`). Also the reverse: a model (or a
+calibrator, `CalibratedClassifierCV(base, cv="prefit")`) fitted on the test split and then
+evaluated on those same rows.
 
 ## Why it matters
 The model has already seen every test row with its label. The "test" score measures
@@ -57,6 +59,11 @@ class TrainTestOverlap final : public Rule {
     for (const UseEvent& train : p->uses()) {
       if (train.kind != UseKind::Train || train.X == kNoValue) continue;
       const Value& X = p->value(train.X);
+      if (X.kind == Kind::Data && X.part == Part::Test && X.split >= 0 &&
+          p->splits()[static_cast<size_t>(X.split)].kind != SplitKind::FoldLoop) {
+        fitted_on_test(ctx, *p, train, X);
+        continue;
+      }
       if (X.kind != Kind::Data || X.part != Part::Whole) continue;
       // The fitted model is the estimator value whose `fitted` is this fit's learn event.
       for (const UseEvent& ev : p->uses()) {
@@ -82,6 +89,32 @@ class TrainTestOverlap final : public Rule {
         ctx.report(std::move(f));
         break;
       }
+    }
+  }
+
+ private:
+  // The model fitted at `train` (a fit on the test side of a split) predicting on that same side:
+  // `calibrated.fit(X_test, y_test)` then `calibrated.predict_proba(X_test)`.
+  void fitted_on_test(RuleContext& ctx, const lineage::Program& p, const lineage::UseEvent& train,
+                      const lineage::Value& X) {
+    using namespace lineage;
+    for (const UseEvent& ev : p.uses()) {
+      if (ev.kind != UseKind::Evaluate || ev.model == kNoValue || ev.X == kNoValue) continue;
+      if (ev.site.start_byte() < train.site.end_byte()) continue;
+      const Value& m = p.value(ev.model);
+      if (m.fitted < 0 || p.learns()[static_cast<size_t>(m.fitted)].site != train.site) continue;
+      const Value& T = p.value(ev.X);
+      if (T.part != Part::Test || T.split != X.split) continue;
+      const SplitEvent& s = p.splits()[static_cast<size_t>(X.split)];
+      Finding f = finding(train.site, "Model fitted on the test split (split at line " +
+                                          std::to_string(s.site.start_point().row + 1) +
+                                          ") is then evaluated on those same rows: the score "
+                                          "measures memorisation; fit on training or validation "
+                                          "rows and keep the test split for the final number");
+      f.related.push_back({TextRange::of(s.site), "the test split is created here"});
+      f.related.push_back({TextRange::of(ev.site), "and evaluated here"});
+      ctx.report(std::move(f));
+      return;
     }
   }
 };
