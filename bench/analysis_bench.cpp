@@ -1,10 +1,15 @@
 // Analysis cost next to the bare tree-sitter parse of the same input: a generated leaky script
 // of 5,000 lines, a 50-file project, and the same script at 1x/2x/4x/8x size to show the growth
-// factor (linear analysis keeps it near 2.0 per doubling), and a 300-cell Jupyter notebook
+// factor (linear analysis keeps it near 2.0 per doubling), the same for one file made of every
+// test fixture (the generated script exercises few rules; the fixtures exercise all of them, so
+// a rule that is quadratic in the size of a file shows there), and a 300-cell Jupyter notebook
 // (read + virtual program + analysis). Prints figures; asserts nothing.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -54,9 +59,29 @@ std::pair<Stats, Stats> measure(const std::string& text, int runs) {
   return {summarize(parse), summarize(full)};
 }
 
+// Every tests/fixtures/**/*.py in path order, concatenated into one file (`from __future__`
+// lines dropped: they are legal only at the top of a file).
+std::string all_fixtures(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> paths;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file() && it->path().extension() == ".py") paths.push_back(it->path());
+  std::sort(paths.begin(), paths.end());
+  std::string out;
+  for (const auto& p : paths) {
+    std::ifstream in(p, std::ios::binary);
+    std::string line;
+    while (std::getline(in, line))
+      if (line.rfind("from __future__", 0) != 0) out.append(line).push_back('\n');
+  }
+  return out;
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  const std::filesystem::path fixtures = argc > 1 ? argv[1] : MLROAST_FIXTURES_DIR;
   std::printf("mlroast analysis benchmark (times in ms; analysis includes its own parse)\n\n");
   std::string script = mlroast::bench::leaky_script(5000);
   auto [p, a] = measure(script, 30);
@@ -89,6 +114,27 @@ int main() {
     if (prev > 0) std::printf("  growth x%.2f", sa.median / prev);
     std::printf("\n");
     prev = sa.median;
+  }
+
+  // One file made of every fixture: each rule meets the code it is written for, many times over.
+  const std::string corpus = all_fixtures(fixtures);
+  if (corpus.empty()) {
+    std::printf("\nno fixtures found under %s: fixture scaling skipped\n", fixtures.c_str());
+  } else {
+    const auto base_lines = static_cast<size_t>(std::count(corpus.begin(), corpus.end(), '\n'));
+    std::printf("\nscaling, every fixture in one file (%s, %zu lines, %zu KB at 1x; analysis "
+                "median of 3, ms)\n", fixtures.c_str(), base_lines, corpus.size() / 1024);
+    prev = 0;
+    std::string s;
+    for (int f : {1, 2, 4, 8}) {
+      while (s.size() < corpus.size() * static_cast<size_t>(f)) s += corpus;
+      auto [sp, sa] = measure(s, 3);
+      std::printf("  %dx %7zu lines  parse %8.2f  analysis %8.2f", f, base_lines * f, sp.median,
+                  sa.median);
+      if (prev > 0) std::printf("  growth x%.2f", sa.median / prev);
+      std::printf("\n");
+      prev = sa.median;
+    }
   }
 
   // A 300-cell notebook: JSON read, the virtual program (masking and a parse per cell to keep a

@@ -1,6 +1,8 @@
 #include "analysis/lineage/leaks.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 
 #include "analysis/lineage/library.hpp"
 
@@ -140,26 +142,36 @@ const std::vector<Leak>& Program::leaks() const {
   return leaks_;
 }
 
+const std::vector<bool>& Program::learns_reaching_model() const {
+  // One pass over the uses and splits for every learn event: asking per event was quadratic.
+  std::call_once(reaching_once_, [this] {
+    reaching_.assign(learns().size(), false);
+    auto mark = [&](ValueId v) {
+      if (v == kNoValue) return;
+      for (uint32_t li : value(v).stats)
+        if (li < reaching_.size()) reaching_[li] = true;
+    };
+    for (const UseEvent& u : uses())
+      if (u.kind != UseKind::Monitor) mark(u.X);
+    for (const SplitEvent& s : splits())
+      for (ValueId in : s.inputs) mark(in);
+  });
+  return reaching_;
+}
+
 bool reaches_model(const Program& p, uint32_t learn) {
-  auto carries = [&](ValueId v) {
-    if (v == kNoValue) return false;
-    const auto& st = p.value(v).stats;
-    return std::binary_search(st.begin(), st.end(), learn);
-  };
-  for (const UseEvent& u : p.uses())
-    if (u.kind != UseKind::Monitor && carries(u.X)) return true;
-  for (const SplitEvent& s : p.splits())
-    for (ValueId in : s.inputs)
-      if (carries(in)) return true;
-  return false;
+  const std::vector<bool>& reaching = p.learns_reaching_model();
+  return learn < reaching.size() && reaching[learn];
 }
 
 std::vector<std::string> target_columns(const Program& p) {
   std::vector<std::string> out;
+  std::unordered_set<std::string_view> seen;  // views of the program's column names
+  std::unordered_set<ValueId> added;            // a y given to many fits is read once
   auto add = [&](ValueId y) {
-    if (y == kNoValue) return;
+    if (y == kNoValue || !added.insert(y).second) return;
     for (const auto& c : p.value(y).columns)
-      if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+      if (seen.insert(c).second) out.push_back(c);
   };
   for (const UseEvent& u : p.uses())
     if (u.kind == UseKind::Train || u.kind == UseKind::CrossValidate) add(u.y);

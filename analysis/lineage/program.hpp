@@ -151,6 +151,9 @@ class Program {
   const std::vector<GroupingEvent>& groupings() const { return groupings_; }
   // Every leak of a learned statistic (see leaks.hpp), computed once on first use.
   const std::vector<Leak>& leaks() const;
+  // Per learn event: whether data carrying it reaches a model (see reaches_model in leaks.hpp);
+  // computed once, on first use.
+  const std::vector<bool>& learns_reaching_model() const;
   const semantic::SemanticModel& sem() const { return sem_; }
 
   // Used by the interpreter (analysis/lineage/*.cpp); not for rules.
@@ -233,6 +236,8 @@ class Program {
   // Computed on the first call of leaks(), once even when rules on two threads ask together.
   mutable std::once_flag leaks_once_;
   mutable std::vector<Leak> leaks_;
+  mutable std::once_flag reaching_once_;
+  mutable std::vector<bool> reaching_;  // see reaches_model(), per learn event
 };
 
 }  // namespace mlroast::lineage

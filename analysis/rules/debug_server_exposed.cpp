@@ -1,5 +1,9 @@
 // ML714 debug-server-exposed: Flask's debugger or uvicorn's auto-reload in serving code.
+#include <functional>
+#include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 
 #include "analysis/rules/call_args.hpp"
 #include "analysis/rules/rule.hpp"
@@ -60,20 +64,18 @@ constexpr RuleInfo kInfo{"ML714",
                          "Flask debugger or uvicorn reload enabled in serving code",
                          kDoc};
 
-// True when `name` is bound somewhere in the file to a `flask.Flask(...)` call.
-bool is_flask_app(std::string_view name, const RuleContext& ctx) {
-  bool found = false;
+// The names bound somewhere in the file to a `flask.Flask(...)` call.
+std::set<std::string_view, std::less<>> flask_apps(const RuleContext& ctx) {
+  std::set<std::string_view, std::less<>> names;
   syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-    if (found) return false;
     if (n.kind() == "assignment") {
       syntax::Node left = n.field("left"), right = n.field("right");
-      if (left && ctx.text_of(left) == name && right && right.kind() == "call" &&
-          ctx.sem().callee(right) == "flask.Flask")
-        found = true;
+      if (left && right && right.kind() == "call" && ctx.sem().callee(right) == "flask.Flask")
+        names.insert(ctx.text_of(left));
     }
-    return !found;
+    return true;
   });
-  return found;
+  return names;
 }
 
 class DebugServerExposed final : public Rule {
@@ -107,7 +109,9 @@ class DebugServerExposed final : public Rule {
     syntax::Node recv = fn.field("object");
     if (!recv || recv.kind() != "identifier") return;
     syntax::Node v = keyword(call, "debug", ctx);
-    if (!v || v.kind() != "true" || !is_flask_app(ctx.text_of(recv), ctx)) return;
+    if (!v || v.kind() != "true") return;
+    if (!flask_apps_) flask_apps_ = flask_apps(ctx);  // once per file, on the first debug=True
+    if (flask_apps_->count(ctx.text_of(recv)) == 0) return;
     report(call, v, "`" + std::string(ctx.text_of(recv)) +
                         ".run(debug=True)` enables the Werkzeug debugger, which lets anyone "
                         "who triggers an error page execute Python in the server process; "
@@ -116,6 +120,8 @@ class DebugServerExposed final : public Rule {
   }
 
  private:
+  std::optional<std::set<std::string_view, std::less<>>> flask_apps_;
+
   void report(syntax::Node call, syntax::Node value, std::string message, RuleContext& ctx) {
     Finding f = finding(call, std::move(message));
     f.fix = Fix{"Set it to `False`", Applicability::Unsafe,

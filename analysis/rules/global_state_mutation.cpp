@@ -1,5 +1,8 @@
 // ML707 global-state-mutation: a function that mutates a module-level DataFrame or list.
+#include <functional>
 #include <initializer_list>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -112,19 +115,18 @@ syntax::Node root_name(syntax::Node n) {
   return n && n.kind() == "identifier" ? n : syntax::Node();
 }
 
-bool used_as_decorator(std::string_view name, const RuleContext& ctx) {
-  bool found = false;
+// The names used as decorators anywhere in the file (`@register`, `@register(...)`): one walk per
+// file, not one per function (a file of many functions made that quadratic).
+std::set<std::string, std::less<>> decorator_names(const RuleContext& ctx) {
+  std::set<std::string, std::less<>> names;
   syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-    if (found) return false;
-    if (n.kind() == "decorator") {
-      syntax::Node e = n.named_child(0);
-      if (e && e.kind() == "call") e = e.field("function");
-      if (e && ctx.text_of(e) == name) found = true;
-      return false;
-    }
-    return true;
+    if (n.kind() != "decorator") return true;
+    syntax::Node e = n.named_child(0);
+    if (e && e.kind() == "call") e = e.field("function");
+    if (e) names.emplace(ctx.text_of(e));
+    return false;
   });
-  return found;
+  return names;
 }
 
 bool has_true_kwarg(syntax::Node call, std::string_view kw, const RuleContext& ctx) {
@@ -142,7 +144,8 @@ class GlobalStateMutation final : public Rule {
 
   void visit(syntax::Node fn, RuleContext& ctx) override {
     if (ctx.file().is_test) return;
-    if (used_as_decorator(ctx.text_of(fn.field("name")), ctx)) return;
+    if (!decorators_) decorators_ = decorator_names(ctx);
+    if (decorators_->count(ctx.text_of(fn.field("name"))) != 0) return;
     syntax::Node body = fn.field("body");
     int fn_scope = ctx.sem().scope_at(body.start_byte());
     std::set<std::string> globals, reported;
@@ -189,7 +192,10 @@ class GlobalStateMutation final : public Rule {
         const semantic::Binding* module = ctx.sem().lookup(name, 0);
         if (here == nullptr || here != module) return true;
       }
-      std::string kind = module_kind(name, ctx);
+      auto known = module_kinds_.find(name);
+      if (known == module_kinds_.end())
+        known = module_kinds_.emplace(name, module_kind(name, ctx)).first;
+      const std::string& kind = known->second;
       if (kind.empty()) return true;
       reported.insert(name);
       ctx.report(finding(n, "`" + std::string(ctx.text_of(fn.field("name"))) +
@@ -199,6 +205,10 @@ class GlobalStateMutation final : public Rule {
       return true;
     });
   }
+
+ private:
+  std::optional<std::set<std::string, std::less<>>> decorators_;
+  std::map<std::string, std::string, std::less<>> module_kinds_;  // module_kind() per name
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "analysis/lineage/program.hpp"
+#include "analysis/rules/assignments.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -100,34 +101,7 @@ syntax::Node root_identifier(syntax::Node n) {
   return n && n.kind() == "identifier" ? n : syntax::Node();
 }
 
-syntax::Node enclosing_scope(syntax::Node n) {
-  for (syntax::Node p = n.parent(); p; p = p.parent())
-    if (p.kind() == "function_definition" || p.kind() == "module") return p;
-  return {};
-}
-
-// True when the last assignment of `name` before `at` in the same function (or module) takes
-// its value from a predict_proba call.
-bool assigned_from_predict_proba(syntax::Node name, const RuleContext& ctx) {
-  syntax::Node scope = enclosing_scope(name);
-  if (!scope) return false;
-  std::string_view var = ctx.text_of(name);
-  syntax::Node last_rhs;
-  syntax::walk(scope, [&](syntax::Node n) {
-    if (n.start_byte() >= name.start_byte()) return false;
-    if (n != scope && (n.kind() == "function_definition" || n.kind() == "class_definition"))
-      return false;
-    if (n.kind() == "assignment") {
-      syntax::Node left = n.field("left");
-      if (left && left.kind() == "identifier" && ctx.text_of(left) == var)
-        last_rhs = n.field("right");
-    }
-    return true;
-  });
-  return last_rhs && contains_predict_proba(last_rhs, ctx);
-}
-
-bool is_probability(syntax::Node expr, const RuleContext& ctx) {
+bool is_probability(syntax::Node expr, Assignments& assignments, const RuleContext& ctx) {
   if (!expr) return false;
   if (const lineage::Program* p = ctx.program()) {
     const lineage::Value* v = p->value_of(expr);
@@ -136,8 +110,11 @@ bool is_probability(syntax::Node expr, const RuleContext& ctx) {
       return true;
   }
   if (contains_predict_proba(expr, ctx)) return true;
+  // A variable whose last assignment before here takes its value from a predict_proba call.
   syntax::Node id = root_identifier(expr);
-  return id && assigned_from_predict_proba(id, ctx);
+  if (!id) return false;
+  syntax::Node rhs = assignments.last_before(ctx.text_of(id), id, ctx);
+  return rhs && contains_predict_proba(rhs, ctx);
 }
 
 class HardcodedThreshold final : public Rule {
@@ -186,7 +163,7 @@ class HardcodedThreshold final : public Rule {
 
   void visit_comparison(syntax::Node cmp, RuleContext& ctx) {
     syntax::Node proba = compared_with_half(cmp, ctx);
-    if (!proba || !is_probability(proba, ctx)) return;
+    if (!proba || !is_probability(proba, assignments_, ctx)) return;
     ctx.report(finding(cmp, "`" + std::string(ctx.text_of(cmp)) +
                                 "` cuts predicted probabilities at a hard-coded 0.5; choose "
                                 "the threshold on validation data against the cost of each "
@@ -195,12 +172,14 @@ class HardcodedThreshold final : public Rule {
 
   void visit_round(syntax::Node call, RuleContext& ctx) {
     syntax::Node target = rounded(call, ctx);
-    if (!target || !is_probability(target, ctx)) return;
+    if (!target || !is_probability(target, assignments_, ctx)) return;
     ctx.report(finding(call, "rounding predicted probabilities (`" +
                                  std::string(ctx.text_of(call)) +
                                  "`) is a hard-coded 0.5 threshold; choose the threshold on "
                                  "validation data"));
   }
+
+  Assignments assignments_;
 };
 
 }  // namespace

@@ -1,6 +1,9 @@
 // ML503 loss-tensor-accumulation: a loss/output tensor summed or appended across iterations.
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "analysis/rules/rule.hpp"
 #include "analysis/rules/torch_facts.hpp"
@@ -94,13 +97,12 @@ class LossTensorAccumulation final : public Rule {
       return true;
     });
     facts_ = nullptr;
-    uses_memo_.clear();
+    scope_uses_.clear();
+    assigned_numbers_.clear();
   }
 
  private:
   const torchfacts::TorchFacts* facts_ = nullptr;
-  // (scope start, accumulator) -> (reaches backward(), used as a tensor)
-  std::unordered_map<std::string, std::pair<bool, bool>> uses_memo_;
 
   // What tensor an expression holds (a loss with its graph, a model output, or neither).
   Kind kind_of(Node e, int depth = 0) const {
@@ -157,44 +159,58 @@ class LossTensorAccumulation final : public Rule {
     return n;
   }
 
-  // True when the accumulator reaches backward() (deliberate accumulation for one backward) or
-  // is used as a tensor (`acc.<attr>`) in its scope.
-  void uses(Node scope, std::string_view name, const RuleContext& ctx, bool& backward,
-            bool& tensor_use) {
-    std::string key = std::to_string(scope.start_byte()) + ":" + std::string(name);
-    if (auto it = uses_memo_.find(key); it != uses_memo_.end()) {
-      backward = it->second.first;
-      tensor_use = it->second.second;
-      return;
-    }
-    // Names computed from the accumulator (`total = sum(losses)`): reaching backward() through
-    // one of them is deliberate accumulation too.
-    std::vector<std::string_view> derived{name};
-    std::vector<std::string_view> receivers;
+  // What one walk of a scope says about the names in it, for uses().
+  struct ScopeUses {
+    std::unordered_set<std::string_view> attribute_objects;  // `x` of every `x.attr`
+    // identifier -> the names assigned from an expression that mentions it (`total = sum(x)`)
+    std::unordered_map<std::string_view, std::vector<std::string_view>> assigned_from;
+    std::vector<std::string_view> receivers;  // `r` of every `r.backward()`
+  };
+
+  const ScopeUses& scope_uses(Node scope, const RuleContext& ctx) {
+    auto [it, added] = scope_uses_.try_emplace(scope.index());
+    if (!added) return it->second;
+    ScopeUses& out = it->second;
     syntax::walk(scope, [&](Node x) {
-      if (x.kind() == "attribute" && ctx.text_of(x.field("object")) == name) tensor_use = true;
+      if (x.kind() == "attribute") out.attribute_objects.insert(ctx.text_of(x.field("object")));
       // `right` is null for an annotation (`x: int`) or an assignment the parser recovered.
       if (x.kind() == "assignment" && x.field("left").kind() == "identifier" && x.field("right")) {
-        bool mentions = false;
+        std::string_view left = ctx.text_of(x.field("left"));
+        std::unordered_set<std::string_view> mentioned;
         syntax::walk(x.field("right"), [&](Node i) {
-          if (i.kind() == "identifier" && ctx.text_of(i) == name) mentions = true;
-          return !mentions;
+          if (i.kind() == "identifier" && mentioned.insert(ctx.text_of(i)).second)
+            out.assigned_from[ctx.text_of(i)].push_back(left);
+          return true;
         });
-        if (mentions) derived.push_back(ctx.text_of(x.field("left")));
       }
       if (x.kind() == "call") {
         Node f = x.field("function");
         if (f.kind() == "attribute" && ctx.text_of(f.field("attribute")) == "backward")
-          receivers.push_back(ctx.text_of(f.field("object")));
+          out.receivers.push_back(ctx.text_of(f.field("object")));
       }
       return true;
     });
-    for (std::string_view recv : receivers)
+    return out;
+  }
+  std::unordered_map<uint32_t, ScopeUses> scope_uses_;  // by the scope node's index
+
+  // True when the accumulator reaches backward() (deliberate accumulation for one backward) or
+  // is used as a tensor (`acc.<attr>`) in its scope. One walk per scope, not per name: a module
+  // with many accumulators was quadratic.
+  void uses(Node scope, std::string_view name, const RuleContext& ctx, bool& backward,
+            bool& tensor_use) {
+    const ScopeUses& su = scope_uses(scope, ctx);
+    if (su.attribute_objects.count(name) != 0) tensor_use = true;
+    // Names computed from the accumulator (`total = sum(losses)`): reaching backward() through
+    // one of them is deliberate accumulation too.
+    std::vector<std::string_view> derived{name};
+    if (auto found = su.assigned_from.find(name); found != su.assigned_from.end())
+      derived.insert(derived.end(), found->second.begin(), found->second.end());
+    for (std::string_view recv : su.receivers)
       for (std::string_view d : derived)
         if (recv == d || recv.find(std::string(d) + ".") == 0 ||
             recv.find("(" + std::string(d)) != std::string_view::npos)
           backward = true;
-    uses_memo_[key] = {backward, tensor_use};
   }
 
   bool eligible(Node site, std::string_view acc, const RuleContext& ctx, Node& loop) {
@@ -239,19 +255,35 @@ class LossTensorAccumulation final : public Rule {
     return true;
   }
 
-  // True when `acc` starts as a number literal in the scope, above `loop`.
-  bool starts_as_number(Node loop, std::string_view acc, const RuleContext& ctx) const {
-    bool found = false;
-    syntax::walk(scope_of(loop), [&](Node x) {
-      if (x.start_byte() >= loop.start_byte()) return false;
-      if (x.kind() == "assignment" && ctx.text_of(x.field("left")) == acc) {
-        Node v = x.field("right");
-        found = v.kind() == "integer" || v.kind() == "float";
-      }
-      return true;
-    });
-    return found;
+  // True when `acc` starts as a number literal in the scope, above `loop`: the last assignment
+  // to it before the loop assigns an integer or float literal. The scope's assignments are
+  // indexed once (a walk per accumulator made a module with many of them quadratic).
+  bool starts_as_number(Node loop, std::string_view acc, const RuleContext& ctx) {
+    Node scope = scope_of(loop);
+    auto [it, added] = assigned_numbers_.try_emplace(scope.index());
+    auto& by_name = it->second;
+    if (added)
+      syntax::walk(scope, [&](Node x) {
+        if (x.kind() == "assignment") {
+          Node v = x.field("right");
+          by_name[ctx.text_of(x.field("left"))].emplace_back(
+              x.start_byte(), v.kind() == "integer" || v.kind() == "float");
+        }
+        return true;
+      });
+    const auto found = by_name.find(acc);
+    if (found == by_name.end()) return false;
+    bool number = false;
+    for (const auto& [start, literal] : found->second) {  // in source order
+      if (start >= loop.start_byte()) break;
+      number = literal;
+    }
+    return number;
   }
+  // scope node index -> assigned text -> (assignment start, assigns a number literal)
+  std::unordered_map<uint32_t,
+                     std::unordered_map<std::string_view, std::vector<std::pair<uint32_t, bool>>>>
+      assigned_numbers_;
 
   void report_accumulation(Node site, Node acc_node, Node rhs, Node loop, RuleContext& ctx) {
     std::string acc(ctx.text_of(acc_node));

@@ -1,5 +1,8 @@
 // ML108 train-test-overlap: a model trained on rows that include its own test rows.
 #include <algorithm>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
 
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/rule.hpp"
@@ -56,6 +59,7 @@ class TrainTestOverlap final : public Rule {
     using namespace lineage;
     const Program* p = ctx.program();
     if (p == nullptr) return;
+    index_evaluations(*p);
     for (const UseEvent& train : p->uses()) {
       if (train.kind != UseKind::Train || train.X == kNoValue) continue;
       const Value& X = p->value(train.X);
@@ -66,11 +70,10 @@ class TrainTestOverlap final : public Rule {
       }
       if (X.kind != Kind::Data || X.part != Part::Whole) continue;
       // The fitted model is the estimator value whose `fitted` is this fit's learn event.
-      for (const UseEvent& ev : p->uses()) {
-        if (ev.kind != UseKind::Evaluate || !ev.scored || ev.model == kNoValue) continue;
+      for (const UseEvent* e : evaluations_of(train)) {
+        const UseEvent& ev = *e;
+        if (!ev.scored) continue;
         if (ev.site.start_byte() < train.site.end_byte()) continue;
-        const Value& m = p->value(ev.model);
-        if (m.fitted < 0 || p->learns()[static_cast<size_t>(m.fitted)].site != train.site) continue;
         const Value& T = p->value(ev.X);
         if (T.part != Part::Test || T.split < 0) continue;
         const SplitEvent& s = p->splits()[static_cast<size_t>(T.split)];
@@ -93,16 +96,37 @@ class TrainTestOverlap final : public Rule {
   }
 
  private:
+  // Evaluations (with a model fitted in the file) by the site of the fit that made the model:
+  // one pass, instead of every evaluation for every fit (quadratic in a long file).
+  void index_evaluations(const lineage::Program& p) {
+    using namespace lineage;
+    for (const UseEvent& ev : p.uses()) {
+      if (ev.kind != UseKind::Evaluate || ev.model == kNoValue) continue;
+      const Value& m = p.value(ev.model);
+      if (m.fitted < 0) continue;
+      evaluations_[p.learns()[static_cast<size_t>(m.fitted)].site.index()].push_back(&ev);
+    }
+  }
+
+  // The evaluations of a model fitted at `train`'s site, in source order.
+  const std::vector<const lineage::UseEvent*>& evaluations_of(
+      const lineage::UseEvent& train) const {
+    static const std::vector<const lineage::UseEvent*> kNone;
+    const auto found = evaluations_.find(train.site.index());
+    return found == evaluations_.end() ? kNone : found->second;
+  }
+
+  std::unordered_map<uint32_t, std::vector<const lineage::UseEvent*>> evaluations_;
+
   // The model fitted at `train` (a fit on the test side of a split) predicting on that same side:
   // `calibrated.fit(X_test, y_test)` then `calibrated.predict_proba(X_test)`.
   void fitted_on_test(RuleContext& ctx, const lineage::Program& p, const lineage::UseEvent& train,
                       const lineage::Value& X) {
     using namespace lineage;
-    for (const UseEvent& ev : p.uses()) {
-      if (ev.kind != UseKind::Evaluate || ev.model == kNoValue || ev.X == kNoValue) continue;
+    for (const UseEvent* e : evaluations_of(train)) {
+      const UseEvent& ev = *e;
+      if (ev.X == kNoValue) continue;
       if (ev.site.start_byte() < train.site.end_byte()) continue;
-      const Value& m = p.value(ev.model);
-      if (m.fitted < 0 || p.learns()[static_cast<size_t>(m.fitted)].site != train.site) continue;
       const Value& T = p.value(ev.X);
       if (T.part != Part::Test || T.split != X.split) continue;
       const SplitEvent& s = p.splits()[static_cast<size_t>(X.split)];

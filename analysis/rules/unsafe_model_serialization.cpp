@@ -1,7 +1,14 @@
 // ML709 unsafe-model-serialization: torch.save of a whole nn.Module; pickling lambdas and
 // functions/classes defined inside functions.
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
+#include "analysis/rules/assignments.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -86,36 +93,36 @@ syntax::Node enclosing(syntax::Node n, std::string_view kind) {
   return {};
 }
 
-// The right-hand side of the last assignment of `name` before `at` in the same function or
-// module, or a null node.
-syntax::Node last_assignment(std::string_view name, syntax::Node at, const RuleContext& ctx) {
-  syntax::Node scope = enclosing(at, "function_definition");
-  if (!scope) scope = ctx.file().tree->root();
-  syntax::Node rhs;
-  syntax::walk(scope, [&](syntax::Node n) {
-    if (n.start_byte() >= at.start_byte()) return false;
-    if (n != scope && (n.kind() == "function_definition" || n.kind() == "class_definition"))
-      return false;
-    if (n.kind() == "assignment") {
-      syntax::Node left = n.field("left");
-      if (left && left.kind() == "identifier" && ctx.text_of(left) == name)
-        rhs = n.field("right");
-    }
-    return true;
-  });
-  return rhs;
-}
+// Where names are assigned and defined, indexed once per file on the first call that asks:
+// walking the file for every torch.save / pickle call made a file with many of them quadratic.
+class Definitions {
+ public:
+  syntax::Node last_assignment(std::string_view name, syntax::Node at, const RuleContext& ctx) {
+    return assignments_.last_before(name, at, ctx);
+  }
 
-// A class or function definition named `name` anywhere in the file.
-syntax::Node definition_of(std::string_view name, std::string_view kind, const RuleContext& ctx) {
-  syntax::Node found;
-  syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-    if (found) return false;
-    if (n.kind() == kind && ctx.text_of(n.field("name")) == name) found = n;
-    return !found;
-  });
-  return found;
-}
+  // The first class or function definition named `name` anywhere in the file (pre-order).
+  syntax::Node definition_of(std::string_view name, std::string_view kind,
+                             const RuleContext& ctx) {
+    if (!indexed_definitions_) {
+      indexed_definitions_ = true;
+      syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
+        if (n.kind() == "class_definition") classes_.try_emplace(ctx.text_of(n.field("name")), n);
+        if (n.kind() == "function_definition")
+          functions_.try_emplace(ctx.text_of(n.field("name")), n);
+        return true;
+      });
+    }
+    const auto& table = kind == "class_definition" ? classes_ : functions_;
+    const auto found = table.find(name);
+    return found == table.end() ? syntax::Node() : found->second;
+  }
+
+ private:
+  Assignments assignments_;
+  bool indexed_definitions_ = false;
+  std::map<std::string_view, syntax::Node, std::less<>> classes_, functions_;
+};
 
 bool derives_from_module(syntax::Node cls, const RuleContext& ctx) {
   syntax::Node bases = cls.field("superclasses");
@@ -130,7 +137,7 @@ bool derives_from_module(syntax::Node cls, const RuleContext& ctx) {
 }
 
 // `Net()`, `nn.Sequential(...)`, `models.resnet18()`, possibly `.to(device)`/`.cuda()`...
-bool builds_network(syntax::Node expr, const RuleContext& ctx) {
+bool builds_network(syntax::Node expr, Definitions& defs, const RuleContext& ctx) {
   while (expr && expr.kind() == "call") {
     syntax::Node fn = expr.field("function");
     if (fn && fn.kind() == "attribute") {
@@ -147,7 +154,7 @@ bool builds_network(syntax::Node expr, const RuleContext& ctx) {
     const std::string& q = ctx.sem().callee(expr);
     if (q.rfind("torch.nn.", 0) == 0 || q.rfind("torchvision.models.", 0) == 0) return true;
     if (fn && fn.kind() == "identifier") {
-      syntax::Node cls = definition_of(ctx.text_of(fn), "class_definition", ctx);
+      syntax::Node cls = defs.definition_of(ctx.text_of(fn), "class_definition", ctx);
       return cls && derives_from_module(cls, ctx);
     }
     return false;
@@ -156,21 +163,21 @@ bool builds_network(syntax::Node expr, const RuleContext& ctx) {
 }
 
 // Why pickling `expr` fails ("" when it does not).
-std::string unpicklable(syntax::Node expr, const RuleContext& ctx) {
+std::string unpicklable(syntax::Node expr, Definitions& defs, const RuleContext& ctx) {
   if (!expr) return "";
   if (expr.kind() == "lambda") return "a lambda";
   syntax::Node value = expr;
   if (expr.kind() == "identifier") {
-    syntax::Node fn = definition_of(ctx.text_of(expr), "function_definition", ctx);
+    syntax::Node fn = defs.definition_of(ctx.text_of(expr), "function_definition", ctx);
     if (fn && enclosing(fn, "function_definition")) return "a function defined inside a function";
-    value = last_assignment(ctx.text_of(expr), expr, ctx);
+    value = defs.last_assignment(ctx.text_of(expr), expr, ctx);
     // `model = pipe.fit(X, y)`: look at how `pipe` was built
     for (int hops = 0; value && value.kind() == "call" && hops < 3; ++hops) {
       syntax::Node f = value.field("function");
       if (!f || f.kind() != "attribute" || ctx.text_of(f.field("attribute")) != "fit") break;
       syntax::Node obj = f.field("object");
       if (!obj || obj.kind() != "identifier") break;
-      value = last_assignment(ctx.text_of(obj), obj, ctx);
+      value = defs.last_assignment(ctx.text_of(obj), obj, ctx);
     }
   }
   if (!value) return "";
@@ -181,7 +188,7 @@ std::string unpicklable(syntax::Node expr, const RuleContext& ctx) {
     if (n.kind() == "call") {
       syntax::Node f = n.field("function");
       if (f && f.kind() == "identifier") {
-        syntax::Node cls = definition_of(ctx.text_of(f), "class_definition", ctx);
+        syntax::Node cls = defs.definition_of(ctx.text_of(f), "class_definition", ctx);
         if (cls && enclosing(cls, "function_definition"))
           why = "an instance of a class defined inside a function";
       }
@@ -206,9 +213,9 @@ class UnsafeModelSerialization final : public Rule {
     syntax::Node obj = first_arg(call);
     if (!obj) return;
     if (q == "torch.save") {
-      syntax::Node built = obj.kind() == "identifier" ? last_assignment(ctx.text_of(obj), obj, ctx)
+      syntax::Node built = obj.kind() == "identifier" ? defs_.last_assignment(ctx.text_of(obj), obj, ctx)
                                                       : obj;
-      if (!built || !builds_network(built, ctx)) return;
+      if (!built || !builds_network(built, defs_, ctx)) return;
       Finding f = finding(call, "`torch.save(" + std::string(ctx.text_of(obj)) +
                                     ", ...)` pickles the whole module: the file loads only with "
                                     "the same source layout and only by unpickling; save "
@@ -221,7 +228,7 @@ class UnsafeModelSerialization final : public Rule {
       return;
     }
     if (pickles) {
-      std::string why = unpicklable(obj, ctx);
+      std::string why = unpicklable(obj, defs_, ctx);
       if (why.empty()) return;
       ctx.report(finding(call, "`" + std::string(ctx.text_of(call.field("function"))) +
                                    "` of " + why +
@@ -230,6 +237,9 @@ class UnsafeModelSerialization final : public Rule {
                                    "level"));
     }
   }
+
+ private:
+  Definitions defs_;
 };
 
 }  // namespace

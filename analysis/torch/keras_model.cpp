@@ -82,8 +82,7 @@ ActivationSite layer_activation(Node layer, const TorchFacts& facts) {
 
 std::vector<KerasCompile> keras_cross_entropy_compiles(const TorchFacts& facts) {
   std::vector<KerasCompile> out;
-  for (Node c : facts.calls()) {
-    if (facts.method_name(c) != "compile") continue;
+  for (Node c : facts.method_calls_named("compile")) {
     Node model = c.field("function").field("object");
     std::string t = facts.object_type(model);
     if (!is_keras(t)) continue;
@@ -127,8 +126,8 @@ ActivationSite keras_output_activation(const TorchFacts& facts, Node model) {
   if (cls == "Sequential") {
     // `.add(layer)` calls on this model come after the constructor's list.
     Node last;
-    for (Node c : facts.calls()) {
-      if (facts.method_name(c) != "add" || c.start_byte() < ctor.end_byte()) continue;
+    for (Node c : facts.method_calls_named("add")) {
+      if (c.start_byte() < ctor.end_byte()) continue;
       if (facts.constructor(c.field("function").field("object")) != ctor) continue;
       std::vector<Node> p = positional(c);
       if (p.size() == 1) last = p[0];

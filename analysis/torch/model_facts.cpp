@@ -132,23 +132,47 @@ TorchFacts::TorchFacts(Node root, const semantic::SemanticModel& sem) : sem_(sem
 }
 
 namespace {
-// The innermost of `defs` (pre-order) that strictly contains `n`.
-Node innermost(const std::vector<Node>& defs, Node n) {
+// For each definition of `defs` (pre-order), the index of the innermost other one that contains
+// it, or -1.
+std::vector<int32_t> containing_indices(const std::vector<Node>& defs) {
+  std::vector<int32_t> parents(defs.size(), -1);
+  std::vector<int32_t> open;  // the chain of definitions containing the current one
+  for (size_t i = 0; i < defs.size(); ++i) {
+    while (!open.empty() && defs[open.back()].end_byte() < defs[i].end_byte()) open.pop_back();
+    if (!open.empty()) parents[i] = open.back();
+    open.push_back(static_cast<int32_t>(i));
+  }
+  return parents;
+}
+
+// The innermost of `defs` (pre-order, `parents` from containing_indices) that strictly contains
+// `n`: the last definition starting at or before `n`, or the nearest of its containers that
+// reaches past `n` (every definition containing `n` contains that one). Climbs the nesting
+// instead of scanning every earlier definition, which made module-level code quadratic.
+Node innermost(const std::vector<Node>& defs, const std::vector<int32_t>& parents, Node n) {
   uint32_t start = n.start_byte(), end = n.end_byte();
   auto it = std::upper_bound(defs.begin(), defs.end(), start,
                              [](uint32_t b, const Node& d) { return b < d.start_byte(); });
-  while (it != defs.begin()) {
-    --it;
-    if (*it == n) continue;
-    if (it->end_byte() >= end) return *it;
-  }
-  return Node();
+  int32_t i = static_cast<int32_t>(it - defs.begin()) - 1;
+  if (i >= 0 && defs[i] == n) i = parents[i];
+  while (i >= 0 && defs[i].end_byte() < end) i = parents[i];
+  return i >= 0 ? defs[i] : Node();
 }
 }  // namespace
 
-Node TorchFacts::enclosing_function(Node n) const { return innermost(function_nodes_, n); }
+Node TorchFacts::enclosing_function(Node n) const {
+  return innermost(function_nodes_, function_parents_, n);
+}
 
-Node TorchFacts::enclosing_class(Node n) const { return innermost(class_nodes_, n); }
+Node TorchFacts::enclosing_class(Node n) const {
+  return innermost(class_nodes_, class_parents_, n);
+}
+
+const std::vector<Node>& TorchFacts::method_calls_named(std::string_view name) const {
+  static const std::vector<Node> kNone;
+  auto it = method_calls_by_name_.find(std::string(name));
+  return it == method_calls_by_name_.end() ? kNone : it->second;
+}
 
 std::string_view TorchFacts::method_name(Node call) const {
   Node f = call.field("function");
@@ -173,6 +197,7 @@ void TorchFacts::collect(Node root) {
       } else if (f.kind() == "attribute") {
         std::string_view attr = text_of(f.field("attribute"));
         if (attr == "backward") backward_calls_.push_back(n);
+        method_calls_by_name_[std::string(attr)].push_back(n);
         Node obj = f.field("object");
         if (obj.kind() == "identifier" && text_of(obj) == "self")
           self_calls_by_name_[std::string(attr)].push_back(n);
@@ -193,6 +218,8 @@ void TorchFacts::collect(Node root) {
     }
     return true;
   });
+  function_parents_ = containing_indices(function_nodes_);
+  class_parents_ = containing_indices(class_nodes_);
   for (Node n : assignments) {
     Node left = n.field("left");
     Node right = n.field("right");

@@ -13,6 +13,7 @@
 // Anything the analysis cannot prove is Unknown: rules stay silent on Unknown.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -104,6 +105,8 @@ class TorchFacts {
   const std::vector<syntax::Node>& calls_named(std::string_view name) const;
   // Calls of a method on self (`self._step(...)`), in source order.
   const std::vector<syntax::Node>& self_calls_named(std::string_view name) const;
+  // Method calls `x.name(...)` of any receiver, in source order.
+  const std::vector<syntax::Node>& method_calls_named(std::string_view name) const;
   // Every `.backward()` call, in source order.
   const std::vector<syntax::Node>& backward_calls() const { return backward_calls_; }
 
@@ -147,8 +150,10 @@ class TorchFacts {
   // Definitions in pre-order (sorted by start byte): enclosing_* search them instead of walking
   // parents, which tree-sitter 0.20 answers by descending from the root each time.
   std::vector<syntax::Node> function_nodes_, class_nodes_;
+  std::vector<int32_t> function_parents_, class_parents_;  // see containing_indices()
   std::vector<syntax::Node> backward_calls_;
-  std::unordered_map<std::string, std::vector<syntax::Node>> calls_by_name_, self_calls_by_name_;
+  std::unordered_map<std::string, std::vector<syntax::Node>> calls_by_name_, self_calls_by_name_,
+      method_calls_by_name_;
   std::unordered_map<const void*, size_t> loss_index_;  // call id -> index in losses_
   mutable std::unordered_map<std::string, syntax::Node> parameter_memo_;
   // Constructors of containers that get layers added later (computed on first use).
