@@ -140,6 +140,12 @@ ValueId Interpreter::call_qualified(const std::string& qualified, Node call,
     return args_node && i < args_node.named_child_count() ? args_node.named_child(static_cast<uint32_t>(i)) : Node();
   };
   if (ValueId native = native_boosting(q, call, args, kwargs); native != kNoValue) return native;
+  // float(np.sqrt(mse)), abs(score), round(auc, 4): the same number (a score stays a score)
+  if ((q == "builtins.float" || q == "builtins.abs" || q == "builtins.round" ||
+       q == "numpy.sqrt" || q == "numpy.abs" || q == "numpy.round" || q == "numpy.log" ||
+       q == "numpy.exp" || q == "math.sqrt" || q == "math.log" || q == "math.exp") &&
+      !args.empty() && val(args[0]).kind == Kind::Scalar && val(args[0]).produced_by >= 0)
+    return args[0];
   if (lib.loader_returns_split) {
     ValueId all = new_data(call, Shape::Array, label_of(call));
     SplitEvent ev{call, SplitKind::TrainTestSplit, {all}, false, false, qualified};
@@ -311,6 +317,17 @@ ValueId Interpreter::call_qualified(const std::string& qualified, Node call,
     return scalar();
   }
   if (q == "builtins.len") return scalar();
+  if ((q == "builtins.next" || q == "builtins.iter") && !args.empty() &&
+      val(args[0]).cls == "folds") {
+    // tr, te = next(splitter.split(X)): the first fold taken as the one train/test split
+    if (q == "builtins.next") {
+      const Value& folds = val(args[0]);
+      const int32_t sid = folds.items.empty() ? -1 : val(folds.items.front()).split;
+      if (sid >= 0 && p_.splits()[static_cast<size_t>(sid)].kind == SplitKind::FoldLoop)
+        p_.split_mut(static_cast<uint32_t>(sid)).kind = SplitKind::SingleFold;
+    }
+    return args[0];
+  }
   if (q == "builtins.enumerate" && !args.empty()) {
     Value e;
     e.kind = Kind::Tuple;

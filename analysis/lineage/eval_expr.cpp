@@ -141,7 +141,16 @@ ValueId Interpreter::eval_attribute(Node a) {
     case Kind::Module:
       return module(o.cls + "." + std::string(name));
     case Kind::Data: {
-      if (name == "values" || name == "T" || name == "index") return with_shape(obj, Shape::Array);
+      if (name == "values" || name == "T") return with_shape(obj, Shape::Array);
+      if (name == "index") {
+        // row labels: the rows' lineage, but not computed from any column's values
+        Value v = o;
+        v.shape = Shape::Array;
+        v.sources.clear();
+        v.columns.clear();
+        v.all_columns = false;
+        return make(std::move(v));
+      }
       if (name == "dt") {
         Value v = o;
         v.temporal = true;
@@ -341,7 +350,11 @@ ValueId Interpreter::eval_binary(Node op) {
   for (uint32_t i = 0; k == "comparison_operator" && i < op.named_child_count(); ++i) {
     const Value& v = val(operands[i]);
     if (v.kind != Kind::Data || !v.temporal) continue;
-    date_operand = date_operand || library::is_date_like_name(op.named_child(i).text(text_)) ||
+    // df.index < cutoff on a frame with parsed dates: its (date) index
+    Node operand = op.named_child(i);
+    const bool index = operand.kind() == "attribute" &&
+                       operand.field("attribute").text(text_) == "index";
+    date_operand = date_operand || index || library::is_date_like_name(operand.text(text_)) ||
                    (!v.columns.empty() && library::is_date_like_name(v.columns.front()));
   }
   if (k == "comparison_operator" && val(r).kind == Kind::Data && date_operand) {
@@ -455,6 +468,42 @@ ValueId Interpreter::columns_except(Node comp) {
   return over_columns ? make(std::move(except)) : kNoValue;
 }
 
+// [c for c in DROP_COLS if c in df.columns] / ... if c in df / [c for c in FEATURES]: the names of
+// the list (those present in the frame, which is all a drop or a selection can use); kNoValue for
+// any other comprehension (a filter on anything else picks an unknown subset).
+ValueId Interpreter::names_present(Node comp) {
+  if (comp.kind() != "list_comprehension") return kNoValue;
+  Node body = comp.field("body");
+  if (body.kind() != "identifier") return kNoValue;
+  std::string_view var = body.text(text_);
+  const auto presence = [&](Node cond) {
+    if (cond.kind() != "comparison_operator" || cond.named_child_count() != 2 ||
+        cond.child_count() != 3 || cond.child(1).kind() != "in" ||
+        cond.named_child(0).text(text_) != var)
+      return false;
+    Node in = cond.named_child(1);
+    if (in.kind() == "attribute") return in.field("attribute").text(text_) == "columns";
+    return in.kind() == "identifier" && val(eval(in)).kind == Kind::Data;
+  };
+  ValueId names = kNoValue;
+  for (uint32_t i = 0; i < comp.named_child_count(); ++i) {
+    Node c = comp.named_child(i);
+    if (c.kind() == "for_in_clause") {
+      if (names != kNoValue || c.field("left").text(text_) != var) return kNoValue;
+      const Value& v = val(eval(c.field("right")));
+      if (v.kind != Kind::Columns || v.columns.empty() || v.cls == kColumnsExcept) return kNoValue;
+      names = eval(c.field("right"));
+    } else if (c.kind() == "if_clause") {
+      if (c.named_child_count() == 0 || !presence(c.named_child(0))) return kNoValue;
+    } else if (c != body) {
+      return kNoValue;
+    }
+  }
+  if (names == kNoValue) return kNoValue;
+  Value copy = val(names);
+  return make(std::move(copy));
+}
+
 ValueId Interpreter::eval_comprehension(Node comp) {
   struct RestoreLoop {
     Node& slot;
@@ -478,6 +527,7 @@ ValueId Interpreter::eval_comprehension(Node comp) {
     }
   }
   if (ValueId except = columns_except(comp); except != kNoValue) return except;
+  if (ValueId present = names_present(comp); present != kNoValue) return present;
   if (body_node) {
     if (body_node.kind() == "pair") {
       eval(body_node.field("key"));

@@ -262,6 +262,9 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     ev.data = recv;
     ev.applied = kApplyTransform;
     result = with_stat(recv, p_.add_learn(std::move(ev)));
+  } else if (method == "sample" && (kwarg_node(call, "frac", text_).text(text_) == "1" ||
+                                    kwarg_node(call, "frac", text_).text(text_) == "1.0")) {
+    result = recv;  // sample(frac=1): every row, shuffled; not a split
   } else if (method == "sample") {
     SplitEvent ev{call, SplitKind::Sample, {recv}, true, false, "sample"};
     Value v = r;
@@ -342,6 +345,21 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     if (method == "filter" || method == "reindex" || method == "to_frame" || method == "melt" ||
         method == "pivot_table" || method == "stack" || method == "unstack")
       out.all_columns = false;
+    if (method == "drop_duplicates") {
+      // One row per key is left: with no date among the keys (the latest sale of each parcel),
+      // the rows are a snapshot, not a series, whatever order chose the row that stays.
+      ValueId subset = kwarg(kwargs, "subset");
+      if (subset == kNoValue && !args.empty()) subset = args[0];
+      const Value* keys = subset == kNoValue ? nullptr : &val(subset);
+      std::vector<std::string> names;
+      if (keys != nullptr && keys->kind == Kind::Scalar && !keys->text.empty())
+        names.push_back(keys->text);
+      if (keys != nullptr && keys->kind == Kind::Columns) names = keys->columns;
+      if (!names.empty() && std::none_of(names.begin(), names.end(), [](const std::string& n) {
+            return is_date_like_name(n);
+          }))
+        out.time_ordered = false;
+    }
     result = make(std::move(out));
   }
   if (kwarg_node(call, "inplace", text_).text(text_) == "True") {

@@ -190,8 +190,39 @@ void Interpreter::exec(Node s) {
   // import statements, pass, break, continue, global, nonlocal: nothing to track here
 }
 
+// `if f1 > best_f1: best_t, best_f1 = t, f1` in a loop: the running best of a score. The score
+// compared is selected among, as by max()/argmax() over a list of them.
+void Interpreter::keeps_best_so_far(Node s) {
+  Node cond = s.field("condition");
+  if (!loop_ || cond.kind() != "comparison_operator" || cond.named_child_count() != 2 ||
+      cond.child_count() != 3)
+    return;
+  std::string_view op = cond.child(1).kind();
+  if (op != ">" && op != ">=" && op != "<" && op != "<=") return;
+  for (uint32_t i = 0; i < 2; ++i) {
+    Node score = cond.named_child(i), best = cond.named_child(1 - i);
+    if (best.kind() != "identifier") continue;
+    const Value& v = val(eval(score));
+    if (v.produced_by < 0 || v.kind == Kind::Data) continue;
+    // the consequence rebinds the other operand: it keeps the best so far
+    bool rebinds = false;
+    syntax::walk(s.field("consequence"), [&](Node n) {
+      if (rebinds) return false;
+      if (n.kind() == "assignment") {
+        Node left = n.field("left");
+        if (left.kind() == "identifier" && left.text(text_) == best.text(text_)) rebinds = true;
+        for (Node c : syntax::children(left))
+          if (c.kind() == "identifier" && c.text(text_) == best.text(text_)) rebinds = true;
+      }
+      return !rebinds;
+    });
+    if (rebinds) mark_selected(eval(score));
+  }
+}
+
 void Interpreter::exec_if(Node s) {
   eval(s.field("condition"));
+  keeps_best_so_far(s);
   Env before = frames_.back().vars;
   exec_block(s.field("consequence"));
   std::vector<Env> arms{frames_.back().vars};

@@ -43,6 +43,7 @@ class Interpreter {
   void exec_block(Node block);
   void exec(Node stmt);
   void exec_if(Node stmt);
+  void keeps_best_so_far(Node if_stmt);
   void exec_for(Node stmt);
   void bind_loop_target(Node target, ValueId iterable);
   void mark_several_models(ValueId& elem, const std::vector<ValueId>& items);
@@ -62,6 +63,7 @@ class Interpreter {
   ValueId eval_sequence(Node seq);
   ValueId eval_comprehension(Node comp);
   ValueId columns_except(Node comp);
+  ValueId names_present(Node comp);
 
   // calls (eval_call.cpp)
   ValueId eval_call(Node call);

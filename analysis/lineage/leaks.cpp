@@ -80,12 +80,20 @@ std::vector<Leak> find_leaks(const Program& p) {
   const auto& learns = p.learns();
   const std::vector<std::string> targets = target_columns(p);
   std::vector<LeakFamily> fam(learns.size(), LeakFamily::None);
+  // Resampling of the training side: right before a fit, a leak when the resampled rows are
+  // then cross-validated or split again (synthetic copies of validation rows in the training
+  // folds). Only those two ends apply to it.
+  std::vector<bool> train_side(learns.size(), false);
   for (uint32_t li = 0; li < learns.size(); ++li) {
     const LearnEvent& L = learns[li];
     if (L.data == kNoValue) continue;
     const Value& D = p.value(L.data);
-    // Learned on the training side only: the protocol is right.
-    if (D.kind != Kind::Data || D.part == Part::Train || D.part == Part::Val) continue;
+    if (D.kind != Kind::Data) continue;
+    if (D.part == Part::Train || D.part == Part::Val) {
+      // Learned on the training side only: the protocol is right, except for resampling.
+      if (family_of(p, L, targets) != LeakFamily::Oversampling) continue;
+      train_side[li] = true;
+    }
     fam[li] = family_of(p, L, targets);
   }
   std::vector<std::vector<LeakEnd>> ends(learns.size());
@@ -99,7 +107,8 @@ std::vector<Leak> find_leaks(const Program& p) {
   for (size_t si = 0; si < p.splits().size(); ++si) {
     const SplitEvent& s = p.splits()[si];
     if (s.kind == SplitKind::FoldLoop) continue;  // judged with the CV uses below
-    bool explicit_split = s.kind == SplitKind::TrainTestSplit || s.kind == SplitKind::KerasValidation;
+    bool explicit_split = s.kind == SplitKind::TrainTestSplit || s.kind == SplitKind::SingleFold ||
+                          s.kind == SplitKind::KerasValidation;
     if (!explicit_split && !used_split[si]) continue;
     for (ValueId in : s.inputs)
       for (uint32_t li : p.value(in).stats)
@@ -113,11 +122,12 @@ std::vector<Leak> find_leaks(const Program& p) {
     const Value& X = p.value(u.X);
     for (uint32_t li : X.stats) {
       if (li >= fam.size() || fam[li] == LeakFamily::None || !ends[li].empty()) continue;
-      if (u.kind == UseKind::CrossValidate && X.split < 0) {
+      if (u.kind == UseKind::CrossValidate && (X.split < 0 || train_side[li])) {
         ends[li].push_back({u.site, u.what + " at line " + line_of(u.site) +
                                         " cross-validates data that already carries it"});
         continue;
       }
+      if (train_side[li]) continue;
       if ((X.part == Part::Train || X.part == Part::Test || X.part == Part::Val) && X.split >= 0) {
         const SplitEvent& s = p.splits()[static_cast<size_t>(X.split)];
         const Value& D = p.value(learns[li].data);
@@ -170,8 +180,19 @@ std::vector<std::string> target_columns(const Program& p) {
   std::unordered_set<ValueId> added;            // a y given to many fits is read once
   auto add = [&](ValueId y) {
     if (y == kNoValue || !added.insert(y).second) return;
-    for (const auto& c : p.value(y).columns)
+    const Value& v = p.value(y);
+    for (const auto& c : v.columns)
       if (seen.insert(c).second) out.push_back(c);
+    // The one column the target is an unshifted copy or transform of (`f["target"] =
+    // px["ret"]`, `y = np.log1p(df["cnt"])`) is the target too; a shifted one (a future
+    // value) is not, and a target combined from several columns makes none of them the target.
+    std::vector<std::string> from = v.sources;
+    for (const auto& [name, src] : v.derived_columns())
+      if (std::find(v.columns.begin(), v.columns.end(), name) != v.columns.end())
+        from.insert(from.end(), src.begin(), src.end());
+    std::sort(from.begin(), from.end());
+    from.erase(std::unique(from.begin(), from.end()), from.end());
+    if (from.size() == 1 && seen.insert(from.front()).second) out.push_back(from.front());
   };
   for (const UseEvent& u : p.uses())
     if (u.kind == UseKind::Train || u.kind == UseKind::CrossValidate) add(u.y);

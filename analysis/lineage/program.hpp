@@ -64,6 +64,7 @@ enum class SplitKind : uint8_t {
   Mask,            // df[df.date < cutoff]
   Sample,          // df.sample(frac) + df.drop(sample.index)
   FoldLoop,        // for tr, te in KFold(...).split(X)
+  SingleFold,      // tr, te = next(GroupShuffleSplit(...).split(X, y, groups)): one split, once
   KerasValidation, // fit(..., validation_split=)
 };
 
@@ -181,6 +182,7 @@ class Program {
   void add_grouping(GroupingEvent g) { groupings_.push_back(std::move(g)); }
   LearnEvent& learn_mut(uint32_t i) { return learns_[i]; }
   UseEvent& use_mut(uint32_t i) { return uses_[i]; }
+  SplitEvent& split_mut(uint32_t i) { return splits_[i]; }
 
  private:
   bool holds_predictions(ValueId v) const {

@@ -92,7 +92,10 @@ Value Interpreter::derived(const std::vector<ValueId>& raw_inputs, Shape shape) 
       if (std::find(out.sources.begin(), out.sources.end(), c) == out.sources.end())
         out.sources.push_back(c);
     };
-    if (in.columns.size() == 1) add_source(in.columns.front());
+    // (a one-column frame joined to others is a part of the result, not its source:
+    // `load[["load_mw"]].join(weather)` is not computed from load_mw)
+    if (in.columns.size() == 1 && !(in.shape == Shape::Frame && inputs.size() > 1))
+      add_source(in.columns.front());
     for (const auto& c : in.sources) add_source(c);
     if (in.kind == Kind::Stat) {
       any_stat = true;
@@ -340,8 +343,11 @@ void Interpreter::assign_subscript(Node t, ValueId v) {
   if (kv.kind == Kind::Scalar && !kv.text.empty() && !rhs.shifted && !aggregate) {
     std::vector<std::string> from = rhs.sources;
     if (rhs.columns.size() == 1 && rhs.kind == Kind::Data) from.push_back(rhs.columns.front());
+    // `f["target"] = px["ret"]`: a copy of that one column (what `ret` was computed from is
+    // `ret`'s own record); anything else is computed from its sources and theirs.
+    const bool copy = rhs.sources.empty() && rhs.columns.size() == 1 && rhs.kind == Kind::Data;
     for (const auto& [name, src] : rhs.derived_columns())
-      if (std::find(from.begin(), from.end(), name) != from.end())
+      if (!copy && std::find(from.begin(), from.end(), name) != from.end())
         from.insert(from.end(), src.begin(), src.end());
     if (!from.empty()) {
       auto next = std::make_shared<Value::DerivedCols>(merged.derived_columns());

@@ -61,7 +61,9 @@ class GroupLeakage final : public Rule {
     if (p == nullptr || p->groupings().empty()) return;
     for (const SplitEvent& s : p->splits()) {
       if (s.grouped) continue;
-      if (s.kind != SplitKind::TrainTestSplit && s.kind != SplitKind::FoldLoop) continue;
+      if (s.kind != SplitKind::TrainTestSplit && s.kind != SplitKind::FoldLoop &&
+          s.kind != SplitKind::SingleFold)
+        continue;
       if (s.splitter == "TimeSeriesSplit") continue;
       bool by_entity = false, series = false;
       for (ValueId in : s.inputs) {

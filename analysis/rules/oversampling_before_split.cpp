@@ -10,7 +10,9 @@ constexpr std::string_view kDoc = R"md(# ML103 oversampling-before-split
 `SMOTE`, `ADASYN`, `BorderlineSMOTE`, `RandomOverSampler` (any imblearn sampler, including
 undersamplers such as `RandomUnderSampler` and `NearMiss`) `fit_resample` — or
 `sklearn.utils.resample` with replacement — applied to data that is split or cross-validated
-afterwards.
+afterwards. That includes the training side of a split: resampling `X_train` right before the
+final fit is the correct protocol, but cross-validating the resampled `X_train` (or splitting a
+validation set off it) puts resampled rows in the validation folds.
 
 ## Why it matters
 Oversampling creates copies or interpolations of minority rows. Resampling before the split puts
@@ -29,7 +31,7 @@ X_train, X_test, y_train, y_test = train_test_split(X_res, y_res, stratify=y_res
 ## Use instead
 ```python
 X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
-X_train, y_train = SMOTE(random_state=0).fit_resample(X_train, y_train)
+X_train, y_train = SMOTE(random_state=0).fit_resample(X_train, y_train)  # then fit, no CV on it
 # with CV: imblearn.pipeline.make_pipeline(SMOTE(), model) inside cross_val_score
 ```
 
@@ -56,7 +58,8 @@ constexpr RuleInfo kInfo{"ML103", "oversampling-before-split", Category::Leakage
 
 std::unique_ptr<Rule> make_oversampling_before_split() {
   return make_leak_rule(kInfo, lineage::LeakFamily::Oversampling,
-                        "synthetic copies of training rows end up in the test set");
+                        "the held-out rows are resampled too: copies of training rows or an "
+                        "artificial class balance inflate the score");
 }
 
 }  // namespace mlroast::rules

@@ -113,7 +113,12 @@ class ShuffledSplitOnTimeSeries final : public Rule {
     if (p == nullptr) return;
     for (const SplitEvent& s : p->splits()) {
       if (!s.shuffled) continue;
-      if (s.kind != SplitKind::TrainTestSplit && s.kind != SplitKind::FoldLoop) continue;
+      if (s.kind != SplitKind::TrainTestSplit && s.kind != SplitKind::FoldLoop &&
+          s.kind != SplitKind::SingleFold)
+        continue;
+      // Whole groups (units, stores) on one side each: every series stays in one piece, and
+      // the split tests on unseen entities (GroupShuffleSplit, GroupKFold): not this rule.
+      if (s.grouped) continue;
       bool ordered = false;
       for (ValueId in : s.inputs) ordered = ordered || (in != kNoValue && p->value(in).time_ordered);
       if (!ordered) continue;
@@ -126,7 +131,7 @@ class ShuffledSplitOnTimeSeries final : public Rule {
                                         "use TimeSeriesSplit");
       if (!ctx.fixes_wanted()) {
       } else if (s.kind == SplitKind::TrainTestSplit) f.fix = no_shuffle_fix(s.site, ctx.text());
-      else f.fix = time_series_cv_fix(ctx, s.site);
+      else if (s.kind == SplitKind::FoldLoop) f.fix = time_series_cv_fix(ctx, s.site);
       ctx.report(std::move(f));
     }
   }

@@ -16,7 +16,11 @@ or a whole-frame transformation (`pd.get_dummies(df)`, `df.select_dtypes("number
 the target. Also a feature computed from the target (`df["price_per_sqft"] = df["price"] /
 df["sqft"]` with `y = df["price"]`, a flag `df["churned"] = df["Churn"] == "Yes"` left in X
 after dropping `Churn`) and the raw column a transformed target is computed from (`y =
-np.log1p(df["cnt"])` with `cnt` still in X). Lagged copies (`shift(k)`) are legitimate and
+np.log1p(df["cnt"])` with `cnt` still in X). When the target combines several columns
+(`home_win = home_goals > away_goals`), a feature computed from exactly those columns
+(`margin = home_goals - away_goals`) is the outcome in another form and is reported; one of
+the columns alone is not (a price can be a legitimate feature of `revenue = units * price`).
+Lagged copies (`shift(k)`) are legitimate and
 silent. Explicit feature lists and `df.drop(columns=[target])` are silent; a column
 selection the analysis cannot read (`df.iloc[:, :-1]`, a computed list) is assumed correct.
 
@@ -91,15 +95,18 @@ class TargetInFeatures final : public Rule {
       // combined from several columns (revenue = units * price) does not make each part the
       // answer: a price can be a legitimate feature.
       std::vector<std::string> answer{target};
+      std::vector<std::string> target_from;  // what the target itself is computed from
       for (size_t i = 0; i < answer.size(); ++i) {
         std::vector<std::string> from = i == 0 ? y.sources : std::vector<std::string>{};
         for (const auto& [name, src] : y.derived_columns())
           if (name == answer[i]) from.insert(from.end(), src.begin(), src.end());
         std::sort(from.begin(), from.end());
         from.erase(std::unique(from.begin(), from.end()), from.end());
+        if (i == 0) target_from = from;
         if (from.size() == 1 && !contains(answer, from.front())) answer.push_back(from.front());
       }
       std::string leaked, how;
+      bool same_inputs = false;
       for (const auto& c : answer)
         if (leaked.empty() && in_features(X, c)) {
           leaked = c;
@@ -116,9 +123,26 @@ class TargetInFeatures final : public Rule {
             break;
           }
       }
+      // A target combined from several columns (home_win = home_goals > away_goals): a feature
+      // computed from exactly those columns (margin = home_goals - away_goals) is the outcome
+      // in another form, though neither column alone is the answer.
+      if (leaked.empty() && target_from.size() >= 2) {
+        for (const auto& [name, src] : X.derived_columns()) {
+          if (contains(answer, name) || !in_features(X, name)) continue;
+          std::vector<std::string> from = src;
+          std::sort(from.begin(), from.end());
+          from.erase(std::unique(from.begin(), from.end()), from.end());
+          if (from != target_from) continue;
+          leaked = name;
+          how = "contain the column";
+          same_inputs = true;
+          break;
+        }
+      }
       if (leaked.empty()) continue;
       reported.push_back(target);
-      std::string why = leaked == target ? ""
+      std::string why = same_inputs ? " computed from the same columns as the target \"" + target + "\""
+                        : leaked == target ? ""
                         : contains(answer, leaked)
                             ? " from which the target \"" + target + "\" is computed"
                             : " computed from the target \"" + target + "\"";
