@@ -279,6 +279,7 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
       Value v = r;
       v.split = val(a).split;
       v.part = Part::Test;
+      p_.split_mut(static_cast<uint32_t>(v.split)).complemented = true;
       result = make(std::move(v));
     } else {
       Value v = r;

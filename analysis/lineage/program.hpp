@@ -75,6 +75,7 @@ struct SplitEvent {
   bool shuffled = true;         // rows are shuffled before splitting
   bool grouped = false;         // GroupKFold / groups= given
   std::string splitter;         // "train_test_split", "KFold", ...
+  bool complemented = false;    // Sample: the rows not drawn were taken too (df.drop(s.index))
 };
 
 enum class UseKind : uint8_t {

@@ -21,7 +21,8 @@ constexpr std::string_view kDoc = R"md(# ML710 hardcoded-secret
    (`xoxb-`, `xoxp-`...), Hugging Face tokens (`hf_` + 30 or more), Google API keys (`AIza` + 35),
    PEM private keys, and URLs with an inline password (`postgresql://etl:s3cr3t@db:5432/dw`).
 2. A non-empty string literal assigned to a name that denotes a secret: a variable, attribute,
-   keyword argument, parameter default, dict key or `os.environ[...]` key whose last word is
+   keyword argument, parameter default, dict key, `os.environ[...]` key or variable set with
+   `os.environ.setdefault(name, value)` / `os.putenv(name, value)` whose last word is
    `password`, `passwd`, `pwd`, `passphrase`, `secret`, `token`, `credential(s)`, `auth`,
    `authorization` or `apikey`, or that ends in `api_key`, `access_key`, `private_key`,
    `secret_key`, `openai_key`... (snake_case and camelCase are split into words).
@@ -283,7 +284,7 @@ class HardcodedSecret final : public Rule {
   Lineage lineage() const override { return Lineage::None; }
   std::vector<std::string_view> kinds() const override {
     return {"string", "assignment",        "keyword_argument",
-            "pair",   "default_parameter", "typed_default_parameter"};
+            "pair",   "default_parameter", "typed_default_parameter", "call"};
   }
 
   void visit(syntax::Node n, RuleContext& ctx) override {
@@ -298,6 +299,15 @@ class HardcodedSecret final : public Rule {
     } else if (n.kind() == "pair") {
       target = n.field("key");
       value = n.field("value");
+    } else if (n.kind() == "call") {
+      // os.environ.setdefault("WANDB_API_KEY", "a41f..."), os.putenv(...): the environment
+      // variable is the name, the literal its value
+      const std::string& q = ctx.sem().callee(n);
+      if (q != "os.environ.setdefault" && q != "os.putenv") return;
+      syntax::Node args = n.field("arguments");
+      if (!args || args.named_child_count() != 2) return;
+      target = args.named_child(0);
+      value = args.named_child(1);
     } else {
       target = n.field("name");
       value = n.field("value");

@@ -238,6 +238,33 @@ class MissingEvalMode final : public Rule {
     for (const auto& e : evals) consider(e, true);
     for (const auto& t : trains) consider(t, false);
     if (last_same) return last_is_eval;
+    // A helper (`def validate(net, loader)`) that switches nothing: the mode its callers leave
+    // the model in. A call made after `model.train()` with no `eval()` between (validation at
+    // the end of each epoch) runs it in training mode, whatever other code does later.
+    if (fn && !facts.enclosing_class(fn)) {
+      bool known = false, all_eval = true;
+      for (Node site : facts.calls_named(facts.text_of(fn.field("name")))) {
+        if (site.start_byte() >= fn.start_byte() && site.end_byte() <= fn.end_byte()) continue;
+        Node site_fn = facts.enclosing_function(site);
+        Node last;
+        bool eval = false;
+        auto before_site = [&](const std::pair<Node, Node>& sw, bool is_eval) {
+          if (sw.second != ctor || facts.enclosing_function(sw.first) != site_fn ||
+              sw.first.start_byte() >= site.start_byte())
+            return;
+          if (!last || sw.first.start_byte() > last.start_byte()) {
+            last = sw.first;
+            eval = is_eval;
+          }
+        };
+        for (const auto& e : evals) before_site(e, true);
+        for (const auto& t : trains) before_site(t, false);
+        if (!last) continue;
+        known = true;
+        all_eval = all_eval && eval;
+      }
+      if (known) return all_eval;
+    }
     return elsewhere;
   }
 };

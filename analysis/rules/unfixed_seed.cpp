@@ -268,6 +268,8 @@ class UnfixedSeed final : public Rule {
       for (size_t si = 0; si < p->splits().size(); ++si) {
         const lineage::SplitEvent& s = p->splits()[si];
         if (s.kind != lineage::SplitKind::Sample || !(s.site == call)) continue;
+        // `val = df.sample(frac=0.2)` + `train = df.drop(val.index)`: a split by its shape
+        splits = splits || s.complemented;
         for (const lineage::UseEvent& u : p->uses())
           for (lineage::ValueId v : {u.X, u.y})
             splits = splits || (v != lineage::kNoValue &&

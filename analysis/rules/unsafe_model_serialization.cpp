@@ -20,7 +20,9 @@ constexpr std::string_view kDoc = R"md(# ML709 unsafe-model-serialization
 - `torch.save(model, path)` where `model` is a whole network: an instance of a class defined in
   the file that derives from `torch.nn.Module` (also through `nn.Module` after `from torch import
   nn`), a `torch.nn.*` constructor such as `nn.Sequential(...)`, or a `torchvision.models.*`
-  constructor, possibly followed by `.to(device)`, `.cuda()`, `.eval()`...;
+  constructor, possibly followed by `.to(device)`, `.cuda()`, `.eval()`...; also a parameter
+  of a helper (`def save_checkpoint(net, path): torch.save(net, path)`) that a call in the
+  file passes such a network;
 - `pickle.dump` / `pickle.dumps` / `joblib.dump` of a lambda, of an object whose construction contains a lambda (`FunctionTransformer(lambda x:
   ...)`, a Pipeline built with one), or of a function or class defined inside another function.
 
@@ -101,6 +103,21 @@ class Definitions {
     return assignments_.last_before(name, at, ctx);
   }
 
+  // The calls of a plain name `name(...)` anywhere in the file, in source order.
+  const std::vector<syntax::Node>& calls_of(std::string_view name, const RuleContext& ctx) {
+    if (!indexed_calls_) {
+      indexed_calls_ = true;
+      syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
+        if (n.kind() == "call" && n.field("function").kind() == "identifier")
+          calls_[ctx.text_of(n.field("function"))].push_back(n);
+        return true;
+      });
+    }
+    static const std::vector<syntax::Node> kNone;
+    const auto found = calls_.find(name);
+    return found == calls_.end() ? kNone : found->second;
+  }
+
   // The first class or function definition named `name` anywhere in the file (pre-order).
   syntax::Node definition_of(std::string_view name, std::string_view kind,
                              const RuleContext& ctx) {
@@ -120,7 +137,8 @@ class Definitions {
 
  private:
   Assignments assignments_;
-  bool indexed_definitions_ = false;
+  bool indexed_definitions_ = false, indexed_calls_ = false;
+  std::map<std::string_view, std::vector<syntax::Node>, std::less<>> calls_;
   std::map<std::string_view, syntax::Node, std::less<>> classes_, functions_;
 };
 
@@ -215,7 +233,9 @@ class UnsafeModelSerialization final : public Rule {
     if (q == "torch.save") {
       syntax::Node built = obj.kind() == "identifier" ? defs_.last_assignment(ctx.text_of(obj), obj, ctx)
                                                       : obj;
-      if (!built || !builds_network(built, defs_, ctx)) return;
+      const bool network = built ? builds_network(built, defs_, ctx)
+                                 : obj.kind() == "identifier" && parameter_gets_network(obj, ctx);
+      if (!network) return;
       Finding f = finding(call, "`torch.save(" + std::string(ctx.text_of(obj)) +
                                     ", ...)` pickles the whole module: the file loads only with "
                                     "the same source layout and only by unpickling; save "
@@ -239,6 +259,37 @@ class UnsafeModelSerialization final : public Rule {
   }
 
  private:
+  // `def save_checkpoint(model, path): torch.save(model, path)`: a parameter that some call of
+  // the function in this file passes a network (`save_checkpoint(net, ...)` with `net =
+  // Net()`).
+  bool parameter_gets_network(syntax::Node param, const RuleContext& ctx) {
+    syntax::Node fn = enclosing(param, "function_definition");
+    if (!fn) return false;
+    int position = -1, i = 0;
+    for (syntax::Node p : syntax::children(fn.field("parameters"))) {
+      syntax::Node id = p.kind() == "identifier" ? p : p.field("name");
+      if (id && ctx.text_of(id) == ctx.text_of(param)) position = i;
+      ++i;
+    }
+    if (position < 0) return false;
+    for (syntax::Node call : defs_.calls_of(ctx.text_of(fn.field("name")), ctx)) {
+      syntax::Node arg;
+      int k = 0;
+      for (syntax::Node a : syntax::children(call.field("arguments"))) {
+        if (a.kind() == "keyword_argument") {
+          if (ctx.text_of(a.field("name")) == ctx.text_of(param)) arg = a.field("value");
+        } else if (a.kind() != "comment" && k++ == position) {
+          arg = a;
+        }
+      }
+      if (!arg) continue;
+      syntax::Node built =
+          arg.kind() == "identifier" ? defs_.last_assignment(ctx.text_of(arg), arg, ctx) : arg;
+      if (built && builds_network(built, defs_, ctx)) return true;
+    }
+    return false;
+  }
+
   Definitions defs_;
 };
 
