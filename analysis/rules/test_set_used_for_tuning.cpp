@@ -1,6 +1,8 @@
 // ML107 test-set-used-for-tuning: test rows decide something about the model.
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <string>
 
 #include "analysis/fix/imports.hpp"
 #include "analysis/lineage/program.hpp"
@@ -20,13 +22,16 @@ The test split deciding something about the model:
   callback (Keras);
 - a hyperparameter search (`GridSearchCV.fit`, `RandomizedSearchCV.fit`) fitted on the test split;
 - in a PyTorch epoch loop, a result computed on the test split (a `DataLoader` over a dataset
-  built from the test side of `train_test_split`, or the test tensors themselves) tested by an
+  built from the test side of `train_test_split`, or the test tensors themselves) or on a set
+  the code itself names as the test set (`loaders["test"]`, a torchvision dataset built with
+  `train=False`, a dataset loaded with `split="test"`) tested by an
   `if` that saves a checkpoint, stops the loop or records a best: early stopping or
-  best-checkpoint selection on the test rows (evaluating the test split every epoch only to log
+  best-checkpoint selection on the test rows (evaluating the test set every epoch only to log
   it is not reported);
 - a model, hyperparameter or threshold picked by comparing scores on the test split inside a
   loop, a comprehension or a `max(..., key=lambda ...)`: a score on the test rows computed where
-  the surrounding code keeps the best one (`best`, `max(`, `argmax`, `idxmax`, `sorted(`).
+  the surrounding code keeps the best one (`best`, `max(`, `argmax`, `idxmax`, `sorted(`, a
+  running best `if f1 > best_f1: best_t, best_f1 = t, f1`).
 Monitoring only (an `eval_set` without early stopping) is not reported, nor early stopping on a
 held-out side that is named as a validation set and never predicted on (`X_train, X_val, ... =
 train_test_split(...)`, `eval_set=[(X_val, y_val)]`, the model saved: there is no test score to
@@ -178,21 +183,54 @@ bool names_validation(syntax::Node call, std::string_view text) {
   return false;
 }
 
-// The split whose test side `expr` (an argument) reads: the expression itself, or, through a
-// DataLoader constructor, the dataset it wraps and that dataset's constructor arguments.
-const lineage::SplitEvent* test_side_of(const lineage::Program& p,
-                                        const torchfacts::TorchFacts& facts, syntax::Node expr,
-                                        int depth = 0) {
-  if (!expr || depth > 3) return nullptr;
+// Where the test data an argument reads comes from: the test side of a split, or a data set
+// its own code names as the test set.
+struct TestSide {
+  syntax::Node site;   // the split, or the naming expression
+  std::string origin;  // "split at line 12", "`loaders[\"test\"]`, line 178"
+};
+
+// A string literal that names the test set: "test", "testing", "holdout".
+bool names_test(syntax::Node lit, std::string_view text) {
+  if (lit.kind() != "string") return false;
+  std::string_view t = lit.text(text);
+  return t == "\"test\"" || t == "'test'" || t == "\"testing\"" || t == "'testing'" ||
+         t == "\"holdout\"" || t == "'holdout'";
+}
+
+// The test data `expr` (an argument) reads: the expression itself, or, through a DataLoader
+// constructor, the dataset it wraps and that dataset's constructor arguments. Besides a split's
+// test side: `loaders["test"]` (a dict of loaders keyed by split name), a torchvision dataset
+// built with `train=False`, a dataset loaded with `split="test"`.
+std::optional<TestSide> test_side_of(const lineage::Program& p,
+                                     const torchfacts::TorchFacts& facts, syntax::Node expr,
+                                     std::string_view text, int depth = 0) {
+  if (!expr || depth > 3) return std::nullopt;
   const lineage::Value* v = p.value_of(expr);
-  if (v != nullptr && is_test_side(p, *v)) return &p.splits()[static_cast<size_t>(v->split)];
-  syntax::Node ctor = facts.resolve(expr);
-  if (!ctor || ctor.kind() != "call" || ctor == expr) return nullptr;
-  for (syntax::Node a : syntax::children(ctor.field("arguments"))) {
-    syntax::Node arg = a.kind() == "keyword_argument" ? a.field("value") : a;
-    if (const auto* s = test_side_of(p, facts, arg, depth + 1)) return s;
+  if (v != nullptr && is_test_side(p, *v)) {
+    const auto& split = p.splits()[static_cast<size_t>(v->split)];
+    if (split.kind == lineage::SplitKind::FoldLoop) return std::nullopt;
+    return TestSide{split.site, "split at line " + line(split.site)};
   }
-  return nullptr;
+  if (expr.kind() == "subscript" && names_test(expr.field("subscript"), text))
+    return TestSide{expr, "`" + std::string(expr.text(text)) + "`, line " + line(expr)};
+  syntax::Node ctor = facts.resolve(expr);
+  if (!ctor || ctor == expr) return std::nullopt;
+  if (ctor.kind() == "subscript") return test_side_of(p, facts, ctor, text, depth + 1);
+  if (ctor.kind() != "call") return std::nullopt;
+  for (syntax::Node a : syntax::children(ctor.field("arguments"))) {
+    if (a.kind() == "keyword_argument") {
+      std::string_view name = a.field("name").text(text);
+      syntax::Node value = a.field("value");
+      if ((name == "train" && value.kind() == "false" &&
+           facts.sem().callee(ctor).starts_with("torchvision.datasets.")) ||
+          (name == "split" && names_test(value, text)))
+        return TestSide{ctor, "`" + std::string(a.text(text)) + "`, line " + line(ctor)};
+    }
+    syntax::Node arg = a.kind() == "keyword_argument" ? a.field("value") : a;
+    if (auto side = test_side_of(p, facts, arg, text, depth + 1)) return side;
+  }
+  return std::nullopt;
 }
 
 // An `if` that acts on the best result so far: it saves a checkpoint, stops the loop, copies
@@ -277,10 +315,11 @@ class TestSetUsedForTuning final : public Rule {
              loop.kind() != "function_definition")
         loop = loop.parent();
       if (!loop || loop.kind() == "function_definition") return false;
-      const lineage::SplitEvent* split = nullptr;
+      std::optional<TestSide> side;
       for (syntax::Node a : syntax::children(call.field("arguments")))
-        if (!split) split = test_side_of(p, facts, a.kind() == "keyword_argument" ? a.field("value") : a);
-      if (split == nullptr || split->kind == lineage::SplitKind::FoldLoop) return false;
+        if (!side)
+          side = test_side_of(p, facts, a.kind() == "keyword_argument" ? a.field("value") : a, text);
+      if (!side) return false;
       // the names the result is bound to
       std::vector<std::string_view> names;
       syntax::Node left = stmt.field("left");
@@ -303,11 +342,11 @@ class TestSetUsedForTuning final : public Rule {
         return !hit;
       });
       if (!hit) return false;
-      Finding f = finding(call, "Early stopping or checkpoint selection is judged on the test split "
-                                "(split at line " + line(split->site) + "): the test rows choose "
-                                "the epoch that is kept, so the test score is optimistic; select "
-                                "on a validation split carved from the training data");
-      f.related.push_back({TextRange::of(split->site), "the test split is created here"});
+      Finding f = finding(call, "Early stopping or checkpoint selection is judged on the test set "
+                                "(" + side->origin + "): the test rows choose the epoch that is "
+                                "kept, so the test score is optimistic; select on a validation "
+                                "split carved from the training data");
+      f.related.push_back({TextRange::of(side->site), "the test set comes from here"});
       f.related.push_back({TextRange::of(hit.field("condition")), "the test result decides here"});
       ctx.report(std::move(f));
       return false;
