@@ -7,6 +7,7 @@
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/inference_context.hpp"
 #include "analysis/rules/rule.hpp"
+#include "analysis/rules/torch_facts.hpp"
 
 namespace mlroast::rules {
 namespace {
@@ -19,7 +20,8 @@ fitted (`fit`, `fit_transform`) on the data that is about to be scored, instead 
 one fitted on the training data:
 - in inference code: a file that loads a fitted artifact (`pickle.load`, `joblib.load`,
   `torch.load`, Keras/MLflow `load_model`, ONNX Runtime) and trains nothing fits a transformer
-  whose output reaches a `predict`/`predict_proba`/`decision_function` call;
+  whose output reaches a `predict`/`predict_proba`/`decision_function` call, a PyTorch
+  network's forward call (`model(xb)`) or the tensor made for it (`torch.from_numpy(X)`);
 - in a training script: a transformer whose output reaches a model's `predict`/`score` but never
   its `fit` — typically `StandardScaler().fit_transform(X_test)` next to a scaler fitted on
   `X_train` (the model was trained on features this transformer never produced).
@@ -145,6 +147,22 @@ class RefitAtInference final : public Rule {
     const InferenceContext& ic = inference_context(ctx);
     bool inference = ic.is_inference();
     if (inference) report_loaded_refits(ctx);
+    // A PyTorch network scores by being called (`model(xb)`) on tensors made from the features
+    // (`torch.from_numpy(X)`): those inputs are predicted too.
+    if (inference && ctx.sem().imports("torch")) {
+      const torchfacts::TorchFacts& facts = torch_facts(ctx);
+      for (syntax::Node c : facts.calls()) {
+        // the network's forward call, or the features turned into its input tensor
+        const std::string& q = ctx.sem().callee(c);
+        if (!facts.is_module_call(c) && q != "torch.from_numpy" && q != "torch.tensor" &&
+            q != "torch.as_tensor")
+          continue;
+        for (syntax::Node a : syntax::children(c.field("arguments"))) {
+          const lineage::Value* v = p->value_of(a.kind() == "keyword_argument" ? a.field("value") : a);
+          if (v != nullptr && !v->stats.empty()) predicted_.push_back(v);
+        }
+      }
+    }
     const auto& learns = p->learns();
     // Training script: per learned statistic, the first evaluation of a model fitted here on data
     // carrying it, and whether any fit/CV/early stopping used it. One pass over the uses.

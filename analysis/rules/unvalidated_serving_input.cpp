@@ -1,5 +1,11 @@
 // ML712 unvalidated-serving-input: a web endpoint that feeds the raw request JSON to a model.
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "analysis/rules/rule.hpp"
 
@@ -15,11 +21,14 @@ validation step:
   `request.values` (`flask.request`, resolved through imports), or FastAPI/Starlette's
   `await request.json()` / `await request.form()` on a parameter annotated `Request`;
 - the model call: `.predict(...)`, `.predict_proba(...)`, `.predict_log_proba(...)`,
-  `.decision_function(...)` in the same function.
+  `.decision_function(...)` in the same function, or in a function of the file that it calls
+  (`score_frame(frame)`).
 
 Reported on the raw read. Silent when the function validates the payload: a pydantic model
 (`Model(**payload)`, `Model.model_validate(...)`, `parse_obj`, `TypeAdapter`), `jsonschema.validate`,
-a marshmallow `schema.load(...)`, a pandera `schema.validate(...)`. FastAPI endpoints that take a
+a marshmallow `schema.load(...)`, a pandera `schema.validate(...)`, or a function of the file
+given the payload that validates it (its name says so, `validate_record(body)`, or it raises on
+bad input; `check_key(x_api_key)` checks a header, not the body). FastAPI endpoints that take a
 pydantic model as a parameter never read the raw body and are silent. Test files are exempt.
 
 ## Why it matters
@@ -94,6 +103,7 @@ class UnvalidatedServingInput final : public Rule {
     syntax::Node body = fn.field("body");
     syntax::Node raw;
     bool predicts = false, validates = false;
+    std::vector<syntax::Node> checks;  // calls of validating helpers of this file
     syntax::walk(body, [&](syntax::Node n) {
       std::string_view k = n.kind();
       if (k == "function_definition" || k == "class_definition" || k == "lambda") return false;
@@ -125,6 +135,14 @@ class UnvalidatedServingInput final : public Rule {
         if (starts(q, "jsonschema") || starts(q, "pydantic") || starts(q, "marshmallow") ||
             starts(q, "pandera"))
           validates = true;
+        // A helper of this file: `score_frame(frame)` that predicts, `validate_record(body)`
+        // that checks the payload (its name says so, or it raises on bad input).
+        if (f && f.kind() == "identifier") {
+          if (const Helper* h = helper(ctx.text_of(f), ctx)) {
+            predicts = predicts || h->predicts;
+            if (h->validates) checks.push_back(n);  // counts if it is given the payload
+          }
+        }
         // Model(**payload): a pydantic model defined in the file
         syntax::Node args = n.field("arguments");
         for (syntax::Node a : syntax::children(args))
@@ -135,11 +153,77 @@ class UnvalidatedServingInput final : public Rule {
       return true;
     });
     if (!raw || !predicts || validates) return;
+    // A validating helper validates the payload when it is given it: the raw read, or a name
+    // assigned from it (`check_key(x_api_key)` checks a header, not the body).
+    // Names holding the payload or a part of it, in source order: assigned from the raw read or
+    // from such a name (`records = payload["instances"]`), or iterating over one (`for rec in
+    // records`, in a loop or a comprehension).
+    std::vector<std::string_view> payload;
+    const auto reads_payload = [&](syntax::Node e) {
+      bool found = false;
+      syntax::walk(e, [&](syntax::Node x) {
+        found = found || x == raw ||
+                (x.kind() == "identifier" &&
+                 std::find(payload.begin(), payload.end(), ctx.text_of(x)) != payload.end());
+        return !found;
+      });
+      return found;
+    };
+    syntax::walk(body, [&](syntax::Node n) {
+      std::string_view k = n.kind();
+      if (k != "assignment" && k != "for_statement" && k != "for_in_clause") return true;
+      syntax::Node left = n.field("left"), right = n.field("right");
+      if (!left || !right || !reads_payload(right)) return true;
+      if (left.kind() == "identifier") payload.push_back(ctx.text_of(left));
+      for (syntax::Node c : syntax::children(left))
+        if (c.kind() == "identifier") payload.push_back(ctx.text_of(c));
+      return true;
+    });
+    for (syntax::Node call : checks) validates = validates || reads_payload(call.field("arguments"));
+    if (validates) return;
     ctx.report(finding(raw, "`" + std::string(ctx.text_of(raw)) +
                                 "` feeds the raw request body to the model with no schema: "
                                 "missing or mistyped fields crash the model or yield a wrong "
                                 "score; validate with a pydantic model"));
   }
+
+ private:
+  struct Helper {
+    bool predicts = false;   // calls a model's predict method
+    bool validates = false;  // named as a validator, or raises on what it is given
+  };
+
+  // The module-level function `name` of this file, as a helper of an endpoint (one level: its
+  // own helpers are not followed); null when the file defines no such function.
+  const Helper* helper(std::string_view name, const RuleContext& ctx) {
+    if (!helpers_) {
+      helpers_.emplace();
+      for (syntax::Node stmt : syntax::children(ctx.file().tree->root())) {
+        syntax::Node def = stmt.kind() == "decorated_definition" ? stmt.field("definition") : stmt;
+        if (def.kind() != "function_definition") continue;
+        Helper h;
+        std::string_view fname = ctx.text_of(def.field("name"));
+        h.validates = fname.find("valid") != std::string_view::npos;
+        syntax::walk(def.field("body"), [&](syntax::Node n) {
+          std::string_view k = n.kind();
+          if (k == "function_definition" || k == "class_definition" || k == "lambda") return false;
+          if (k == "raise_statement") h.validates = true;
+          if (k == "call" && n.field("function").kind() == "attribute") {
+            std::string_view m = ctx.text_of(n.field("function").field("attribute"));
+            if (m == "predict" || m == "predict_proba" || m == "predict_log_proba" ||
+                m == "decision_function")
+              h.predicts = true;
+          }
+          return true;
+        });
+        helpers_->emplace(fname, h);
+      }
+    }
+    const auto found = helpers_->find(name);
+    return found == helpers_->end() ? nullptr : &found->second;
+  }
+
+  std::optional<std::map<std::string_view, Helper, std::less<>>> helpers_;
 };
 
 }  // namespace
