@@ -103,13 +103,18 @@ ValueId Interpreter::eval_uncached(Node e) {
     return e.named_child_count() > 0 ? eval(e.named_child(0)) : unknown();
   if (k == "dictionary") {
     // {"lr": LogisticRegression(), "rf": RandomForestClassifier()}: a tuple of its values
+    // with its string keys in `columns` ("" for any other key): CONFIG["target"] reads one
     Value t;
     t.kind = Kind::Tuple;
     t.cls = "dict";
     for (Node c : syntax::children(e)) {
       if (c.kind() != "pair") continue;
-      eval(c.field("key"));
-      t.items.push_back(eval(c.field("value")));
+      const Value& key = val(eval(c.field("key")));
+      std::string name = key.kind == Kind::Scalar && c.field("key").kind() == "string" ? key.text
+                                                                                       : "";
+      ValueId item = eval(c.field("value"));
+      t.columns.push_back(std::move(name));
+      t.items.push_back(item);
     }
     return make(std::move(t));
   }
@@ -208,6 +213,12 @@ ValueId Interpreter::eval_subscript(Node s) {
   }
   const Value& b = val(base);
   if (b.kind == Kind::Tuple) {
+    if (keys.size() == 1 && b.cls == "dict" && keys[0].kind() == "string") {
+      const std::string& name = val(key_values[0]).text;
+      for (size_t i = 0; !name.empty() && i < b.columns.size() && i < b.items.size(); ++i)
+        if (b.columns[i] == name) return b.items[i];
+      return unknown();
+    }
     if (keys.size() == 1 && keys[0].kind() == "integer") {
       long i = std::strtol(std::string(keys[0].text(text_)).c_str(), nullptr, 10);
       if (i < 0) i += static_cast<long>(b.items.size());

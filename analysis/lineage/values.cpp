@@ -302,7 +302,22 @@ void Interpreter::assign_subscript(Node t, ValueId v) {
   for (uint32_t i = 1; i < t.named_child_count(); ++i) last_key = eval(t.named_child(i));
   if (val(b).kind == Kind::Tuple) {  // results[name] = score: the dict now holds that value
     Value grown = val(b);
-    grown.items.push_back(v);
+    // cfg["target"] = "y": that key's value is replaced (a dict keeps its keys in `columns`)
+    const Value& key = val(last_key == kNoValue ? unknown() : last_key);
+    bool replaced = false;
+    if (grown.cls == "dict" && key.kind == Kind::Scalar && !key.text.empty())
+      for (size_t i = 0; i < grown.columns.size() && i < grown.items.size(); ++i)
+        if (grown.columns[i] == key.text) {
+          grown.items[i] = v;
+          replaced = true;
+        }
+    if (!replaced) {
+      grown.items.push_back(v);
+      if (grown.cls == "dict") {
+        grown.columns.resize(grown.items.size() - 1);
+        grown.columns.push_back(key.kind == Kind::Scalar ? key.text : "");
+      }
+    }
     rebind(holder, make(std::move(grown)));
     return;
   }

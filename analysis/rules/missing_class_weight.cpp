@@ -19,7 +19,9 @@ but `None`), no `sample_weight=`, no `scale_pos_weight=` / `is_unbalance=` /
 `auto_class_weights=` / `class_weights=`, no `compute_class_weight` / `compute_sample_weight`, no
 over/under-sampler (SMOTE, RandomUnderSampler...) or imblearn balanced ensemble, and no
 threshold tuning on a precision-recall curve. One finding per file, on the construction of the
-first such classifier.
+first such classifier. Silent too when the probabilities are meant as probabilities
+(`CalibratedClassifierCV` or `calibration_curve` in the file): class weights would bias them,
+so keeping the base rate is a choice.
 
 Not reported: targets whose name says nothing about rarity (the rule cannot know the class
 ratio, so it prefers silence); moderately imbalanced targets such as churn, attrition, credit
@@ -79,6 +81,13 @@ class MissingClassWeight final : public Rule {
       if (u.metric == workflow::Metric::PrAuc && u.site.kind() == "call" &&
           ctx.sem().callee(u.site).ends_with("precision_recall_curve"))
         return;  // the decision threshold is moved instead
+    // Probabilities meant as probabilities (calibrated, or checked on a calibration curve):
+    // weighting the classes would bias them, so leaving the base rate alone is the modeller's
+    // choice.
+    for (const workflow::CallSite& c : workflow::calls(ctx))
+      if (c.qualified == "sklearn.calibration.CalibratedClassifierCV" ||
+          c.qualified == "sklearn.calibration.calibration_curve")
+        return;
     // The first classifier trained on a target that names a rare event.
     const lineage::Program& p = *ctx.program();
     std::string cls, target;
