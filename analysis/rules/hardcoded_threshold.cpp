@@ -3,6 +3,7 @@
 
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/assignments.hpp"
+#include "analysis/rules/local_calls.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -101,7 +102,8 @@ syntax::Node root_identifier(syntax::Node n) {
   return n && n.kind() == "identifier" ? n : syntax::Node();
 }
 
-bool is_probability(syntax::Node expr, Assignments& assignments, const RuleContext& ctx) {
+bool is_probability(syntax::Node expr, Assignments& assignments, LocalCalls& calls,
+                    const RuleContext& ctx, int depth = 0) {
   if (!expr) return false;
   if (const lineage::Program* p = ctx.program()) {
     const lineage::Value* v = p->value_of(expr);
@@ -114,7 +116,13 @@ bool is_probability(syntax::Node expr, Assignments& assignments, const RuleConte
   syntax::Node id = root_identifier(expr);
   if (!id) return false;
   syntax::Node rhs = assignments.last_before(ctx.text_of(id), id, ctx);
-  return rhs && contains_predict_proba(rhs, ctx);
+  if (rhs) return contains_predict_proba(rhs, ctx);
+  // A helper's parameter (`def evaluate(name, y, proba): pred = proba > 0.5`): what its callers
+  // pass for it.
+  if (depth > 0) return false;
+  for (syntax::Node arg : calls.arguments_for(id, ctx))
+    if (is_probability(arg, assignments, calls, ctx, depth + 1)) return true;
+  return false;
 }
 
 class HardcodedThreshold final : public Rule {
@@ -163,7 +171,7 @@ class HardcodedThreshold final : public Rule {
 
   void visit_comparison(syntax::Node cmp, RuleContext& ctx) {
     syntax::Node proba = compared_with_half(cmp, ctx);
-    if (!proba || !is_probability(proba, assignments_, ctx)) return;
+    if (!proba || !is_probability(proba, assignments_, calls_, ctx)) return;
     ctx.report(finding(cmp, "`" + std::string(ctx.text_of(cmp)) +
                                 "` cuts predicted probabilities at a hard-coded 0.5; choose "
                                 "the threshold on validation data against the cost of each "
@@ -172,7 +180,7 @@ class HardcodedThreshold final : public Rule {
 
   void visit_round(syntax::Node call, RuleContext& ctx) {
     syntax::Node target = rounded(call, ctx);
-    if (!target || !is_probability(target, assignments_, ctx)) return;
+    if (!target || !is_probability(target, assignments_, calls_, ctx)) return;
     ctx.report(finding(call, "rounding predicted probabilities (`" +
                                  std::string(ctx.text_of(call)) +
                                  "`) is a hard-coded 0.5 threshold; choose the threshold on "
@@ -180,6 +188,7 @@ class HardcodedThreshold final : public Rule {
   }
 
   Assignments assignments_;
+  LocalCalls calls_;
 };
 
 }  // namespace

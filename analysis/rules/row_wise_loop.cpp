@@ -1,6 +1,10 @@
 // ML701 row-wise-loop: Python-level loops over the rows of a pandas DataFrame.
 #include <algorithm>
+#include <functional>
+#include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/rule.hpp"
@@ -18,7 +22,9 @@ Python-level iteration over the rows of a pandas DataFrame:
   (`df.loc[i]`, `df.iloc[i]`, `df.at[i, "c"]`, `df.iat[i, 0]`, `df["c"][i]`, `df["c"].iloc[i]`).
 
 The receiver must be a DataFrame according to the lineage engine (a value that comes from
-`pd.read_csv`, `pd.DataFrame`, a merge, a column selection of a frame...). Not reported:
+`pd.read_csv`, `pd.DataFrame`, a merge, a column selection of a frame...); for `iterrows` and
+`itertuples`, which only DataFrames have, a receiver the engine knows nothing about (a helper's
+parameter) counts too, unless the file defines a method of that name. Not reported:
 look-alike names on other objects (`zip(...)`, a dict's `items()`, `csv.reader` rows, a list of
 records), column-wise `df.apply(f)` / `axis=0`, `Series.apply` and `Series.map`, `df.items()`,
 `range(len(...))` over lists or arrays, and a few rows taken to be shown (`df.head(5)`,
@@ -66,6 +72,13 @@ constexpr RuleInfo kInfo{"ML701",
                          FixAvailability::None,
                          "Python loop over the rows of a DataFrame",
                          kDoc};
+
+// Nothing is known of what `expr` holds (not data, not a model, a module or a literal).
+bool unknown_value(syntax::Node expr, const RuleContext& ctx) {
+  if (ctx.program() == nullptr) return false;
+  const lineage::Value* v = ctx.program()->value_of(expr);
+  return v == nullptr || v->kind == lineage::Kind::Unknown;
+}
 
 bool is_frame(syntax::Node expr, const RuleContext& ctx) {
   if (!expr || ctx.program() == nullptr) return false;
@@ -181,6 +194,19 @@ class RowWiseLoop final : public Rule {
   }
 
  private:
+  // The file defines a function or method named `name` (once per file).
+  bool defines_method(std::string_view name, const RuleContext& ctx) {
+    if (!defined_) {
+      defined_.emplace();
+      syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
+        if (n.kind() == "function_definition") defined_->insert(ctx.text_of(n.field("name")));
+        return true;
+      });
+    }
+    return defined_->count(name) != 0;
+  }
+  std::optional<std::set<std::string_view, std::less<>>> defined_;
+
   void visit_call(syntax::Node call, RuleContext& ctx) {
     syntax::Node fn = call.field("function");
     if (!fn || fn.kind() != "attribute") return;
@@ -188,7 +214,11 @@ class RowWiseLoop final : public Rule {
     syntax::Node receiver = fn.field("object");
     syntax::Node args = call.field("arguments");
     if (method == "iterrows" || method == "itertuples") {
-      if (!is_frame(receiver, ctx) || few_rows(receiver, ctx)) return;
+      // Methods only a DataFrame has: a receiver the engine cannot see (a parameter of a
+      // helper) is one, unless the file defines a method of that name itself (a feed class
+      // with its own `iterrows()`).
+      const bool unseen_frame = unknown_value(receiver, ctx) && !defines_method(method, ctx);
+      if (!(is_frame(receiver, ctx) || unseen_frame) || few_rows(receiver, ctx)) return;
       if (method == "itertuples" && builds_objects(call)) return;
       ctx.report(finding(call, "`" + std::string(method) +
                                    "()` loops over DataFrame rows in Python (10-100x slower than "

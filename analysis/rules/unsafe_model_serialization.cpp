@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analysis/rules/assignments.hpp"
+#include "analysis/rules/local_calls.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -103,21 +104,6 @@ class Definitions {
     return assignments_.last_before(name, at, ctx);
   }
 
-  // The calls of a plain name `name(...)` anywhere in the file, in source order.
-  const std::vector<syntax::Node>& calls_of(std::string_view name, const RuleContext& ctx) {
-    if (!indexed_calls_) {
-      indexed_calls_ = true;
-      syntax::walk(ctx.file().tree->root(), [&](syntax::Node n) {
-        if (n.kind() == "call" && n.field("function").kind() == "identifier")
-          calls_[ctx.text_of(n.field("function"))].push_back(n);
-        return true;
-      });
-    }
-    static const std::vector<syntax::Node> kNone;
-    const auto found = calls_.find(name);
-    return found == calls_.end() ? kNone : found->second;
-  }
-
   // The first class or function definition named `name` anywhere in the file (pre-order).
   syntax::Node definition_of(std::string_view name, std::string_view kind,
                              const RuleContext& ctx) {
@@ -137,8 +123,7 @@ class Definitions {
 
  private:
   Assignments assignments_;
-  bool indexed_definitions_ = false, indexed_calls_ = false;
-  std::map<std::string_view, std::vector<syntax::Node>, std::less<>> calls_;
+  bool indexed_definitions_ = false;
   std::map<std::string_view, syntax::Node, std::less<>> classes_, functions_;
 };
 
@@ -263,26 +248,7 @@ class UnsafeModelSerialization final : public Rule {
   // the function in this file passes a network (`save_checkpoint(net, ...)` with `net =
   // Net()`).
   bool parameter_gets_network(syntax::Node param, const RuleContext& ctx) {
-    syntax::Node fn = enclosing(param, "function_definition");
-    if (!fn) return false;
-    int position = -1, i = 0;
-    for (syntax::Node p : syntax::children(fn.field("parameters"))) {
-      syntax::Node id = p.kind() == "identifier" ? p : p.field("name");
-      if (id && ctx.text_of(id) == ctx.text_of(param)) position = i;
-      ++i;
-    }
-    if (position < 0) return false;
-    for (syntax::Node call : defs_.calls_of(ctx.text_of(fn.field("name")), ctx)) {
-      syntax::Node arg;
-      int k = 0;
-      for (syntax::Node a : syntax::children(call.field("arguments"))) {
-        if (a.kind() == "keyword_argument") {
-          if (ctx.text_of(a.field("name")) == ctx.text_of(param)) arg = a.field("value");
-        } else if (a.kind() != "comment" && k++ == position) {
-          arg = a;
-        }
-      }
-      if (!arg) continue;
+    for (syntax::Node arg : calls_.arguments_for(param, ctx)) {
       syntax::Node built =
           arg.kind() == "identifier" ? defs_.last_assignment(ctx.text_of(arg), arg, ctx) : arg;
       if (built && builds_network(built, defs_, ctx)) return true;
@@ -291,6 +257,7 @@ class UnsafeModelSerialization final : public Rule {
   }
 
   Definitions defs_;
+  LocalCalls calls_;
 };
 
 }  // namespace
