@@ -8,6 +8,7 @@
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/call_name.hpp"
 #include "analysis/rules/inference_context.hpp"
+#include "analysis/rules/local_calls.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -19,7 +20,9 @@ constexpr std::string_view kDoc = R"md(# ML302 dummies-column-mismatch
 `pd.get_dummies` applied to the scored data separately from the training data, so that each side
 gets the columns of the categories it happens to contain:
 - the two sides of a split encoded by two calls (`pd.get_dummies(X_train)` and
-  `pd.get_dummies(X_test)`); the finding is on the call for the test/validation side;
+  `pd.get_dummies(X_test)`), or by one helper of the file called on each side
+  (`def encode(frame): return pd.get_dummies(frame, ...)`, then `encode(X_train)` and
+  `encode(X_test)`); the finding is on the call for the test/validation side;
 - separately loaded training and scoring tables encoded by two calls, one feeding the model's
   `fit`, the other only its `predict`/`score` (`train.csv` / `test.csv`);
 - `get_dummies` in inference code: a file that loads a fitted model (`joblib.load`,
@@ -120,6 +123,7 @@ bool alignment_evidence(syntax::Node n, const RuleContext& ctx) {
 struct DummiesCall {
   syntax::Node call;
   const lineage::Value* input = nullptr;
+  syntax::Node data;  // the data argument
 };
 
 class DummiesColumnMismatch final : public Rule {
@@ -148,7 +152,7 @@ class DummiesColumnMismatch final : public Rule {
       }
     }
     const lineage::Value* v = data ? ctx.program()->value_of(data) : nullptr;
-    if (v != nullptr && v->kind == lineage::Kind::Data) calls_.push_back({n, v});
+    if (v != nullptr && v->kind == lineage::Kind::Data) calls_.push_back({n, v, data});
   }
 
   void finish(RuleContext& ctx) override {
@@ -171,6 +175,34 @@ class DummiesColumnMismatch final : public Rule {
       }
       return;
     }
+    // One call in a helper (`def encode(frame): return pd.get_dummies(frame, ...)`) that the
+    // file calls on both sides of a split: `encode(X_train)`, `encode(X_test)`.
+    for (const DummiesCall& c : calls) {
+      if (!c.data || c.data.kind() != "identifier") continue;
+      syntax::Node train_site, scored_site;
+      int32_t split = -1;
+      for (syntax::Node arg : local_calls_.arguments_for(c.data, ctx)) {
+        const Value* a = p->value_of(arg);
+        if (a == nullptr || a->kind != Kind::Data || a->split < 0) continue;
+        if (split >= 0 && a->split != split) continue;
+        if (a->part == Part::Train && !train_site) train_site = arg;
+        if ((a->part == Part::Test || a->part == Part::Val) && !scored_site) scored_site = arg;
+        if (train_site || scored_site) split = a->split;
+      }
+      if (!train_site || !scored_site) continue;
+      syntax::Node helper_call = scored_site.parent();
+      while (helper_call && helper_call.kind() != "call") helper_call = helper_call.parent();
+      Finding f = finding(helper_call,
+                          "`pd.get_dummies` (line " + std::to_string(c.call.start_point().row + 1) +
+                              ") encodes these rows separately from the training rows (encoded "
+                              "at line " + std::to_string(train_site.start_point().row + 1) +
+                              "): each side gets the columns of the categories it contains, so "
+                              "columns differ or shift; fit one OneHotEncoder on train or reindex "
+                              "to the training columns");
+      f.related.push_back({TextRange::of(c.call), "the helper's get_dummies"});
+      f.related.push_back({TextRange::of(train_site), "training rows encoded here"});
+      ctx.report(std::move(f));
+    }
     for (const DummiesCall& scored : calls) {
       const DummiesCall* train = other_side(*p, calls, scored);
       if (train == nullptr) continue;
@@ -187,6 +219,8 @@ class DummiesColumnMismatch final : public Rule {
   }
 
  private:
+  LocalCalls local_calls_;
+
   // The get_dummies call that encoded the training counterpart of `scored`, or nullptr.
   static const DummiesCall* other_side(const lineage::Program& p,
                                        const std::vector<DummiesCall>& calls,
