@@ -55,6 +55,10 @@ ValueId Interpreter::eval_call(Node call) {
     }
     if (r.kind == Kind::Estimator)
       return call_estimator_method(recv, recv_node, method, call, args, kwargs);
+    // rng.permutation(len(X)) on a NumPy Generator: shuffled row indices
+    if (method == "permutation" && r.kind == Kind::Unknown && args.size() == 1 &&
+        !is_data(args[0]))
+      return row_permutation();
     if (r.kind == Kind::Splitter && method == "split" && !args.empty()) {
       bool grouped = r.grouped || kwarg(kwargs, "groups") != kNoValue || args.size() >= 3;
       ValueId x = as_data(args[0], args_node.named_child(0));
@@ -127,6 +131,16 @@ ValueId Interpreter::eval_call(Node call) {
   if (f.kind == Kind::Module) return call_qualified(f.cls, call, args, kwargs);
   if (f.kind == Kind::Function) return call_function(f.fn, call, args, kwargs);
   return unknown();  // calling an unknown value (a variable holding a callable)
+}
+
+// np.random.permutation(n), rng.permutation(len(X)): shuffled row indices, not yet cut.
+ValueId Interpreter::row_permutation() {
+  Value v;
+  v.kind = Kind::Data;
+  v.shape = Shape::Array;
+  v.fold_index = true;
+  v.cls = "permutation";
+  return make(std::move(v));
 }
 
 ValueId Interpreter::call_qualified(const std::string& qualified, Node call,
@@ -317,6 +331,8 @@ ValueId Interpreter::call_qualified(const std::string& qualified, Node call,
     return scalar();
   }
   if (q == "builtins.len") return scalar();
+  if (q == "numpy.random.permutation" && !args.empty() && val(args[0]).kind != Kind::Data)
+    return row_permutation();
   if ((q == "builtins.next" || q == "builtins.iter") && !args.empty() &&
       val(args[0]).cls == "folds") {
     // tr, te = next(splitter.split(X)): the first fold taken as the one train/test split

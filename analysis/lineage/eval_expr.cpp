@@ -263,8 +263,20 @@ ValueId Interpreter::eval_subscript(Node s) {
         (before_colon ? has_start : has_stop) = true;
       }
     }
+    if (b.cls == "permutation" && b.split < 0) {
+      // idx[:n_tr] / idx[n_tr:n_tr + n_va] / idx[n_tr + n_va:]: the cuts of one permutation
+      // are the sides of one split (the rows they index join it when they are indexed)
+      int32_t& sid = permutation_splits_[base];
+      if (sid == 0) {
+        SplitEvent ev{s, SplitKind::Permutation, {}, true, false, "permutation"};
+        sid = static_cast<int32_t>(p_.add_split(std::move(ev))) + 1;
+      }
+      out.split = sid - 1;
+      // which cut trains and which tests is in the names, not the positions (the order is
+      // random): a split, sides unknown
+      out.part = Part::Unknown;
+    } else if (has_start != has_stop && b.origins.size() < 2) {
     // A slice of a concatenation of separately loaded sets re-separates them: not a split.
-    if (has_start != has_stop && b.origins.size() < 2) {
       SplitEvent ev{s, SplitKind::Positional, {base}, false, false, "slice"};
       out.split = static_cast<int32_t>(p_.add_split(std::move(ev)));
       out.part = has_stop ? (b.part == Part::Train ? Part::Train : Part::Train) : Part::Test;
@@ -273,6 +285,13 @@ ValueId Interpreter::eval_subscript(Node s) {
   } else if (kv.kind == Kind::Data && kv.fold_index) {
     out.part = kv.part;
     out.split = kv.split;
+    // X[idx[:k]]: the rows a permutation's cut indexes are an input of its split
+    if (kv.split >= 0) {
+      SplitEvent& ev = p_.split_mut(static_cast<uint32_t>(kv.split));
+      if (ev.kind == SplitKind::Permutation &&
+          std::find(ev.inputs.begin(), ev.inputs.end(), base) == ev.inputs.end())
+        ev.inputs.push_back(base);
+    }
   } else if (kv.kind == Kind::Data && kv.mask_direction != 0) {
     SplitEvent ev{s, SplitKind::Mask, {base}, false, false, "date cutoff"};
     out.split = static_cast<int32_t>(p_.add_split(std::move(ev)));

@@ -44,6 +44,8 @@ class Interpreter {
   void exec(Node stmt);
   void exec_if(Node stmt);
   void keeps_best_so_far(Node if_stmt);
+  ValueId row_permutation();
+  std::unordered_map<ValueId, int32_t> permutation_splits_;  // permutation value -> split id + 1
   void exec_for(Node stmt);
   void bind_loop_target(Node target, ValueId iterable);
   void mark_several_models(ValueId& elem, const std::vector<ValueId>& items);

@@ -89,7 +89,11 @@ std::vector<Leak> find_leaks(const Program& p) {
     if (L.data == kNoValue) continue;
     const Value& D = p.value(L.data);
     if (D.kind != Kind::Data) continue;
-    if (D.part == Part::Train || D.part == Part::Val) {
+    // A cut of a row permutation has no known side; learning on one cut is learning on one
+    // side, and the training side is the one people learn on.
+    const bool permutation_cut =
+        D.split >= 0 && p.splits()[static_cast<size_t>(D.split)].kind == SplitKind::Permutation;
+    if (D.part == Part::Train || D.part == Part::Val || permutation_cut) {
       // Learned on the training side only: the protocol is right, except for resampling.
       if (family_of(p, L, targets) != LeakFamily::Oversampling) continue;
       train_side[li] = true;
@@ -108,7 +112,7 @@ std::vector<Leak> find_leaks(const Program& p) {
     const SplitEvent& s = p.splits()[si];
     if (s.kind == SplitKind::FoldLoop) continue;  // judged with the CV uses below
     bool explicit_split = s.kind == SplitKind::TrainTestSplit || s.kind == SplitKind::SingleFold ||
-                          s.kind == SplitKind::KerasValidation;
+                          s.kind == SplitKind::Permutation || s.kind == SplitKind::KerasValidation;
     if (!explicit_split && !used_split[si]) continue;
     for (ValueId in : s.inputs)
       for (uint32_t li : p.value(in).stats)

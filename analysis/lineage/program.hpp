@@ -65,6 +65,7 @@ enum class SplitKind : uint8_t {
   Sample,          // df.sample(frac) + df.drop(sample.index)
   FoldLoop,        // for tr, te in KFold(...).split(X)
   SingleFold,      // tr, te = next(GroupShuffleSplit(...).split(X, y, groups)): one split, once
+  Permutation,     // idx = rng.permutation(n); X[idx[:k]], X[idx[k:]]: shuffled row indices cut
   KerasValidation, // fit(..., validation_split=)
 };
 
