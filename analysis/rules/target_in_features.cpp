@@ -3,6 +3,7 @@
 
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/rule.hpp"
+#include "analysis/rules/workflow_facts.hpp"
 
 namespace mlroast::rules {
 namespace {
@@ -20,7 +21,9 @@ np.log1p(df["cnt"])` with `cnt` still in X). When the target combines several co
 (`home_win = home_goals > away_goals`), a feature computed from exactly those columns
 (`margin = home_goals - away_goals`) is the outcome in another form and is reported; one of
 the columns alone is not (a price can be a legitimate feature of `revenue = units * price`).
-Lagged copies (`shift(k)`) are legitimate and
+A pipeline that starts with a `ColumnTransformer` reads only the columns it names (the default
+`remainder="drop"`), so giving it the whole frame is silent; with `remainder="passthrough"` the
+target goes through and is reported. Lagged copies (`shift(k)`) are legitimate and
 silent. Explicit feature lists and `df.drop(columns=[target])` are silent; a column
 selection the analysis cannot read (`df.iloc[:, :-1]`, a computed list) is assumed correct.
 
@@ -72,6 +75,35 @@ bool in_features(const lineage::Value& X, const std::string& c) {
   return X.all_columns || contains(X.columns, c);
 }
 
+bool is_column_transformer(const lineage::Value& v) {
+  return v.cls == "sklearn.compose.ColumnTransformer" ||
+         v.cls == "sklearn.compose.make_column_transformer" ||
+         v.cls == "sklearn.compose._column_transformer.ColumnTransformer";
+}
+
+// The model is a ColumnTransformer or a container with one among its steps (in practice the
+// first: it turns the frame into the features).
+bool selects_columns(const lineage::Program& p, const lineage::Value& model) {
+  if (is_column_transformer(model)) return true;
+  if (model.role != lineage::Role::Container) return false;
+  for (const lineage::ValueId step : model.items)
+    if (step != lineage::kNoValue && is_column_transformer(p.value(step))) return true;
+  return false;
+}
+
+// Some ColumnTransformer of the file keeps the columns it does not name
+// (`remainder="passthrough"`, or an estimator): then the target may pass through.
+bool passes_remainder(const RuleContext& ctx) {
+  for (const workflow::CallSite& c : workflow::calls(ctx)) {
+    if (c.qualified != "sklearn.compose.ColumnTransformer" &&
+        c.qualified != "sklearn.compose.make_column_transformer")
+      continue;
+    syntax::Node r = c.keyword("remainder");
+    if (r && ctx.text_of(r) != "\"drop\"" && ctx.text_of(r) != "'drop'") return true;
+  }
+  return false;
+}
+
 class TargetInFeatures final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -89,6 +121,10 @@ class TargetInFeatures final : public Rule {
       const Value& y = p->value(u.y);
       if (X.kind != Kind::Data || y.kind != Kind::Data || y.columns.size() != 1) continue;
       if (X.shape != Shape::Frame || !shares_origin(X, y)) continue;
+      // A pipeline that starts by picking its columns (a ColumnTransformer, whose default
+      // remainder is "drop") reads only the columns it names: the whole frame may go in.
+      if (u.model != kNoValue && selects_columns(*p, p->value(u.model)) && !passes_remainder(ctx))
+        continue;
       const std::string& target = y.columns.front();
       if (contains(reported, target)) continue;
       // The target, and the column it is a transformation of (y = log1p(cnt): cnt too). A target
