@@ -124,6 +124,14 @@ ValueId Interpreter::eval_call(Node call) {
     // `.fit(..., eval_set=...)` on a model the engine cannot see (Keras, a custom wrapper).
     if (method == "fit")
       fit_validation_sets(kNoValue, call, args.empty() ? kNoValue : args[0], kwargs);
+    // A transformer the engine cannot see (a class of the file with its own fit/transform):
+    // `featurizer.transform(test_df)` is still the test rows, transformed.
+    if (r.kind == Kind::Unknown && (method == "transform" || method == "fit_transform")) {
+      std::vector<ValueId> data;
+      for (ValueId a : args)
+        if (is_data(a)) data.push_back(a);
+      if (!data.empty()) return derive(data, Shape::Array);
+    }
     return unknown();
   }
 
