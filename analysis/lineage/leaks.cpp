@@ -180,7 +180,7 @@ bool reaches_model(const Program& p, uint32_t learn) {
 
 std::vector<std::string> target_columns(const Program& p) {
   std::vector<std::string> out;
-  std::unordered_set<std::string_view> seen;  // views of the program's column names
+  std::unordered_set<std::string> seen;  // the names in `out`
   std::unordered_set<ValueId> added;            // a y given to many fits is read once
   auto add = [&](ValueId y) {
     if (y == kNoValue || !added.insert(y).second) return;
