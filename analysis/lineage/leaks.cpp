@@ -93,12 +93,13 @@ std::vector<Leak> find_leaks(const Program& p) {
     // side, and the training side is the one people learn on.
     const bool permutation_cut =
         D.split >= 0 && p.splits()[static_cast<size_t>(D.split)].kind == SplitKind::Permutation;
+    const LeakFamily family = family_of(p, L, targets);
     if (D.part == Part::Train || D.part == Part::Val || permutation_cut) {
       // Learned on the training side only: the protocol is right, except for resampling.
-      if (family_of(p, L, targets) != LeakFamily::Oversampling) continue;
+      if (family != LeakFamily::Oversampling) continue;
       train_side[li] = true;
     }
-    fam[li] = family_of(p, L, targets);
+    fam[li] = family;
   }
   std::vector<std::vector<LeakEnd>> ends(learns.size());
   // Slices, date masks and samples are splits only when a model uses a side of them: in library

@@ -98,7 +98,8 @@ struct Value {
   Role role = Role::None;
   int32_t fitted = -1;               // learn event of the last fit
   std::vector<ValueId> items;        // Tuple elements, Container steps
-  std::vector<std::string> columns;  // Columns: names; Data: the column selected by df["c"]
+  std::vector<std::string> columns;  // Columns: names; Data: the column selected by df["c"];
+                                     // a Tuple "dict": the string key of each item ("" if none)
   double number = 0;                 // Scalar numbers
   std::string text;                  // Scalar strings
   int32_t fn = -1;                   // Function: index of its summary

@@ -5,8 +5,10 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "analysis/rules/call_name.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -302,6 +304,9 @@ class HardcodedSecret final : public Rule {
     } else if (n.kind() == "call") {
       // os.environ.setdefault("WANDB_API_KEY", "a41f..."), os.putenv(...): the environment
       // variable is the name, the literal its value
+      // (the written name first: this runs for every call of every file)
+      const std::string_view written = call_last_name(n, ctx.text());
+      if (written != "setdefault" && written != "putenv") return;
       const std::string& q = ctx.sem().callee(n);
       if (q != "os.environ.setdefault" && q != "os.putenv") return;
       syntax::Node args = n.field("arguments");

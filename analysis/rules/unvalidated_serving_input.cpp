@@ -78,6 +78,12 @@ constexpr RuleInfo kInfo{"ML712",
 
 bool starts(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
+// A method that runs a model on its input: `.predict(...)`, `.predict_proba(...)`...
+bool calls_model(std::string_view method) {
+  return method == "predict" || method == "predict_proba" || method == "predict_log_proba" ||
+         method == "decision_function";
+}
+
 // A parameter of `fn` named `name` annotated with fastapi/starlette `Request`.
 bool is_request_param(syntax::Node fn, std::string_view name, const RuleContext& ctx) {
   for (syntax::Node p : syntax::children(fn.field("parameters"))) {
@@ -123,9 +129,7 @@ class UnvalidatedServingInput final : public Rule {
         const std::string& q = ctx.sem().callee(n);
         if (f && f.kind() == "attribute") {
           std::string_view m = ctx.text_of(f.field("attribute"));
-          if (m == "predict" || m == "predict_proba" || m == "predict_log_proba" ||
-              m == "decision_function")
-            predicts = true;
+          if (calls_model(m)) predicts = true;
           if (m == "model_validate" || m == "parse_obj" || m == "model_validate_json" ||
               m == "validate_python")
             validates = true;
@@ -210,9 +214,7 @@ class UnvalidatedServingInput final : public Rule {
           if (k == "raise_statement") h.validates = true;
           if (k == "call" && n.field("function").kind() == "attribute") {
             std::string_view m = ctx.text_of(n.field("function").field("attribute"));
-            if (m == "predict" || m == "predict_proba" || m == "predict_log_proba" ||
-                m == "decision_function")
-              h.predicts = true;
+            if (calls_model(m)) h.predicts = true;
           }
           return true;
         });
