@@ -32,6 +32,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
@@ -66,6 +67,7 @@ struct Options {
   int edits = 1000;
   unsigned seed = 1;
   int timeout_ms = 10'000;  // per edit
+  int pace_ms = 0;  // idle time after each publish before the next edit (0: back to back)
   int breakdown_edits = 200;
   std::string section = "both";  // script | notebook | both
   int notebook_cells = 300;      // code cells
@@ -93,6 +95,8 @@ Options parse_options(int argc, char** argv) {
       o.seed = static_cast<unsigned>(std::stoul(value()));
     } else if (arg == "--timeout-ms") {
       o.timeout_ms = std::stoi(value());
+    } else if (arg == "--pace-ms") {
+      o.pace_ms = std::stoi(value());
     } else if (arg == "--breakdown-edits") {
       o.breakdown_edits = std::stoi(value());
     } else if (arg == "--section") {
@@ -106,7 +110,7 @@ Options parse_options(int argc, char** argv) {
     } else if (arg == "-h" || arg == "--help") {
       std::printf(
           "usage: %s [SERVER_BINARY] [--mode async|sync|both|none] [--lines N] [--edits N]\n"
-          "          [--seed N] [--timeout-ms N]\n"
+          "          [--seed N] [--timeout-ms N] [--pace-ms N (idle after each publish)]\n"
           "          [--breakdown-edits N (0: skip the in-process breakdown)]\n"
           "          [--section script|notebook|both] [--notebook-cells N] [--notebook-edits N]\n",
           argv[0]);
@@ -118,7 +122,7 @@ Options parse_options(int argc, char** argv) {
       throw std::runtime_error("unknown argument " + arg);
     }
   }
-  if (o.lines < 50 || o.edits < 2 || o.timeout_ms < 1 || o.breakdown_edits < 0 ||
+  if (o.lines < 50 || o.edits < 2 || o.timeout_ms < 1 || o.pace_ms < 0 || o.breakdown_edits < 0 ||
       o.notebook_cells < 2 || o.notebook_edits < 2)
     throw std::runtime_error(
         "--lines >= 50, --edits >= 2, --timeout-ms >= 1, --notebook-cells >= 2, "
@@ -194,6 +198,7 @@ ModeResult run_mode(const Options& opt, const std::string& name,
     int version = 1;
     int consecutive_timeouts = 0;
     for (const Edit& e : edits) {
+      if (opt.pace_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(opt.pace_ms));
       ++version;
       const json params = change_params(e, version);
       const auto sent = Clock::now();
@@ -435,8 +440,11 @@ bool script_section(const Options& opt) {
               text.size());
   std::printf(
       "edits: %zu single-character didChange edits (%zu insert+delete pairs, cycling "
-      "identifier / string / comment positions), sent one at a time\n",
-      edits.size(), edits.size() / 2);
+      "identifier / string / comment positions), sent one at a time, %s\n",
+      edits.size(), edits.size() / 2,
+      opt.pace_ms > 0 ? ("each " + std::to_string(opt.pace_ms) + " ms after the previous publish")
+                            .c_str()
+                      : "back to back");
   std::printf("measured: didChange write -> publishDiagnostics with that version read\n");
   std::printf("goal: p99 <= %.0f ms\n\n", kGoalP99Ms);
 
@@ -487,6 +495,7 @@ int main(int argc, char** argv) {
       run.edits = opt.notebook_edits;
       run.seed = opt.seed;
       run.timeout_ms = opt.timeout_ms;
+      run.pace_ms = opt.pace_ms;
       ok = notebook_latency(run) && ok;
     }
     if (!ok) std::printf("problems above: the figures are incomplete\n");

@@ -26,6 +26,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "edits.hpp"
@@ -243,6 +244,7 @@ ModeFigures run_mode(const NotebookRun& run, const std::string& name,
     int notebook_version = 1;
     int consecutive_timeouts = 0;
     for (const CellEdit& e : edits) {
+      if (run.pace_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(run.pace_ms));
       Cell& cell = cells[e.cell];
       ++cell.version;
       const json params = did_change(cell, e.edit, ++notebook_version);
@@ -304,8 +306,11 @@ bool notebook_latency(const NotebookRun& run) {
   std::printf(
       "edits: %zu single-character notebookDocument/didChange textContent edits in code cells "
       "(%zu insert+delete pairs, cycling identifier / string / comment positions), one at a "
-      "time\n",
-      edits.size(), edits.size() / 2);
+      "time, %s\n",
+      edits.size(), edits.size() / 2,
+      run.pace_ms > 0 ? ("each " + std::to_string(run.pace_ms) + " ms after the previous publish")
+                            .c_str()
+                      : "back to back");
   std::printf(
       "measured: didChange write -> the edited cell's publishDiagnostics with its new version "
       "read, and -> the last publish of that analysis read (the server publishes the cells whose "

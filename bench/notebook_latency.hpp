@@ -12,6 +12,7 @@ struct NotebookRun {
   int edits = 500;            // single-character edits, in insert+delete pairs
   unsigned seed = 1;
   int timeout_ms = 10'000;  // per edit
+  int pace_ms = 0;          // idle time after each publish before the next edit
 };
 
 // Opens the generated notebook with notebookDocument/didOpen in each mode asked for, replays the

@@ -11,6 +11,7 @@
 #include <system_error>
 #include <utility>
 
+#include "server/allocator.hpp"
 #include "server/handlers/handlers.hpp"
 #include "server/logging.hpp"
 
@@ -47,6 +48,7 @@ int run_server(const ServerOptions& options) {
 
 int run_server(const ServerOptions& options, int input_fd, int output_fd) {
   configure_logging(options.log_level);
+  spdlog::info("{}", tune_allocator_for_typing());
   std::signal(SIGPIPE, SIG_IGN);
   boost::asio::io_context io;
   MessageWriter output(output_fd);
