@@ -235,7 +235,23 @@ ValueId Interpreter::call_qualified(const std::string& qualified, Node call,
     if (val(d).kind == Kind::Data) return with_shape(d, shape);
     if (val(d).kind == Kind::Stat) return d;  // pd.Series(mi, index=X.columns): still the statistic
     if (name == "DataFrame" && args.empty() && kwarg(kwargs, "data") == kNoValue) {
-      // pd.DataFrame(index=frame.index): an empty frame whose columns are the ones assigned
+      // pd.DataFrame(index=frame.index): an empty frame whose columns are the ones assigned.
+      // Its rows are that frame's (a feature builder's `out` on the test rows is test data);
+      // nothing learned or selected comes with the index.
+      const ValueId index = kwarg(kwargs, "index");
+      if (index != kNoValue && val(index).kind == Kind::Data) {
+        const Value& rows = val(index);
+        Value empty;
+        empty.kind = Kind::Data;
+        empty.shape = Shape::Frame;
+        empty.part = rows.part;
+        empty.split = rows.split;
+        empty.origins = rows.origins;
+        empty.temporal = rows.temporal;
+        empty.time_ordered = rows.time_ordered;
+        empty.all_columns = false;
+        return make(std::move(empty));
+      }
       Value empty = val(new_data(call, shape, label_of(call)));
       empty.all_columns = false;
       return make(std::move(empty));
