@@ -26,6 +26,10 @@ class LeakRule final : public Rule {
     const lineage::Program* p = ctx.program();
     if (p == nullptr) return;
     std::vector<uint32_t> rows;  // one finding per expression: (x - x.mean()) / x.std() is one leak
+    // Hand-written statistics of the same data on separate lines (`mu = x.mean()`, then
+    // `sd = x.std()`) are one normalisation too: the later ones become notes of the first.
+    std::vector<std::pair<std::string, size_t>> by_source;  // learned-from text, finding
+    std::vector<Finding> out;
     for (const lineage::Leak& leak : p->leaks()) {
       if (leak.family != family_) continue;
       const lineage::LearnEvent& e = p->learns()[leak.learn];
@@ -33,6 +37,16 @@ class LeakRule final : public Rule {
       if (std::find(rows.begin(), rows.end(), row) != rows.end()) continue;
       rows.push_back(row);
       std::string src = learned_from_text(ctx, e);
+      if (family_ == lineage::LeakFamily::Normalization && !src.empty()) {
+        const auto same = std::find_if(by_source.begin(), by_source.end(),
+                                       [&](const auto& s) { return s.first == src; });
+        if (same != by_source.end()) {
+          out[same->second].related.push_back(
+              {TextRange::of(e.site), "`." + e.what + "()` of the same data, also over all rows"});
+          continue;
+        }
+        by_source.emplace_back(src, out.size());
+      }
       std::string what = e.kind == lineage::StatKind::Estimator ||
                                  e.kind == lineage::StatKind::Functional
                              ? e.what + " fitted on "
@@ -50,8 +64,9 @@ class LeakRule final : public Rule {
       else if (family_ == lineage::LeakFamily::Normalization)
         f.fix = normalize_after_split(ctx, e, leak);
       for (const auto& end : leak.ends) f.related.push_back({TextRange::of(end.site), end.message});
-      ctx.report(std::move(f));
+      out.push_back(std::move(f));
     }
+    for (Finding& f : out) ctx.report(std::move(f));
   }
 
  private:

@@ -10,6 +10,8 @@ constexpr std::string_view kDoc = R"md(# ML106 normalization-before-split
 Hand-written normalisation of columns with statistics computed over all rows before the split:
 `(x - x.mean()) / x.std()`, `x / x.max()`, min-max `(x - x.min()) / (x.max() - x.min())`,
 clipping at quantiles of the whole column, when the result is split or cross-validated.
+Statistics of the same data on separate lines (`mu = x.mean()`, then `sd = x.std()`) are one
+finding, at the first, with the others as notes.
 
 ## Why it matters
 It is ML101 written by hand: the mean, standard deviation, maximum or quantiles include the test
