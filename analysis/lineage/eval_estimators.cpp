@@ -123,6 +123,35 @@ ValueId Interpreter::call_estimator_method(ValueId recv, Node recv_node, std::st
   return unknown();
 }
 
+bool Interpreter::row_indices(Node n) const {
+  for (int depth = 0; n && depth < 4; ++depth) {
+    if (n.kind() == "attribute") {
+      const std::string_view a = n.field("attribute").text(text_);
+      if (a == "index") return true;
+      if (a != "values") return false;
+      n = n.field("object");
+    } else if (n.kind() == "call") {
+      const std::string& q = sem_.callee(n);
+      if (q == "numpy.arange" || q == "builtins.range") return true;
+      Node fn = n.field("function");
+      Node args = n.field("arguments");
+      const bool wrapper = q == "builtins.list" || q == "numpy.array" || q == "numpy.asarray";
+      if (wrapper && args && args.named_child_count() == 1) {
+        n = args.named_child(0);
+      } else if (fn && fn.kind() == "attribute" &&
+                 (fn.field("attribute").text(text_) == "to_numpy" ||
+                  fn.field("attribute").text(text_) == "tolist")) {
+        n = fn.field("object");
+      } else {
+        return false;
+      }
+    } else {
+      return false;
+    }
+  }
+  return false;
+}
+
 ValueId Interpreter::train_test_split(Node call, std::vector<ValueId>& args, Kwargs& kwargs) {
   Node args_node = call.field("arguments");
   std::vector<ValueId> arrays;
@@ -135,8 +164,8 @@ ValueId Interpreter::train_test_split(Node call, std::vector<ValueId>& args, Kwa
   int32_t sid = static_cast<int32_t>(p_.add_split(std::move(ev)));
   Value out;
   out.kind = Kind::Tuple;
-  for (ValueId a : arrays) {
-    Value tr = val(a), te = val(a);
+  for (size_t i = 0; i < arrays.size(); ++i) {
+    Value tr = val(arrays[i]), te = val(arrays[i]);
     if (tr.kind != Kind::Data) {
       out.items.push_back(unknown());
       out.items.push_back(unknown());
@@ -146,6 +175,15 @@ ValueId Interpreter::train_test_split(Node call, std::vector<ValueId>& args, Kwa
     tr.part = Part::Train;
     te.part = of_train ? Part::Val : Part::Test;
     tr.split = te.split = sid;
+    // train_idx, test_idx = train_test_split(np.arange(len(df))): the sides are row indices,
+    // and X[train_idx] is the training side of X (as with a CV splitter's folds)
+    if (i < args_node.named_child_count() &&
+        row_indices(args_node.named_child(static_cast<uint32_t>(i)))) {
+      tr.fold_index = te.fold_index = true;
+      tr.shape = te.shape = Shape::Array;
+      tr.stats.clear();
+      te.stats.clear();
+    }
     out.items.push_back(make(std::move(tr)));
     out.items.push_back(make(std::move(te)));
   }

@@ -285,12 +285,17 @@ ValueId Interpreter::eval_subscript(Node s) {
   } else if (kv.kind == Kind::Data && kv.fold_index) {
     out.part = kv.part;
     out.split = kv.split;
-    // X[idx[:k]]: the rows a permutation's cut indexes are an input of its split
+    // X[idx[:k]], X[train_idx]: the rows a permutation's cut or a split's row indices index
+    // are an input of that split
     if (kv.split >= 0) {
       SplitEvent& ev = p_.split_mut(static_cast<uint32_t>(kv.split));
-      if (ev.kind == SplitKind::Permutation &&
-          std::find(ev.inputs.begin(), ev.inputs.end(), base) == ev.inputs.end())
+      const bool indices_split =
+          ev.kind == SplitKind::Permutation || ev.kind == SplitKind::TrainTestSplit;
+      if (indices_split && std::find(ev.inputs.begin(), ev.inputs.end(), base) == ev.inputs.end())
         ev.inputs.push_back(base);
+      // X_train[val_idx] with indices split from the training rows: a validation cut
+      if (ev.kind == SplitKind::TrainTestSplit && b.part == Part::Train && out.part == Part::Test)
+        out.part = Part::Val;
     }
   } else if (kv.kind == Kind::Data && kv.mask_direction != 0) {
     SplitEvent ev{s, SplitKind::Mask, {base}, false, false, "date cutoff"};

@@ -80,6 +80,9 @@ class Interpreter {
   ValueId construct_estimator(const std::string& q, Role role, Node call,
                               std::vector<ValueId>& args,
                               std::vector<std::pair<std::string_view, ValueId>>& kwargs);
+  // Whether `n` spells row positions or labels: `np.arange(len(df))`, `range(n)`, `df.index`,
+  // or list() / np.array() / `.values` / `.to_numpy()` of one of those.
+  bool row_indices(Node n) const;
   ValueId train_test_split(Node call, std::vector<ValueId>& args,
                            std::vector<std::pair<std::string_view, ValueId>>& kwargs);
   ValueId cross_validate(const std::string& q, Node call, std::vector<ValueId>& args,
