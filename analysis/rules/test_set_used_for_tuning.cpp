@@ -24,7 +24,9 @@ The test split deciding something about the model:
 - in a PyTorch epoch loop, a result computed on the test split (a `DataLoader` over a dataset
   built from the test side of `train_test_split`, or the test tensors themselves) or on a set
   the code itself names as the test set (`loaders["test"]`, a torchvision dataset built with
-  `train=False`, a dataset loaded with `split="test"`) tested by an
+  `train=False`, a dataset loaded with `split="test"` or from a `test` directory such as
+  `ImageFolder(root / "test")`, also when a local function builds and returns the loaders)
+  tested by an
   `if` that saves a checkpoint, stops the loop or records a best: early stopping or
   best-checkpoint selection on the test rows (evaluating the test set every epoch only to log
   it is not reported);
@@ -198,6 +200,40 @@ bool names_test(syntax::Node lit, std::string_view text) {
          t == "\"holdout\"" || t == "'holdout'";
 }
 
+// A dataset's directory that names the test set: `root / "test"`, `"data/test/"`,
+// `os.path.join(root, "test")`.
+bool names_test_dir(syntax::Node arg, const semantic::SemanticModel& sem, std::string_view text) {
+  if (!arg) return false;
+  if (arg.kind() == "binary_operator" && arg.child_count() == 3 &&
+      arg.child(1).text(text) == "/")
+    return names_test(arg.field("right"), text);
+  if (arg.kind() == "call" && sem.callee(arg) == "os.path.join") {
+    syntax::Node args = arg.field("arguments");
+    const uint32_t n = args ? args.named_child_count() : 0;
+    return n > 0 && names_test(args.named_child(n - 1), text);
+  }
+  if (arg.kind() != "string") return false;
+  std::string_view t = arg.text(text);
+  if (t.size() < 2) return false;
+  t = t.substr(1, t.size() - 2);
+  while (!t.empty() && t.back() == '/') t.remove_suffix(1);
+  const size_t slash = t.rfind('/');
+  if (slash == std::string_view::npos) return false;
+  t = t.substr(slash + 1);
+  return t == "test" || t == "testing" || t == "holdout";
+}
+
+// A constructor of a dataset: torchvision's, or a class named like one (`ImageFolder`,
+// `DefectDataset`).
+bool dataset_constructor(syntax::Node ctor, const semantic::SemanticModel& sem,
+                         std::string_view text) {
+  const std::string& q = sem.callee(ctor);
+  if (q.starts_with("torchvision.datasets.")) return true;
+  std::string_view name = q.empty() ? ctor.field("function").text(text) : std::string_view(q);
+  if (const size_t dot = name.rfind('.'); dot != std::string_view::npos) name = name.substr(dot + 1);
+  return name.ends_with("Dataset") || name.ends_with("Folder");
+}
+
 // The test data `expr` (an argument) reads: the expression itself, or, through a DataLoader
 // constructor, the dataset it wraps and that dataset's constructor arguments. Besides a split's
 // test side: `loaders["test"]` (a dict of loaders keyed by split name), a torchvision dataset
@@ -218,7 +254,11 @@ std::optional<TestSide> test_side_of(const lineage::Program& p,
   if (!ctor || ctor == expr) return std::nullopt;
   if (ctor.kind() == "subscript") return test_side_of(p, facts, ctor, text, depth + 1);
   if (ctor.kind() != "call") return std::nullopt;
+  const bool dataset = dataset_constructor(ctor, facts.sem(), text);
   for (syntax::Node a : syntax::children(ctor.field("arguments"))) {
+    if (dataset && names_test_dir(a.kind() == "keyword_argument" ? a.field("value") : a,
+                                  facts.sem(), text))
+      return TestSide{ctor, "`" + std::string(a.text(text)) + "`, line " + line(ctor)};
     if (a.kind() == "keyword_argument") {
       std::string_view name = a.field("name").text(text);
       syntax::Node value = a.field("value");

@@ -236,6 +236,13 @@ void TorchFacts::collect(Node root) {
         if (left.named_child(i).kind() == "identifier")
           assigns_[key(scope, text_of(left.named_child(i)))].push_back(
               {n.end_byte(), right.named_child(i)});
+    } else if ((left.kind() == "pattern_list" || left.kind() == "tuple_pattern") &&
+               right.kind() == "call" && right.field("function").kind() == "identifier") {
+      // train_loader, test_loader = make_loaders(): element by element of what it returns
+      for (uint32_t i = 0; i < left.named_child_count(); ++i)
+        if (left.named_child(i).kind() == "identifier")
+          assigns_[key(scope, text_of(left.named_child(i)))].push_back(
+              {n.end_byte(), right, static_cast<int>(i)});
     } else if (left.kind() == "attribute" && left.field("object").kind() == "identifier" &&
                text_of(left.field("object")) == "self") {
       Node cls = enclosing_class(n);
@@ -359,6 +366,7 @@ Node TorchFacts::resolve_name(Node ident, int depth) const {
         if (a.byte <= ident.start_byte()) best = &a;
       // A global used in a function resolves to the module's last assignment.
       if (!best && scope == 0 && enclosing_function(ident)) best = &it->second.back();
+      if (best && best->element >= 0) return returned_element(best->rhs, best->element, depth);
       if (best) return resolve(best->rhs, depth + 1);
       if (fn) return Node();  // assigned only below the use in this function
     }
@@ -376,6 +384,22 @@ Node TorchFacts::resolve_name(Node ident, int depth) const {
       }
     }
   }
+}
+
+Node TorchFacts::returned_element(Node call, int element, int depth) const {
+  Node def = function_def(text_of(call.field("function")));
+  if (!def || depth > kMaxDepth) return Node();
+  Node last;
+  syntax::walk(def.field("body"), [&](Node r) {
+    if (r.kind() == "function_definition" || r.kind() == "class_definition") return false;
+    if (r.kind() == "return_statement") last = r;
+    return true;
+  });
+  if (!last || last.named_child_count() != 1) return Node();
+  Node value = strip_parens(last.named_child(0));
+  if (value.kind() != "expression_list" && value.kind() != "tuple") return Node();
+  if (static_cast<uint32_t>(element) >= value.named_child_count()) return Node();
+  return resolve(value.named_child(static_cast<uint32_t>(element)), depth + 1);
 }
 
 Node TorchFacts::resolve_self_attr(Node attr, int depth) const {

@@ -127,12 +127,15 @@ class TorchFacts {
   struct Assign {
     uint32_t byte;  // where the assignment ends: a use inside its own right-hand side is not after it
     syntax::Node rhs;
+    int element = -1;  // `a, b = make()`: the element of what the local function `make` returns
   };
   void collect(syntax::Node root);
   void collect_module_classes();
   void collect_losses();
   void collect_loops();
   syntax::Node resolve_name(syntax::Node ident, int depth) const;
+  // Element `element` of the tuple that the local function called by `call` returns last.
+  syntax::Node returned_element(syntax::Node call, int element, int depth) const;
   syntax::Node resolve_self_attr(syntax::Node attr, int depth) const;
   syntax::Node resolve_parameter(syntax::Node fn, std::string_view name, int depth) const;
   std::string loss_type_of_callee(syntax::Node call, syntax::Node* ctor) const;
