@@ -49,6 +49,9 @@ ValueId Interpreter::eval_uncached(Node e) {
       k == "unary_operator" || k == "not_operator")
     return eval_binary(e);
   if (k == "string" || k == "concatenated_string") {
+    // f"AUC {roc_auc_score(y_test, proba):.3f}": what the interpolations compute happens (a
+    // model scored, a key counted); the string itself stays a scalar
+    eval_interpolations(e);
     const std::string_view content = k == "string" ? unquote(e.text(text_)) : std::string_view();
     auto [it, added] = strings_.try_emplace(content, kNoValue);
     if (added) {
@@ -128,6 +131,23 @@ ValueId Interpreter::eval_uncached(Node e) {
     }
   }
   return unknown();
+}
+
+void Interpreter::eval_interpolations(Node str) {
+  static const uint16_t kInterpolation = syntax::symbol_for("interpolation");
+  static const uint16_t kString = syntax::symbol_for("string");
+  static const uint16_t kFormatSpecifier = syntax::symbol_for("format_specifier");
+  for (uint32_t i = 0, n = str.named_child_count(); i < n; ++i) {
+    Node c = str.named_child(i);
+    const uint16_t sym = c.symbol();
+    if (sym == kString || sym == kFormatSpecifier) {
+      eval_interpolations(c);
+    } else if (sym == kInterpolation) {
+      if (Node expr = c.field("expression")) eval(expr);
+      for (uint32_t j = 0, m = c.named_child_count(); j < m; ++j)
+        if (c.named_child(j).symbol() == kFormatSpecifier) eval_interpolations(c.named_child(j));
+    }
+  }
 }
 
 ValueId Interpreter::eval_identifier(Node id) {

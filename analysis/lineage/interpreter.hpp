@@ -62,6 +62,9 @@ class Interpreter {
   ValueId eval_attribute(Node attr);
   ValueId eval_subscript(Node sub);
   ValueId eval_binary(Node op);
+  // Evaluates the expressions interpolated in an f-string (also in the parts of a concatenated
+  // string and in format specifications), for what they do.
+  void eval_interpolations(Node str);
   ValueId eval_sequence(Node seq);
   ValueId eval_comprehension(Node comp);
   ValueId columns_except(Node comp);

@@ -114,6 +114,21 @@ Value Interpreter::derived(const std::vector<ValueId>& raw_inputs, Shape shape) 
       out.derived_cols = in.derived_cols;
       first = false;
     } else if (out.part != in.part || out.split != in.split) {
+      // A training side and the validation cut taken from it (pd.concat([X_train, X_val]) to
+      // refit before the test): the training rows of the split before, not all rows.
+      const bool train_and_val = out.split == in.split && out.split >= 0 &&
+                                 ((out.part == Part::Train && in.part == Part::Val) ||
+                                  (out.part == Part::Val && in.part == Part::Train));
+      const SplitEvent* cut =
+          train_and_val ? &p_.splits()[static_cast<size_t>(out.split)] : nullptr;
+      const Value* rows = cut != nullptr && !cut->inputs.empty() && cut->inputs[0] != kNoValue
+                              ? &val(cut->inputs[0])
+                              : nullptr;
+      if (rows != nullptr && rows->kind == Kind::Data && rows->part == Part::Train) {
+        out.part = Part::Train;
+        out.split = rows->split;
+        continue;
+      }
       // Rows of different partitions together: the whole data again (train + test).
       bool both_sides = out.part != Part::Unknown && in.part != Part::Unknown;
       out.part = both_sides ? Part::Whole : Part::Unknown;
