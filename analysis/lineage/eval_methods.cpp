@@ -180,7 +180,9 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     g.shape = method == "groupby" ? Shape::GroupBy : Shape::Window;
     if (method != "groupby") g.time_ordered = true;
     if (method == "groupby") {
-      g.columns.clear();
+      // a frame's groupby selects its columns later; a Series (`log_price.groupby(df["nb"])`)
+      // is still that column
+      if (r.shape != Shape::Series || r.columns.size() != 1) g.columns.clear();
       Node by = args.empty() ? kwarg_node(call, "by", text_) : call.field("arguments").named_child(0);
       g.group_keys = std::string(by.text(text_));
       if (is_entity_key(g.group_keys)) p_.add_grouping(GroupingEvent{call, r.origins, g.group_keys});

@@ -16,8 +16,11 @@ std::string line_of(syntax::Node n) { return std::to_string(n.start_point().row 
 
 bool on_target(const Program& p, const LearnEvent& e, const std::vector<std::string>& targets) {
   if (e.data == kNoValue) return false;
-  for (const auto& c : p.value(e.data).columns)
-    if (std::find(targets.begin(), targets.end(), c) != targets.end()) return true;
+  // the target column itself, or values computed from it (`np.log1p(df["price"])`)
+  const Value& d = p.value(e.data);
+  for (const auto* names : {&d.columns, &d.sources})
+    for (const auto& c : *names)
+      if (std::find(targets.begin(), targets.end(), c) != targets.end()) return true;
   return false;
 }
 
