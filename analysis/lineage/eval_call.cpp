@@ -355,6 +355,14 @@ ValueId Interpreter::call_qualified(const std::string& qualified, Node call,
     return scalar();
   }
   if (q == "builtins.len") return scalar();
+  // pd.date_range(df.date.min(), df.date.max()): new data, a calendar spanning the data's
+  // dates, not a statistic put into features
+  if (q == "pandas.date_range" || q == "pandas.bdate_range" || q == "pandas.period_range" ||
+      q == "pandas.timedelta_range") {
+    Value calendar = val(new_data(call, Shape::Array, label_of(call)));
+    calendar.temporal = true;
+    return make(std::move(calendar));
+  }
   if (q == "numpy.random.permutation" && !args.empty() && val(args[0]).kind != Kind::Data)
     return row_permutation();
   if ((q == "builtins.next" || q == "builtins.iter") && !args.empty() &&

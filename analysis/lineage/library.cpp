@@ -192,7 +192,7 @@ bool is_data_constructor(std::string_view q) {
 }
 
 bool is_datetime_parser(std::string_view q) {
-  return under(module_of(q), "pandas") && in(last_name(q), {"to_datetime", "date_range"});
+  return under(module_of(q), "pandas") && last_name(q) == "to_datetime";
 }
 
 bool is_date_like_name(std::string_view name) {

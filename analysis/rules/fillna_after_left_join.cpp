@@ -25,7 +25,9 @@ table before the join (`df["age"]` used before, `df["age"].fillna(0)` after: the
 gaps). The finding is on the `fillna`, with the join as a related
 location.
 
-Silent when the absence is modelled: `merge(..., indicator=True)`, or an
+Silent when the left table is a grid of every key combination made by a cross join
+(`stores.merge(days, how="cross")`, then `grid.merge(sales, how="left").fillna(0)`): a cell with
+no event is a zero, which is what densifying an event table means. Silent when the absence is modelled: `merge(..., indicator=True)`, or an
 `isna()`/`notna()`/`isnull()`/`notnull()` flag taken from the joined data between the join and the
 fill (`df["has_orders"] = df["n_orders"].notna()`). Inner and outer joins, and other fill values
 (`-1`, the median, `"missing"`), are out of scope.
@@ -92,6 +94,7 @@ bool is_zero(syntax::Node n, const RuleContext& ctx) {
 
 struct LeftJoin {
   syntax::Node call;
+  lineage::IdSet left_origins;          // rows of the left-hand table (empty: not known)
   lineage::IdSet right_origins;         // rows of the right-hand table
   lineage::IdSet all_origins;           // rows of the joined result
   bool indicator = false;
@@ -99,7 +102,8 @@ struct LeftJoin {
 
 // What a call is to the rule, from its syntax and imports alone.
 struct Step {
-  enum Kind { None, Join, Fill, Flag } kind = None;
+  enum Kind { None, Join, Fill, Flag, Cross } kind = None;
+  syntax::Node left;         // Join: the left-hand table
   syntax::Node right;        // Join: the right-hand table
   bool method_join = false;  // Join: `x.join(...)`, which is a join only when x is a frame
 };
@@ -116,13 +120,18 @@ Step step_of(syntax::Node n, const RuleContext& ctx) {
   syntax::Node how = keyword(n, "how", ctx);
   std::string_view how_text = how ? ctx.text_of(how) : std::string_view();
   bool left = how_text == "\"left\"" || how_text == "'left'";
+  const bool cross = how_text == "\"cross\"" || how_text == "'cross'";
   if (q == "pandas.merge") {
+    step.left = keyword(n, "left", ctx);
+    if (!step.left) step.left = positional(n, 0);
     step.right = keyword(n, "right", ctx);
     if (!step.right) step.right = positional(n, 1);
   } else if (q.empty() && m == "merge") {
+    step.left = n.field("function").field("object");
     step.right = keyword(n, "right", ctx);
     if (!step.right) step.right = positional(n, 0);
   } else if (q.empty() && m == "join") {
+    step.left = n.field("function").field("object");
     step.right = keyword(n, "other", ctx);
     if (!step.right) step.right = positional(n, 0);
     left = left || !how;  // DataFrame.join is a left join by default
@@ -137,6 +146,7 @@ Step step_of(syntax::Node n, const RuleContext& ctx) {
     return step;
   }
   if (step.right && left) step.kind = Step::Join;
+  if (step.right && cross && !step.method_join) step.kind = Step::Cross;
   return step;
 }
 
@@ -162,6 +172,9 @@ class FillnaAfterLeftJoin final : public Rule {
       fills_.push_back(n);
     } else if (step.kind == Step::Flag) {
       flags_.push_back(n);
+    } else if (step.kind == Step::Cross) {
+      if (const Value* out = p->value_of(n); out != nullptr && out->kind == Kind::Data)
+        grids_.push_back({n, std::vector<uint32_t>(out->origins.begin(), out->origins.end())});
     } else if (step.kind == Step::Join) {
       if (step.method_join) {
         const Value* recv = p->value_of(n.field("function").field("object"));
@@ -173,7 +186,15 @@ class FillnaAfterLeftJoin final : public Rule {
       if (r == nullptr || out == nullptr || r->kind != Kind::Data || out->kind != Kind::Data)
         return;
       syntax::Node ind = keyword(n, "indicator", ctx);
-      joins_.push_back({n, r->origins, out->origins, ind && ctx.text_of(ind) != "False"});
+      LeftJoin join;
+      join.call = n;
+      if (const Value* l = step.left ? p->value_of(step.left) : nullptr;
+          l != nullptr && l->kind == Kind::Data)
+        join.left_origins = l->origins;
+      join.right_origins = r->origins;
+      join.all_origins = out->origins;
+      join.indicator = ind && ctx.text_of(ind) != "False";
+      joins_.push_back(std::move(join));
     }
   }
 
@@ -195,7 +216,7 @@ class FillnaAfterLeftJoin final : public Rule {
             lineage::includes_all(recv->origins, j.right_origins))
           join = &j;  // the latest join before the fill
       if (join == nullptr || join->indicator) continue;
-      if (left_table_column(*recv, *join)) continue;
+      if (left_table_column(*recv, *join) || onto_grid(*join)) continue;
       bool flagged = false;
       for (syntax::Node flag : flags) {
         if (flag.start_byte() < join->call.start_byte() || flag.start_byte() > fill.start_byte())
@@ -236,6 +257,20 @@ class FillnaAfterLeftJoin final : public Rule {
     return on_left;
   }
 
+  // The left table holds every key combination, made by a cross join before (a store x day
+  // calendar): the unmatched cells are the combinations with no event, and zero is what they
+  // mean (densifying an event table), not a missing match.
+  bool onto_grid(const LeftJoin& join) const {
+    const auto& left = join.left_origins;
+    for (const auto& [call, origins] : grids_)
+      if (call.start_byte() < join.call.start_byte() && !origins.empty() &&
+          std::all_of(origins.begin(), origins.end(), [&](uint32_t o) {
+            return std::binary_search(left.begin(), left.end(), o);
+          }))
+        return true;
+    return false;
+  }
+
   // Every frame["col"] read: which rows' frame the column was read from, and where.
   void collect_columns(const RuleContext& ctx) {
     using namespace lineage;
@@ -248,7 +283,8 @@ class FillnaAfterLeftJoin final : public Rule {
       if (key && key.kind() == "string" && obj != nullptr && obj->kind == Kind::Data) {
         std::string_view t = ctx.text_of(key);
         if (t.size() >= 2 && (t.front() == '"' || t.front() == '\''))
-          columns_.push_back({t.substr(1, t.size() - 2), n.start_byte(), obj->origins});
+          columns_.push_back({t.substr(1, t.size() - 2), n.start_byte(),
+                              std::vector<uint32_t>(obj->origins.begin(), obj->origins.end())});
       }
       return true;
     });
@@ -257,10 +293,11 @@ class FillnaAfterLeftJoin final : public Rule {
   struct ColumnRead {
     std::string_view name;
     uint32_t byte = 0;
-    lineage::IdSet origins;
+    std::vector<uint32_t> origins;  // (not an IdSet: g++ 12 warns about its inlined move here)
   };
   std::vector<ColumnRead> columns_;
   std::vector<LeftJoin> joins_;
+  std::vector<std::pair<syntax::Node, std::vector<uint32_t>>> grids_;  // cross joins, their rows
   std::vector<syntax::Node> fills_, flags_;
 };
 
