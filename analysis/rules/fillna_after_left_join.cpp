@@ -174,7 +174,7 @@ class FillnaAfterLeftJoin final : public Rule {
       flags_.push_back(n);
     } else if (step.kind == Step::Cross) {
       if (const Value* out = p->value_of(n); out != nullptr && out->kind == Kind::Data)
-        grids_.push_back({n, std::vector<uint32_t>(out->origins.begin(), out->origins.end())});
+        grids_.emplace_back(n, std::vector<uint32_t>(out->origins.begin(), out->origins.end()));
     } else if (step.kind == Step::Join) {
       if (step.method_join) {
         const Value* recv = p->value_of(n.field("function").field("object"));
