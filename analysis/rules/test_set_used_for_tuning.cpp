@@ -5,7 +5,9 @@
 #include <string>
 
 #include "analysis/fix/imports.hpp"
+#include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
+#include "analysis/rules/call_name.hpp"
 #include "analysis/rules/rule.hpp"
 #include "analysis/rules/torch_facts.hpp"
 
@@ -229,8 +231,8 @@ bool dataset_constructor(syntax::Node ctor, const semantic::SemanticModel& sem,
                          std::string_view text) {
   const std::string& q = sem.callee(ctor);
   if (q.starts_with("torchvision.datasets.")) return true;
-  std::string_view name = q.empty() ? ctor.field("function").text(text) : std::string_view(q);
-  if (const size_t dot = name.rfind('.'); dot != std::string_view::npos) name = name.substr(dot + 1);
+  const std::string_view name =
+      q.empty() ? call_last_name(ctor, text) : lineage::library::last_name(q);
   return name.ends_with("Dataset") || name.ends_with("Folder");
 }
 

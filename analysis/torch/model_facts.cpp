@@ -386,17 +386,21 @@ Node TorchFacts::resolve_name(Node ident, int depth) const {
   }
 }
 
-Node TorchFacts::returned_element(Node call, int element, int depth) const {
-  Node def = function_def(text_of(call.field("function")));
-  if (!def || depth > kMaxDepth) return Node();
+Node TorchFacts::last_returned(Node def) {
+  if (!def) return Node();
   Node last;
   syntax::walk(def.field("body"), [&](Node r) {
     if (r.kind() == "function_definition" || r.kind() == "class_definition") return false;
     if (r.kind() == "return_statement") last = r;
     return true;
   });
-  if (!last || last.named_child_count() != 1) return Node();
-  Node value = strip_parens(last.named_child(0));
+  return last && last.named_child_count() == 1 ? last.named_child(0) : Node();
+}
+
+Node TorchFacts::returned_element(Node call, int element, int depth) const {
+  if (depth > kMaxDepth) return Node();
+  Node value = strip_parens(last_returned(function_def(text_of(call.field("function")))));
+  if (!value) return Node();
   if (value.kind() != "expression_list" && value.kind() != "tuple") return Node();
   if (static_cast<uint32_t>(element) >= value.named_child_count()) return Node();
   return resolve(value.named_child(static_cast<uint32_t>(element)), depth + 1);
@@ -437,16 +441,7 @@ Node TorchFacts::constructor(Node expr, int depth) const {
     std::string_view name = text_of(f);
     if (module_class(name)) return n;
     // A local factory: follow its last return.
-    Node def = function_def(name);
-    if (def) {
-      Node last;
-      syntax::walk(def.field("body"), [&](Node r) {
-        if (r.kind() == "function_definition" || r.kind() == "class_definition") return false;
-        if (r.kind() == "return_statement") last = r;
-        return true;
-      });
-      if (last && last.named_child_count() == 1) return constructor(last.named_child(0), depth + 1);
-    }
+    if (Node value = last_returned(function_def(name))) return constructor(value, depth + 1);
     return Node();
   }
   if (f.kind() == "attribute") {

@@ -136,6 +136,9 @@ class TorchFacts {
   syntax::Node resolve_name(syntax::Node ident, int depth) const;
   // Element `element` of the tuple that the local function called by `call` returns last.
   syntax::Node returned_element(syntax::Node call, int element, int depth) const;
+  // The expression the last `return` of a function definition returns (null: none, or a bare
+  // `return`); nested definitions are not searched.
+  static syntax::Node last_returned(syntax::Node def);
   syntax::Node resolve_self_attr(syntax::Node attr, int depth) const;
   syntax::Node resolve_parameter(syntax::Node fn, std::string_view name, int depth) const;
   std::string loss_type_of_callee(syntax::Node call, syntax::Node* ctor) const;
