@@ -18,6 +18,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 
 extern char** environ;
 
@@ -285,6 +286,15 @@ SessionEnd run_session(const std::string& binary, std::vector<std::string> flags
   if (!end.exit_status) server.kill_and_reap();  // exit_status stays empty: report it
   end.unexpected = session.unexpected + static_cast<int>(server.framing_errors());
   return end;
+}
+
+void pause_before_edit(int pace_ms) {
+  if (pace_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pace_ms));
+}
+
+std::string pacing(int pace_ms) {
+  if (pace_ms <= 0) return "back to back";
+  return "each " + std::to_string(pace_ms) + " ms after the previous publish";
 }
 
 std::string join_flags(const std::vector<std::string>& flags) {

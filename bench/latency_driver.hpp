@@ -124,6 +124,12 @@ SessionEnd run_session(const std::string& binary, std::vector<std::string> flags
                        std::chrono::milliseconds wait, const std::string& client_name,
                        const std::function<void(Session&, const std::string&)>& body);
 
+// The typist's pause before an edit (`--pace-ms`): sleeps `pace_ms` (nothing when 0).
+void pause_before_edit(int pace_ms);
+// How the edits are paced, for the report: "back to back" or "each N ms after the previous
+// publish".
+std::string pacing(int pace_ms);
+
 // The flags as one string, for the report ("--debounce-ms 0").
 std::string join_flags(const std::vector<std::string>& flags);
 // "  <label>: p50 .. p95 .. p99 .. max .. (mean .., min ..)" for a non-empty sample of ms.

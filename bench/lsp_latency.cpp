@@ -32,7 +32,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
@@ -198,7 +197,7 @@ ModeResult run_mode(const Options& opt, const std::string& name,
     int version = 1;
     int consecutive_timeouts = 0;
     for (const Edit& e : edits) {
-      if (opt.pace_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(opt.pace_ms));
+      pause_before_edit(opt.pace_ms);
       ++version;
       const json params = change_params(e, version);
       const auto sent = Clock::now();
@@ -442,9 +441,7 @@ bool script_section(const Options& opt) {
       "edits: %zu single-character didChange edits (%zu insert+delete pairs, cycling "
       "identifier / string / comment positions), sent one at a time, %s\n",
       edits.size(), edits.size() / 2,
-      opt.pace_ms > 0 ? ("each " + std::to_string(opt.pace_ms) + " ms after the previous publish")
-                            .c_str()
-                      : "back to back");
+      pacing(opt.pace_ms).c_str());
   std::printf("measured: didChange write -> publishDiagnostics with that version read\n");
   std::printf("goal: p99 <= %.0f ms\n\n", kGoalP99Ms);
 

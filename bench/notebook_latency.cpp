@@ -26,7 +26,6 @@
 #include <random>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "edits.hpp"
@@ -244,7 +243,7 @@ ModeFigures run_mode(const NotebookRun& run, const std::string& name,
     int notebook_version = 1;
     int consecutive_timeouts = 0;
     for (const CellEdit& e : edits) {
-      if (run.pace_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(run.pace_ms));
+      pause_before_edit(run.pace_ms);
       Cell& cell = cells[e.cell];
       ++cell.version;
       const json params = did_change(cell, e.edit, ++notebook_version);
@@ -308,9 +307,7 @@ bool notebook_latency(const NotebookRun& run) {
       "(%zu insert+delete pairs, cycling identifier / string / comment positions), one at a "
       "time, %s\n",
       edits.size(), edits.size() / 2,
-      run.pace_ms > 0 ? ("each " + std::to_string(run.pace_ms) + " ms after the previous publish")
-                            .c_str()
-                      : "back to back");
+      pacing(run.pace_ms).c_str());
   std::printf(
       "measured: didChange write -> the edited cell's publishDiagnostics with its new version "
       "read, and -> the last publish of that analysis read (the server publishes the cells whose "
