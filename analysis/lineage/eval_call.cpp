@@ -425,7 +425,59 @@ ValueId Interpreter::construct_estimator(const std::string& q, Role role, Node c
       for (ValueId i : x.items) pending.push_back(i);
   }
   (void)call;
+  if (q == "sklearn.compose.ColumnTransformer" ||
+      q == "sklearn.compose._column_transformer.ColumnTransformer") {
+    ValueId list = kwarg(kwargs, "transformers");
+    if (list == kNoValue && !args.empty()) list = args.front();
+    read_transformer_columns(e, {list}, /*named=*/true);
+  } else if (q == "sklearn.compose.make_column_transformer")
+    read_transformer_columns(e, args, /*named=*/false);
   return make(std::move(e));
+}
+
+// ColumnTransformer([("num", scaler, NUMERIC), ("cat", encoder, ["city"]), ("ids", "drop",
+// "id")]) or make_column_transformer((scaler, NUMERIC), ...): the columns its transformers
+// read, into e.columns, with e.names_columns set only when every column list is readable (names
+// or one name; not positions, slices, masks or make_column_selector).
+void Interpreter::read_transformer_columns(Value& e, const std::vector<ValueId>& specs,
+                                           bool named) {
+  std::vector<ValueId> tuples;
+  for (ValueId s : specs) {
+    if (s == kNoValue) return;
+    const Value& v = val(s);
+    if (!named) tuples.push_back(s);  // make_column_transformer: one argument per transformer
+    else if (v.kind == Kind::Tuple) tuples.insert(tuples.end(), v.items.begin(), v.items.end());
+    else return;
+  }
+  if (tuples.empty()) return;
+  const std::size_t width = named ? 3 : 2;
+  std::vector<std::string> read;
+  for (ValueId t : tuples) {
+    const Value& tv = val(t);
+    // A tuple of strings only ("ids", "drop", "id") is a Columns value; others are Tuples.
+    std::string transformer;
+    std::vector<std::string> columns;
+    if (tv.kind == Kind::Columns && tv.cls.empty() && tv.columns.size() == width) {
+      transformer = tv.columns[width - 2];
+      columns = {tv.columns.back()};
+    } else if (tv.kind == Kind::Tuple && tv.items.size() == width) {
+      const Value& how = val(tv.items[width - 2]);
+      if (how.kind == Kind::Scalar) transformer = how.text;
+      const Value& cols = val(tv.items.back());
+      if (cols.kind == Kind::Columns && cols.cls.empty() && !cols.columns.empty())
+        columns = cols.columns;
+      else if (cols.kind == Kind::Scalar && !cols.text.empty())
+        columns = {cols.text};
+      else
+        return;
+    } else {
+      return;
+    }
+    if (transformer == "drop") continue;
+    read.insert(read.end(), columns.begin(), columns.end());
+  }
+  e.columns = std::move(read);
+  e.names_columns = true;
 }
 
 }  // namespace mlroast::lineage

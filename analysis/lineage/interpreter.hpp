@@ -83,6 +83,7 @@ class Interpreter {
   ValueId construct_estimator(const std::string& q, Role role, Node call,
                               std::vector<ValueId>& args,
                               std::vector<std::pair<std::string_view, ValueId>>& kwargs);
+  void read_transformer_columns(Value& e, const std::vector<ValueId>& specs, bool named);
   // Whether `n` spells row positions or labels: `np.arange(len(df))`, `range(n)`, `df.index`,
   // or list() / np.array() / `.values` / `.to_numpy()` of one of those.
   bool row_indices(Node n) const;

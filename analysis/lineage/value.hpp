@@ -99,7 +99,8 @@ struct Value {
   int32_t fitted = -1;               // learn event of the last fit
   std::vector<ValueId> items;        // Tuple elements, Container steps
   std::vector<std::string> columns;  // Columns: names; Data: the column selected by df["c"];
-                                     // a Tuple "dict": the string key of each item ("" if none)
+                                     // a Tuple "dict": the string key of each item ("" if none);
+                                     // a ColumnTransformer: the columns it reads (names_columns)
   double number = 0;                 // Scalar numbers
   std::string text;                  // Scalar strings
   int32_t fn = -1;                   // Function: index of its summary
@@ -110,6 +111,9 @@ struct Value {
   bool early_stopping = false;       // Estimator: constructed with early_stopping_rounds
   bool several = false;              // Estimator: stands for several distinct models (a loop
                                      // over a list/dict of models)
+  bool names_columns = false;        // ColumnTransformer: `columns` holds every column its
+                                     // transformers read (each list was readable; "drop" ones
+                                     // left out)
   bool fold_index = false;           // Data: row indices produced by a CV splitter
   int8_t mask_direction = 0;         // Data: boolean mask from a date comparison (-1 <, +1 >)
   std::vector<std::string> dropped;  // Data: columns dropped from a frame (drop/pop/del)

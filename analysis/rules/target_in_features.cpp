@@ -23,7 +23,10 @@ np.log1p(df["cnt"])` with `cnt` still in X). When the target combines several co
 the columns alone is not (a price can be a legitimate feature of `revenue = units * price`).
 A pipeline that starts with a `ColumnTransformer` reads only the columns it names (the default
 `remainder="drop"`), so giving it the whole frame is silent; with `remainder="passthrough"` the
-target goes through and is reported. Lagged copies (`shift(k)`) are legitimate and
+target goes through and is reported. When its column lists name the target, or a column the
+target is computed from (`loan_status` among the categorical columns while `default` is defined
+from it), that column reaches the model and is reported; columns given to a `"drop"`
+transformer do not. Lists it cannot read (`make_column_selector`, positions) are assumed correct. Lagged copies (`shift(k)`) are legitimate and
 silent. Explicit feature lists and `df.drop(columns=[target])` are silent; a column
 selection the analysis cannot read (`df.iloc[:, :-1]`, a computed list) is assumed correct.
 
@@ -81,14 +84,14 @@ bool is_column_transformer(const lineage::Value& v) {
          v.cls == "sklearn.compose._column_transformer.ColumnTransformer";
 }
 
-// The model is a ColumnTransformer or a container with one among its steps (in practice the
-// first: it turns the frame into the features).
-bool selects_columns(const lineage::Program& p, const lineage::Value& model) {
-  if (is_column_transformer(model)) return true;
-  if (model.role != lineage::Role::Container) return false;
+// The ColumnTransformer that picks the model's columns: the model itself or one of its steps (in
+// practice the first: it turns the frame into the features); null when there is none.
+const lineage::Value* column_selector(const lineage::Program& p, const lineage::Value& model) {
+  if (is_column_transformer(model)) return &model;
+  if (model.role != lineage::Role::Container) return nullptr;
   for (const lineage::ValueId step : model.items)
-    if (step != lineage::kNoValue && is_column_transformer(p.value(step))) return true;
-  return false;
+    if (step != lineage::kNoValue && is_column_transformer(p.value(step))) return &p.value(step);
+  return nullptr;
 }
 
 // Some ColumnTransformer of the file keeps the columns it does not name
@@ -122,9 +125,15 @@ class TargetInFeatures final : public Rule {
       if (X.kind != Kind::Data || y.kind != Kind::Data || y.columns.size() != 1) continue;
       if (X.shape != Shape::Frame || !shares_origin(X, y)) continue;
       // A pipeline that starts by picking its columns (a ColumnTransformer, whose default
-      // remainder is "drop") reads only the columns it names: the whole frame may go in.
-      if (u.model != kNoValue && selects_columns(*p, p->value(u.model)) && !passes_remainder(ctx))
-        continue;
+      // remainder is "drop") reads only the columns it names: the whole frame may go in, and
+      // only the named columns count. Lists the analysis cannot read are assumed correct.
+      const Value* selector =
+          u.model == kNoValue ? nullptr : column_selector(*p, p->value(u.model));
+      if (selector != nullptr && passes_remainder(ctx)) selector = nullptr;
+      if (selector != nullptr && !selector->names_columns) continue;
+      const auto reaches_model = [&](const std::string& c) {
+        return in_features(X, c) && (selector == nullptr || contains(selector->columns, c));
+      };
       const std::string& target = y.columns.front();
       if (contains(reported, target)) continue;
       // The target, and the column it is a transformation of (y = log1p(cnt): cnt too). A target
@@ -144,14 +153,14 @@ class TargetInFeatures final : public Rule {
       std::string leaked, how;
       bool same_inputs = false;
       for (const auto& c : answer)
-        if (leaked.empty() && in_features(X, c)) {
+        if (leaked.empty() && reaches_model(c)) {
           leaked = c;
           how = c == target ? "still contain the target column" : "still contain the column";
         }
       // Columns computed from the target or its sources (price_per_sqft = price / sqft).
       for (const auto& [name, src] : X.derived_columns()) {
         if (!leaked.empty()) break;
-        if (contains(answer, name) || !in_features(X, name)) continue;
+        if (contains(answer, name) || !reaches_model(name)) continue;
         for (const auto& s : src)
           if (contains(answer, s)) {
             leaked = name;
@@ -164,7 +173,7 @@ class TargetInFeatures final : public Rule {
       // in another form, though neither column alone is the answer.
       if (leaked.empty() && target_from.size() >= 2) {
         for (const auto& [name, src] : X.derived_columns()) {
-          if (contains(answer, name) || !in_features(X, name)) continue;
+          if (contains(answer, name) || !reaches_model(name)) continue;
           std::vector<std::string> from = src;
           std::sort(from.begin(), from.end());
           from.erase(std::unique(from.begin(), from.end()), from.end());
