@@ -1,6 +1,7 @@
 #include "analysis/rules/leak_rule.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/move_fit_fix.hpp"
@@ -30,6 +31,7 @@ class LeakRule final : public Rule {
     // `sd = x.std()`) are one normalisation too: the later ones become notes of the first.
     std::vector<std::pair<std::string, size_t>> by_source;  // learned-from text, finding
     std::vector<Finding> out;
+    std::optional<std::vector<std::string>> targets;  // computed at the first hand-written statistic
     for (const lineage::Leak& leak : p->leaks()) {
       if (leak.family != family_) continue;
       const lineage::LearnEvent& e = p->learns()[leak.learn];
@@ -51,9 +53,17 @@ class LeakRule final : public Rule {
                                  e.kind == lineage::StatKind::Functional
                              ? e.what + " fitted on "
                              : "`." + e.what + "()` computed over ";
+      // A mean or a fill value of the target itself (a smoothing prior, `y.fillna(y.mean())`)
+      // carries the test labels, not only their scale.
+      std::string_view consequence = consequence_;
+      if (e.kind == lineage::StatKind::Moment || e.kind == lineage::StatKind::Counts) {
+        if (!targets) targets = lineage::target_columns(*p);
+        if (lineage::on_target(*p, e, *targets))
+          consequence = "the test rows' labels are built into the training data";
+      }
       std::string msg = what + lineage::describe_data(*p, e.data, src) + " (line " +
                         std::to_string(e.site.start_point().row + 1) + "); " +
-                        leak.ends.front().message + ", so " + std::string(consequence_);
+                        leak.ends.front().message + ", so " + std::string(consequence);
       Finding f = finding(e.site, std::move(msg));
       if (!ctx.fixes_wanted()) {
       } else if (family_ == lineage::LeakFamily::Preprocessing ||

@@ -188,6 +188,26 @@ X_tr, X_te, y_tr, y_te = train_test_split(df[["inc"]], y)
   CHECK(hits[0].line == 1);
 }
 
+TEST_CASE("ML106 on a statistic of the target says that labels leak, not the scale",
+          "[lineage]") {
+  mlroast::RuleSelection sel;
+  sel.select = {"ML106"};
+  const auto message = [&](const std::string& body) {
+    auto findings = mlroast::analyze_text("case.py", kPrelude + body, sel);
+    return findings.size() == 1 ? findings.front().message : std::to_string(findings.size());
+  };
+  // A smoothing prior: the target's mean over every row, mixed into a feature.
+  const std::string prior = message(R"(prior = df["y"].mean()
+df["city_te"] = (df.groupby("city")["inc"].transform("sum") + 20 * prior) / 21
+X_tr, X_te, y_tr, y_te = train_test_split(df[["city_te"]], y)
+)");
+  CHECK_THAT(prior, Catch::Contains("the test rows' labels are built into the training data"));
+  const std::string scale = message(R"(df["inc"] = (df["inc"] - df["inc"].mean()) / 100
+X_tr, X_te, y_tr, y_te = train_test_split(df[["inc"]], y)
+)");
+  CHECK_THAT(scale, Catch::Contains("test rows set the scale of the training features"));
+}
+
 TEST_CASE("J: early stopping judged on the test split", "[lineage]") {
   auto hits = leaks(R"(from tensorflow.keras.callbacks import EarlyStopping
 X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
