@@ -281,13 +281,14 @@ void Interpreter::bind_loop_target(Node left, ValueId it) {
 }
 
 // A loop over a list/dict of estimators of different classes: the loop variable stands for
-// several models (ML111 compares them); elements may be (name, model) pairs.
+// several models (ML111 compares them); elements may be (name, model) pairs. A `sklearn.dummy`
+// baseline among them is a reference point, not a candidate: [baseline, model] is one model.
 void Interpreter::mark_several_models(ValueId& elem, const std::vector<ValueId>& items) {
   std::vector<std::string> classes;
   for (ValueId it : items) {
     const Value* v = &val(it);
     if (v->kind == Kind::Tuple && v->items.size() == 2) v = &val(v->items[1]);
-    if (v->kind == Kind::Estimator &&
+    if (v->kind == Kind::Estimator && v->cls.rfind("sklearn.dummy.", 0) != 0 &&
         std::find(classes.begin(), classes.end(), v->cls) == classes.end())
       classes.push_back(v->cls);
   }

@@ -89,10 +89,14 @@ bool is_test_side(const lineage::Program& p, const lineage::Value& v) {
   return p.splits()[static_cast<size_t>(v.split)].kind != lineage::SplitKind::FoldLoop;
 }
 
-// "max(" as a call of max, not the method `.max(` of a frame; likewise "min(".
+// "max(" as a call of max, not the method `.max(` of a frame; likewise "min(". "best" not as an
+// attribute (`search.best_estimator_`, `booster.best_iteration`: chosen by the search's own CV or
+// validation set, not here).
 bool has_cue(std::string_view t) {
-  for (std::string_view cue : {"best", "argmax", "idxmax", "argmin", "idxmin", "sorted("})
+  for (std::string_view cue : {"argmax", "idxmax", "argmin", "idxmin", "sorted("})
     if (t.find(cue) != std::string_view::npos) return true;
+  for (size_t at = t.find("best"); at != std::string_view::npos; at = t.find("best", at + 1))
+    if (at == 0 || t[at - 1] != '.') return true;
   for (std::string_view fn : {"max(", "min("})
     for (size_t at = t.find(fn); at != std::string_view::npos; at = t.find(fn, at + 1)) {
       char before = at == 0 ? ' ' : t[at - 1];
