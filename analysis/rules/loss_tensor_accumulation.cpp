@@ -22,7 +22,9 @@ iterations without `.item()` or `.detach()`:
 - `losses.append(loss)`, `outputs.append(model(xb))`.
 
 The accumulator must outlive the iteration (it is not re-assigned inside the loop). What a value
-is comes from data flow (the loss call, the module class or layer it came from), not its name.
+is comes from data flow (the loss call, the module class or layer it came from), not its name;
+a value whose `.backward()` is called in the same loop is a loss whatever it came from (the
+`.loss` of a Hugging Face model's output).
 
 Not reported: `.item()`, `.detach()`, `.tolist()` before accumulating; accumulation under
 `torch.no_grad()` / `torch.inference_mode()` (no graph is recorded; also when every caller of
@@ -90,6 +92,7 @@ class LossTensorAccumulation final : public Rule {
     if (!ctx.sem().imports("torch")) return;
     const torchfacts::TorchFacts& facts = torch_facts(ctx);
     facts_ = &facts;
+    text_ = ctx.text();
     syntax::walk(ctx.file().tree->root(), [&](Node n) {
       if (n.kind() == "augmented_assignment") check_augmented(n, ctx);
       else if (n.kind() == "assignment") check_assignment(n, ctx);
@@ -103,6 +106,7 @@ class LossTensorAccumulation final : public Rule {
 
  private:
   const torchfacts::TorchFacts* facts_ = nullptr;
+  std::string_view text_;  // the analysed file's text, during finish()
 
   // What tensor an expression holds (a loss with its graph, a model output, or neither).
   Kind kind_of(Node e, int depth = 0) const {
@@ -111,7 +115,8 @@ class LossTensorAccumulation final : public Rule {
     if (!e || depth > 8) return Kind::None;
     if (e.kind() == "identifier") {
       Node r = facts_->resolve(e);
-      return r == e ? Kind::None : kind_of(r, depth + 1);
+      const Kind k = r == e ? Kind::None : kind_of(r, depth + 1);
+      return k == Kind::None && backward_in_loop(e) ? Kind::Loss : k;
     }
     if (e.kind() == "binary_operator") {
       Kind l = kind_of(e.field("left"), depth + 1);
@@ -125,6 +130,24 @@ class LossTensorAccumulation final : public Rule {
     if (m == "mean" || m == "sum" || m == "squeeze" || m == "view" || m == "float")
       return kind_of(e.field("function").field("object"), depth + 1);
     return Kind::None;
+  }
+
+  // `name.backward()` in the loop around the identifier `id`: whatever it came from (the `.loss`
+  // of a Hugging Face model's output, a hand-written criterion), it is a loss with its graph.
+  bool backward_in_loop(Node id) const {
+    Node loop = loop_of(id);
+    if (!loop) return false;
+    const std::string_view name = id.text(text_);
+    bool found = false;
+    syntax::walk(loop, [&](Node x) {
+      if (found) return false;
+      if (x.kind() != "call") return true;
+      Node f = x.field("function");
+      found = f.kind() == "attribute" && f.field("attribute").text(text_) == "backward" &&
+              f.field("object").kind() == "identifier" && f.field("object").text(text_) == name;
+      return !found;
+    });
+    return found;
   }
 
   // The innermost loop around `n` in its function, or null.
