@@ -127,9 +127,11 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     }
     return make(std::move(g));
   }
+  // grp["y"].cumsum(): per group, an expanding window over the rows so far, this one included.
+  const bool cumulative = is_cumulative_method(method);
   if (r.shape == Shape::GroupBy || r.shape == Shape::Window) {
-    if (!is_aggregation_method(method)) return recv;
-    bool window = r.shape == Shape::Window;
+    if (!is_aggregation_method(method) && !cumulative) return recv;
+    bool window = r.shape == Shape::Window || cumulative;
     bool keeps_rows = window || method == "transform";
     if (r.columns.empty() && (method == "agg" || method == "aggregate")) {
       // named aggregation: .agg(region_q_cost=("claim_cost", "mean")) aggregates claim_cost
@@ -192,6 +194,12 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
   if ((method == "value_counts" || method == "nunique" || method == "duplicated") &&
       r.columns.size() == 1 && is_entity_key(r.columns.front()))
     p_.add_grouping(GroupingEvent{call, r.origins, r.columns.front()});
+  if (cumulative && r.kind == Kind::Data && (r.shape == Shape::Series || r.shape == Shape::Frame) &&
+      !row_wise_axis(call, text_)) {
+    Value out = r;  // df["y"].cumsum(): the same rows, each with the sum of the rows so far
+    add_stat(out, learn(StatKind::Window, kApplyMap));
+    return make(std::move(out));
+  }
   if (is_moment_method(method)) {
     if (row_wise_axis(call, text_)) return derive({recv}, Shape::Series);
     return stat_of(learn(StatKind::Moment, 0));

@@ -265,6 +265,10 @@ bool is_row_preserving_method(std::string_view m) {
 
 bool is_window_method(std::string_view m) { return in(m, {"rolling", "expanding", "ewm"}); }
 
+bool is_cumulative_method(std::string_view m) {
+  return in(m, {"cumsum", "cumprod", "cummax", "cummin"});
+}
+
 bool is_aggregation_method(std::string_view m) {
   return in(m, {"mean", "sum", "std", "var", "median", "min", "max", "count", "agg",
                 "aggregate", "transform", "apply", "size", "nunique", "first", "last",

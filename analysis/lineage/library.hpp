@@ -67,6 +67,8 @@ bool is_moment_method(std::string_view method);
 bool is_row_preserving_method(std::string_view method);
 // Window constructors on a Series/DataFrame: rolling, expanding, ewm.
 bool is_window_method(std::string_view method);
+// cumsum / cumprod / cummax / cummin: an expanding window that ends at (and includes) each row.
+bool is_cumulative_method(std::string_view m);
 // Aggregations applicable to a GroupBy or a Window: mean, sum, agg, transform, ...
 bool is_aggregation_method(std::string_view method);
 // Estimator methods that evaluate a fitted model on data.

@@ -10,8 +10,9 @@ constexpr std::string_view kDoc = R"md(# ML202 rolling-without-shift
 ## What it finds
 A `rolling(...)`, `expanding()` or `ewm(...)` aggregate of the target column (the column given
 to the model as `y`) used as a feature without a preceding `shift(k)` with `k >= 1`, so the
-window includes the current row's own target. A `.shift(1)` before the window, or right after
-the aggregate, is silent.
+window includes the current row's own target. A cumulative `cumsum()` / `cumprod()` /
+`cummax()` / `cummin()` is an expanding window too (`df.groupby("card_id")["is_fraud"].cumsum()`
+as "frauds so far"). A `.shift(1)` before the window, or right after the aggregate, is silent.
 
 ## Why it matters
 `df["units"].rolling(7).mean()` at day *t* averages days *t-6 … t*: today's target is one
