@@ -97,9 +97,17 @@ ValueId Interpreter::eval_uncached(Node e) {
     frames_.push_back(Frame{});
     Node outer = loop_;
     loop_ = e;
-    eval(e.field("body"));
+    const ValueId body = eval(e.field("body"));
     loop_ = outer;
     frames_.pop_back();
+    // `lambda: LGBMClassifier(...)` (a model factory in a dict of candidates): calling it
+    // gives the body's value.
+    if (e.field("parameters").is_null() && val(body).kind == Kind::Estimator) {
+      Value factory;
+      factory.kind = Kind::Function;
+      factory.items = {body};
+      return make(std::move(factory));
+    }
     return unknown();
   }
   if (k == "await" || k == "list_splat" || k == "dictionary_splat")

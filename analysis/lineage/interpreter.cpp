@@ -285,25 +285,40 @@ void Interpreter::bind_loop_target(Node left, ValueId it) {
 // baseline among them is a reference point, not a candidate: [baseline, model] is one model.
 void Interpreter::mark_several_models(ValueId& elem, const std::vector<ValueId>& items) {
   std::vector<std::string> classes;
+  const auto made = [&](const Value* v) {  // a model factory (`lambda: Model()`): its model
+    return v->kind == Kind::Function && v->fn < 0 && v->items.size() == 1 ? &val(v->items.front())
+                                                                           : v;
+  };
   for (ValueId it : items) {
     const Value* v = &val(it);
     if (v->kind == Kind::Tuple && v->items.size() == 2) v = &val(v->items[1]);
+    v = made(v);
     if (v->kind == Kind::Estimator && v->cls.rfind("sklearn.dummy.", 0) != 0 &&
         std::find(classes.begin(), classes.end(), v->cls) == classes.end())
       classes.push_back(v->cls);
   }
   if (classes.size() < 2) return;
-  Value e = val(elem);
-  if (e.kind == Kind::Estimator) {
-    e.several = true;
-  } else if (e.kind == Kind::Tuple && e.items.size() == 2 && val(e.items[1]).kind == Kind::Estimator) {
-    Value m = val(e.items[1]);
+  // A copy of a model marked as several models, or of a factory of one; kNoValue for the rest.
+  const auto marked = [&](ValueId id) {
+    const Value* model = made(&val(id));
+    if (model->kind != Kind::Estimator) return kNoValue;
+    Value m = *model;
     m.several = true;
-    e.items[1] = make(std::move(m));
-  } else {
-    return;
+    const ValueId several = make(std::move(m));
+    if (val(id).kind == Kind::Estimator) return several;
+    Value factory = val(id);
+    factory.items = {several};
+    return make(std::move(factory));
+  };
+  Value e = val(elem);
+  if (e.kind == Kind::Tuple && e.items.size() == 2) {  // (name, model)
+    const ValueId m = marked(e.items[1]);
+    if (m == kNoValue) return;
+    e.items[1] = m;
+    elem = make(std::move(e));
+  } else if (const ValueId m = marked(elem); m != kNoValue) {
+    elem = m;
   }
-  elem = make(std::move(e));
 }
 
 void Interpreter::exec_for(Node s) {

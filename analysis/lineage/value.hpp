@@ -48,7 +48,8 @@ enum class Kind : uint8_t {
   Scalar,     // numbers, strings, booleans, None
   Columns,    // a list of column names
   Tuple,      // a tuple/list of values (elements in `items`)
-  Function,   // a function defined in this file (index in `fn`)
+  Function,   // a function defined in this file (index in `fn`), or a model factory
+              // `lambda: Model(...)` (fn -1, the model it makes in `items`)
 };
 
 // The cls of a Columns value meaning "every column of the frame except `dropped`".

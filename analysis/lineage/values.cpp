@@ -195,6 +195,12 @@ ValueId Interpreter::join(ValueId a, ValueId b) {
     out.several = va.several || vb.several;
     return make(std::move(out));
   }
+  if (va.kind == Kind::Function && vb.kind == Kind::Function && va.fn < 0 && vb.fn < 0 &&
+      va.items.size() == 1 && vb.items.size() == 1) {  // two model factories: what they make
+    Value out = va;
+    out.items = {join(va.items.front(), vb.items.front())};
+    return make(std::move(out));
+  }
   if (va.kind == Kind::Tuple && vb.kind == Kind::Tuple && va.items.size() == vb.items.size()) {
     Value out = va;
     for (size_t i = 0; i < out.items.size(); ++i) out.items[i] = join(va.items[i], vb.items[i]);
