@@ -167,7 +167,7 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     table.columns = r.columns;
     table.all_columns = false;
     table.temporal = r.temporal;
-    table.time_ordered = r.time_ordered || is_date_like_name(r.group_keys);
+    table.time_ordered = r.time_ordered || is_period_key(r.group_keys);
     return make(std::move(table));
   }
   if (method == "resample") {

@@ -26,7 +26,7 @@ bool on_target(const Program& p, const LearnEvent& e, const std::vector<std::str
 
 bool grouped_by_period(const Program& p, const LearnEvent& e) {
   if (e.data == kNoValue) return false;
-  return library::is_date_like_name(p.value(e.data).group_keys);
+  return library::is_period_key(p.value(e.data).group_keys);
 }
 
 LeakFamily family_of(const Program& p, const LearnEvent& e,

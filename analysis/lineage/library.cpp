@@ -215,6 +215,14 @@ bool is_date_like_name(std::string_view name) {
   return false;
 }
 
+bool is_period_key(std::string_view keys) {
+  if (is_date_like_name(keys)) return true;
+  // df.index.normalize(), ts.dt.floor("h"), ts.dt.to_period("M"), pd.Grouper(freq="W")
+  for (std::string_view k : {"normalize(", ".floor(", "to_period(", "Grouper("})
+    if (keys.find(k) != std::string_view::npos) return true;
+  return false;
+}
+
 bool is_entity_key(std::string_view keys) {
   // Split the keys' source text into identifier-like words and look at each word's parts.
   std::string word;

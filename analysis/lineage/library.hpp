@@ -57,6 +57,10 @@ bool is_datetime_parser(std::string_view qualified);
 
 // A column or variable name that reads as a date/time ("date", "order_ts", "month").
 bool is_date_like_name(std::string_view name);
+// Grouping keys (their source text) that cut time into periods: a date-like name, or a
+// timestamp floored to one (`df.index.normalize()`, `.dt.floor("h")`, `.to_period("M")`,
+// `pd.Grouper(freq="W")`).
+bool is_period_key(std::string_view keys);
 
 // A key that names an entity whose rows can repeat: user_id, patient, customer_id, session...
 bool is_entity_key(std::string_view keys_text);

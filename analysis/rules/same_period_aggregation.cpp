@@ -9,7 +9,9 @@ constexpr std::string_view kDoc = R"md(# ML203 same-period-aggregation
 
 ## What it finds
 A group aggregate of the target (the column given to the model as `y`) over groups that include
-a period key (month, week, date, quarter...) mapped back onto the rows of that same period:
+a period key (month, week, date, quarter..., or a timestamp floored to a period:
+`df.index.normalize()`, `.dt.floor("h")`, `.to_period("M")`, `pd.Grouper(freq="W")`) mapped
+back onto the rows of that same period:
 `df.groupby(["store", "month"])["units"].transform("sum")`, or the same aggregate computed with
 `agg`/`mean` and merged or mapped back. Aggregates of strictly earlier periods (a shifted
 aggregate) are silent.
