@@ -375,8 +375,10 @@ Facts compute_facts(const RuleContext& ctx) {
       if ((u.kind == lineage::UseKind::Evaluate && u.scored) ||
           u.kind == lineage::UseKind::CrossValidate)
         f.scores_model = true;
-      if (u.kind == lineage::UseKind::Train && u.y != lineage::kNoValue && f.target_name.empty() &&
-          !is_regressor(cls)) {
+      // the target of the first training or cross-validation (a notebook may only
+      // cross-validate models kept in a dict before refitting the one it picked)
+      if ((u.kind == lineage::UseKind::Train || u.kind == lineage::UseKind::CrossValidate) &&
+          u.y != lineage::kNoValue && f.target_name.empty() && !is_regressor(cls)) {
         f.target_name = rare_event_target(program->value(u.y));
         f.target_rare_event = !f.target_name.empty();
       }
