@@ -356,6 +356,16 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     if (method == "filter" || method == "reindex" || method == "to_frame" || method == "melt" ||
         method == "pivot_table" || method == "stack" || method == "unstack")
       out.all_columns = false;
+    if (Node index = kwarg_node(call, "index", text_); method == "pivot_table" && !index.is_null()) {
+      // One row per index key, like groupby(key).agg(...): a new table whose rows are the keys
+      // (a customer's rows pivoted into one row no longer repeat the customer), and like a
+      // groupby, evidence that the pivoted rows repeat per key.
+      const std::string_view keys = index.text(text_);
+      if (is_entity_key(keys)) p_.add_grouping(GroupingEvent{call, r.origins, std::string(keys)});
+      out.origins = {p_.add_origin(Origin{call, label_of(call)})};
+      out.part = Part::Whole;
+      out.split = -1;
+    }
     if (method == "drop_duplicates") {
       // One row per key is left: with no date among the keys (the latest sale of each parcel),
       // the rows are a snapshot, not a series, whatever order chose the row that stays.

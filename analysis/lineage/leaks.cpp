@@ -108,9 +108,27 @@ std::vector<Leak> find_leaks(const Program& p) {
   // Slices, date masks and samples are splits only when a model uses a side of them: in library
   // code `x[:n]` or `x[mask]` is just indexing.
   std::vector<bool> used_split(p.splits().size(), false);
+  // A date mask whose models are evaluated on its earlier side and never use a later side is a
+  // filter (`feats[feats.signup < cutoff]` in a snapshot builder called for the training and
+  // the evaluation cutoffs: one mask in the code, a split event per call), not a split.
+  std::unordered_set<uint32_t> evaluated_on_earlier, later_used;  // mask sites (node index)
   for (const UseEvent& u : p.uses())
-    for (ValueId v : {u.X, u.y})
-      if (v != kNoValue && p.value(v).split >= 0) used_split[static_cast<size_t>(p.value(v).split)] = true;
+    for (ValueId v : {u.X, u.y}) {
+      if (v == kNoValue || p.value(v).split < 0) continue;
+      const Value& d = p.value(v);
+      const auto si = static_cast<size_t>(d.split);
+      used_split[si] = true;
+      const uint32_t site = p.splits()[si].site.index();
+      if (d.part == Part::Test || d.part == Part::Val) later_used.insert(site);
+      if (u.kind == UseKind::Evaluate && v == u.X && d.part == Part::Train)
+        evaluated_on_earlier.insert(site);
+    }
+  for (size_t si = 0; si < p.splits().size(); ++si) {
+    const SplitEvent& s = p.splits()[si];
+    if (s.kind == SplitKind::Mask && evaluated_on_earlier.count(s.site.index()) != 0 &&
+        later_used.count(s.site.index()) == 0)
+      used_split[si] = false;
+  }
   // (1) data carrying the statistic is split afterwards
   for (size_t si = 0; si < p.splits().size(); ++si) {
     const SplitEvent& s = p.splits()[si];

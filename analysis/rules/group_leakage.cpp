@@ -14,8 +14,10 @@ constexpr std::string_view kDoc = R"md(# ML110 group-leakage
 A random row split (`train_test_split`, `KFold`, `StratifiedKFold`, `ShuffleSplit`, a CV call
 without `groups=`) of data in which rows repeat per entity. The evidence that they repeat is in
 the code: the same data is grouped by an entity key (`groupby("user_id")`, `groupby("patient")`,
-`customer_id`, `session_id`, ...). A key that is only dropped or used as an index is taken to be
-unique per row and is not reported. `GroupKFold`, `GroupShuffleSplit`, `StratifiedGroupKFold`,
+`customer_id`, `session_id`, ..., or `pivot_table(index="customer_id")`). A key that is only
+dropped or used as an index is taken to be unique per row and is not reported. The result of
+such a grouping (one row per customer) no longer repeats the entity: splitting it at random is
+silent. `GroupKFold`, `GroupShuffleSplit`, `StratifiedGroupKFold`,
 `LeaveOneGroupOut` or `groups=` are silent.
 
 ## Why it matters
