@@ -346,7 +346,15 @@ Node TorchFacts::resolve_parameter(Node fn, std::string_view name, int depth) co
     if (!arg) return Node();
     Node r = resolve(arg, depth + 1);
     std::string t = std::string(text_of(r));
-    if (any && t != found_text) return Node();  // call sites disagree
+    // Call sites that disagree: unknown, unless both build the same class (the trained model
+    // and the best checkpoint reloaded with from_pretrained): then the first stands for both.
+    if (any && t != found_text) {
+      const Node built = constructor(r, depth + 1), first = constructor(found, depth + 1);
+      const bool same_class = built && first && !sem_.callee(built).empty() &&
+                              sem_.callee(built) == sem_.callee(first);
+      if (!same_class) return Node();
+      continue;
+    }
     any = true;
     found = r;
     found_text = t;
