@@ -26,8 +26,8 @@ A pipeline that starts with a `ColumnTransformer` reads only the columns it name
 target goes through and is reported. When its column lists name the target, or a column the
 target is computed from (`loan_status` among the categorical columns while `default` is defined
 from it), that column reaches the model and is reported; columns given to a `"drop"`
-transformer do not. Lists it cannot read (`make_column_selector`, positions) are assumed correct. Lagged copies (`shift(k)`) are legitimate and
-silent. Explicit feature lists and `df.drop(columns=[target])` are silent; a column
+transformer do not. Lists it cannot read (`make_column_selector`, positions) are assumed
+correct. Lagged copies (`shift(k)`) are legitimate and silent. Explicit feature lists and `df.drop(columns=[target])` are silent; a column
 selection the analysis cannot read (`df.iloc[:, :-1]`, a computed list) is assumed correct.
 
 ## Why it matters
