@@ -12,8 +12,13 @@ namespace {
 // Shifting `shifted` moves a group aggregate `le` to earlier periods when the shifted column is
 // the aggregate's output (`units_month`), not the raw column it aggregates (`units`, a plain lag).
 bool shifts_aggregate_output(const Program& p, const Value& shifted, const LearnEvent& le) {
-  if (le.kind != StatKind::GroupAgg || shifted.columns.size() != 1 || le.data == kNoValue)
-    return false;
+  if (le.kind != StatKind::GroupAgg || le.data == kNoValue) return false;
+  // Rows of the one-row-per-group table the aggregate made (its origin is the aggregate call):
+  // `item_daily.groupby("item_id")["sales"].shift(28)` on `item_daily = df.groupby(["item_id",
+  // "date"])["sales"].sum()` moves every daily total to a later day, whatever the column's name.
+  for (uint32_t o : shifted.origins)
+    if (o < p.origins().size() && p.origins()[o].site == le.site) return true;
+  if (shifted.columns.size() != 1) return false;
   const auto& aggregated = p.value(le.data).columns;
   return std::find(aggregated.begin(), aggregated.end(), shifted.columns.front()) ==
          aggregated.end();
