@@ -39,6 +39,16 @@ ValueId Interpreter::eval_call(Node call) {
       kwargs.emplace_back(a.field("name").text(text_), eval(a.field("value")));
     } else if (a.kind() == "comment") {
       continue;
+    } else if (a.kind() == "dictionary_splat") {
+      // `XGBRegressor(**CONFIG["xgb"])`: a dict literal's string keys are keyword arguments
+      ValueId d = eval(a);
+      const Value& dv = val(d);
+      if (dv.kind == Kind::Tuple && dv.columns.size() == dv.items.size()) {
+        for (size_t i = 0; i < dv.items.size(); ++i)
+          if (!dv.columns[i].empty()) kwargs.emplace_back(dv.columns[i], dv.items[i]);
+      } else {
+        args.push_back(d);
+      }
     } else if (args_node.kind() == "generator_expression") {
       args.push_back(eval(args_node));
       break;

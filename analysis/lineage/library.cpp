@@ -212,6 +212,15 @@ bool is_date_like_name(std::string_view name) {
   for (std::string_view k : {"date", "time", "day", "month", "year", "week", "timestamp", "_ts",
                              "period", "quarter"})
     if (l.find(k) != std::string_view::npos) return true;
+  // The short names of timestamps, as whole names or name parts: ts, dt, event_dt, dt_utc
+  // (not inside words: "counts", "width").
+  if (l == "ts" || l == "dt") return true;
+  for (std::string_view k : {"_dt", "ts_", "dt_"}) {
+    const size_t at = l.find(k);
+    if (at == std::string_view::npos) continue;
+    if (k == "_dt" && at + 3 == l.size()) return true;
+    if (k != "_dt" && at == 0) return true;
+  }
   return false;
 }
 
