@@ -343,7 +343,10 @@ ValueId Interpreter::eval_subscript(Node s) {
   } else if (kv.kind == Kind::Columns || kv.kind == Kind::Stat) {
     out.shape = Shape::Frame;
     out.all_columns = false;
-    if (kv.kind == Kind::Columns && !kv.columns.empty()) out.columns = kv.columns;
+    // the names selected, or none known (`df[kept + CAT_COLS]` with `kept` chosen by a
+    // statistic): never the base's own (an aggregated table's `units_sold`)
+    out.columns.clear();
+    if (kv.kind == Kind::Columns) out.columns = kv.columns;
     for (uint32_t st : kv.stats) {
       p_.learn_mut(st).applied |= kApplySelect;
       add_stat(out, st);
@@ -386,8 +389,19 @@ ValueId Interpreter::eval_binary(Node op) {
       val(operands[1]).cls.empty()) {
     Value names;  // [TARGET] + DROP_COLS: both lists of names
     names.kind = Kind::Columns;
-    names.columns = val(operands[0]).columns;
-    for (const auto& c : val(operands[1]).columns) names.columns.push_back(c);
+    const Value& a = val(operands[0]);
+    const Value& b = val(operands[1]);
+    // Names chosen by a statistic (`kept = X.columns[selector.get_support()]`, which names is
+    // not known) keep it in `kept + CAT_COLS`; the sum's names are then unknown too.
+    if (!a.columns.empty() && !b.columns.empty()) {
+      names.columns = a.columns;
+      names.columns.insert(names.columns.end(), b.columns.begin(), b.columns.end());
+    }
+    names.stats = a.stats;
+    for (uint32_t st : b.stats)
+      if (auto at = std::lower_bound(names.stats.begin(), names.stats.end(), st);
+          at == names.stats.end() || *at != st)
+        names.stats.insert(at, st);
     return make(std::move(names));
   }
   if (!any_data && !any_stat) {
