@@ -316,7 +316,9 @@ void Interpreter::fit_validation_sets(ValueId model, Node call, ValueId X, Kwarg
     const Value& pv = val(p);
     ValueId x = pv.kind == Kind::Tuple && !pv.items.empty() ? pv.items[0] : p;
     ValueId y = pv.kind == Kind::Tuple && pv.items.size() > 1 ? pv.items[1] : kNoValue;
-    if (!is_data(x)) continue;
+    // Data the engine cannot see (a Keras dataset read from a directory) still stops the
+    // training: ML107 asks where it was read from.
+    if (!is_data(x) && !(stops && val(x).kind == Kind::Unknown)) continue;
     add_use(make_use(call, stops ? UseKind::EarlyStopping : UseKind::Monitor, model, x, y,
                         "eval_set", stops));
   }

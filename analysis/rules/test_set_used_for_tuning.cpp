@@ -21,7 +21,9 @@ The test split deciding something about the model:
 - early stopping or best-checkpoint selection judged on the test split: `eval_set=[(X_test,
   y_test)]` with `early_stopping_rounds` (XGBoost/LightGBM/CatBoost) or
   `validation_data=(X_test, y_test)` with an `EarlyStopping`/`ModelCheckpoint(save_best_only=True)`
-  callback (Keras);
+  callback (Keras), also when the validation data is read from a `test` directory
+  (`image_dataset_from_directory(root / "test")`, through `.cache().prefetch()` and a loader
+  function's returned tuple);
 - a hyperparameter search (`GridSearchCV.fit`, `RandomizedSearchCV.fit`) fitted on the test split;
 - in a PyTorch epoch loop, a result computed on the test split (a `DataLoader` over a dataset
   built from the test side of `train_test_split`, or the test tensors themselves) or on a set
@@ -237,7 +239,10 @@ bool dataset_constructor(syntax::Node ctor, const semantic::SemanticModel& sem,
   if (q.starts_with("torchvision.datasets.")) return true;
   const std::string_view name =
       q.empty() ? call_last_name(ctor, text) : lineage::library::last_name(q);
-  return name.ends_with("Dataset") || name.ends_with("Folder");
+  // Keras reads a directory of images/texts/audio per class, or a generator flows from one
+  return name.ends_with("Dataset") || name.ends_with("Folder") ||
+         name == "image_dataset_from_directory" || name == "text_dataset_from_directory" ||
+         name == "audio_dataset_from_directory" || name == "flow_from_directory";
 }
 
 // The test data `expr` (an argument) reads: the expression itself, or, through a DataLoader
@@ -256,10 +261,18 @@ std::optional<TestSide> test_side_of(const lineage::Program& p,
   }
   if (expr.kind() == "subscript" && names_test(expr.field("subscript"), text))
     return TestSide{expr, "`" + std::string(expr.text(text)) + "`, line " + line(expr)};
-  syntax::Node ctor = facts.resolve(expr);
-  if (!ctor || ctor == expr) return std::nullopt;
+  // a call is its own constructor (`test_ds.cache()` on the way to the dataset)
+  syntax::Node ctor = expr.kind() == "call" ? expr : facts.resolve(expr);
+  if (!ctor || (ctor == expr && expr.kind() != "call")) return std::nullopt;
   if (ctor.kind() == "subscript") return test_side_of(p, facts, ctor, text, depth + 1);
   if (ctor.kind() != "call") return std::nullopt;
+  // `test_ds.cache().prefetch(AUTOTUNE)`: a tf.data pipeline over the same rows
+  if (syntax::Node f = ctor.field("function"); f.kind() == "attribute") {
+    const std::string_view m = f.field("attribute").text(text);
+    if (m == "cache" || m == "prefetch" || m == "batch" || m == "unbatch" || m == "map" ||
+        m == "shuffle" || m == "repeat" || m == "with_options" || m == "padded_batch")
+      return test_side_of(p, facts, f.field("object"), text, depth + 1);
+  }
   const bool dataset = dataset_constructor(ctor, facts.sem(), text);
   for (syntax::Node a : syntax::children(ctor.field("arguments"))) {
     if (dataset && names_test_dir(a.kind() == "keyword_argument" ? a.field("value") : a,
@@ -310,7 +323,10 @@ class TestSetUsedForTuning final : public Rule {
     for (const lineage::UseEvent& u : p->uses()) {
       if (u.X == lineage::kNoValue) continue;
       const lineage::Value& X = p->value(u.X);
-      if (!is_test_side(*p, X)) continue;
+      if (!is_test_side(*p, X)) {
+        if (u.kind == lineage::UseKind::EarlyStopping) check_test_directory(ctx, *p, u);
+        continue;
+      }
       const auto& split = p->splits()[static_cast<size_t>(X.split)];
       if (u.kind == lineage::UseKind::EarlyStopping) {
         // A held-out side named and used as a validation set (`X_train, X_val = ...` feeding
@@ -347,6 +363,26 @@ class TestSetUsedForTuning final : public Rule {
 
  private:
   // `test_loss, acc = evaluate(model, test_loader)` in a loop, then `if test_loss < best: save`.
+  // Early stopping on data read from a `test` directory (Keras: `validation_data=test_ds` with
+  // `test_ds = image_dataset_from_directory(root / "test")`), which no split made.
+  void check_test_directory(RuleContext& ctx, const lineage::Program& p, const lineage::UseEvent& u) {
+    if (!ctx.sem().imports("keras") && !ctx.sem().imports("tensorflow")) return;
+    syntax::Node data;
+    for (syntax::Node a : syntax::children(u.site.field("arguments")))
+      if (a.kind() == "keyword_argument" && a.field("name").text(ctx.text()) == "validation_data")
+        data = a.field("value");
+    if (!data) return;
+    // validation_data=(X_val, y_val) or a dataset
+    if (data.kind() == "tuple" && data.named_child_count() > 0) data = data.named_child(0);
+    const std::optional<TestSide> side = test_side_of(p, torch_facts(ctx), data, ctx.text());
+    if (!side) return;
+    report(ctx, u.site,
+           "Early stopping or checkpoint selection is judged on the test set (" + side->origin +
+               "): the test rows choose the epoch that is kept, so the test score is optimistic; "
+               "select on a validation split carved from the training data",
+           side->site);
+  }
+
   void check_torch_epoch_loops(RuleContext& ctx, const lineage::Program& p) {
     const torchfacts::TorchFacts& facts = torch_facts(ctx);
     if (facts.training_loops().empty() && facts.backward_calls().empty()) return;
