@@ -147,8 +147,8 @@ ValueId Interpreter::eval_call(Node call) {
 
   const Value& f = val(callee);
   if (f.kind == Kind::Module) return call_qualified(f.cls, call, args, kwargs);
+  if (is_model_factory(f)) return f.items.front();
   if (f.kind == Kind::Function && f.fn >= 0) return call_function(f.fn, call, args, kwargs);
-  if (f.kind == Kind::Function) return f.items.empty() ? unknown() : f.items.front();  // a factory
   return unknown();  // calling an unknown value (a variable holding a callable)
 }
 

@@ -398,10 +398,7 @@ ValueId Interpreter::eval_binary(Node op) {
       names.columns.insert(names.columns.end(), b.columns.begin(), b.columns.end());
     }
     names.stats = a.stats;
-    for (uint32_t st : b.stats)
-      if (auto at = std::lower_bound(names.stats.begin(), names.stats.end(), st);
-          at == names.stats.end() || *at != st)
-        names.stats.insert(at, st);
+    merge_sorted(names.stats, b.stats);
     return make(std::move(names));
   }
   if (!any_data && !any_stat) {

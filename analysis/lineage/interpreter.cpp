@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "analysis/lineage/library.hpp"
+
 namespace mlroast::lineage {
 
 namespace {
@@ -286,14 +288,13 @@ void Interpreter::bind_loop_target(Node left, ValueId it) {
 void Interpreter::mark_several_models(ValueId& elem, const std::vector<ValueId>& items) {
   std::vector<std::string> classes;
   const auto made = [&](const Value* v) {  // a model factory (`lambda: Model()`): its model
-    return v->kind == Kind::Function && v->fn < 0 && v->items.size() == 1 ? &val(v->items.front())
-                                                                           : v;
+    return is_model_factory(*v) ? &val(v->items.front()) : v;
   };
   for (ValueId it : items) {
     const Value* v = &val(it);
     if (v->kind == Kind::Tuple && v->items.size() == 2) v = &val(v->items[1]);
     v = made(v);
-    if (v->kind == Kind::Estimator && v->cls.rfind("sklearn.dummy.", 0) != 0 &&
+    if (v->kind == Kind::Estimator && !library::is_dummy(v->cls) &&
         std::find(classes.begin(), classes.end(), v->cls) == classes.end())
       classes.push_back(v->cls);
   }

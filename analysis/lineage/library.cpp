@@ -149,6 +149,8 @@ bool is_loader(std::string_view q) {
   return loader_returns_split(q);
 }
 
+bool is_dummy(std::string_view q) { return under(module_of(q), "sklearn.dummy"); }
+
 bool loader_returns_split(std::string_view q) {
   return last_name(q) == "load_data" &&
          (module_of(q).find("keras.datasets") != std::string_view::npos);

@@ -42,6 +42,7 @@ bool is_stateless(std::string_view qualified);
 bool is_splitter(std::string_view qualified, bool& grouped, bool& chronological);
 
 bool is_loader(std::string_view qualified);             // read_csv, np.load, load_iris, ...
+bool is_dummy(std::string_view qualified);              // sklearn.dummy.*: baselines
 bool loader_returns_split(std::string_view qualified);  // keras.datasets.*.load_data
 bool is_train_test_split(std::string_view qualified);
 bool is_cv_function(std::string_view qualified);        // cross_val_score, cross_validate, ...

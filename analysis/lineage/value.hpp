@@ -30,6 +30,8 @@ inline bool overlaps(const IdSet& a, const IdSet& b) {
     if (std::binary_search(b.begin(), b.end(), x)) return true;
   return false;
 }
+// Adds the ids of `from` to `into`, keeping it sorted and unique (values.cpp).
+void merge_sorted(IdSet& into, const IdSet& from);
 // Whether `part` is non-empty and every id of it is in `whole`.
 inline bool includes_all(const IdSet& whole, const IdSet& part) {
   if (part.empty()) return false;
@@ -120,5 +122,10 @@ struct Value {
   std::vector<std::string> dropped;  // Data: columns dropped from a frame (drop/pop/del)
   std::string group_keys;            // GroupBy: the source text of the grouping keys
 };
+
+// A model factory, `lambda: Model(...)`: calling it gives the model in `items`.
+inline bool is_model_factory(const Value& v) {
+  return v.kind == Kind::Function && v.fn < 0 && v.items.size() == 1;
+}
 
 }  // namespace mlroast::lineage

@@ -9,7 +9,6 @@
 
 namespace mlroast::lineage {
 
-namespace {
 // Most merges add nothing new (the inputs of one step share their origins): no allocation then.
 void merge_sorted(IdSet& into, const IdSet& from) {
   if (from.empty()) return;
@@ -23,7 +22,6 @@ void merge_sorted(IdSet& into, const IdSet& from) {
   std::set_union(into.begin(), into.end(), from.begin(), from.end(), std::back_inserter(out));
   into = std::move(out);
 }
-}  // namespace
 
 bool Interpreter::is_data(ValueId v) const { return v != kNoValue && val(v).kind == Kind::Data; }
 
@@ -195,8 +193,7 @@ ValueId Interpreter::join(ValueId a, ValueId b) {
     out.several = va.several || vb.several;
     return make(std::move(out));
   }
-  if (va.kind == Kind::Function && vb.kind == Kind::Function && va.fn < 0 && vb.fn < 0 &&
-      va.items.size() == 1 && vb.items.size() == 1) {  // two model factories: what they make
+  if (is_model_factory(va) && is_model_factory(vb)) {  // two model factories: what they make
     Value out = va;
     out.items = {join(va.items.front(), vb.items.front())};
     return make(std::move(out));

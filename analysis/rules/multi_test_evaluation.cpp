@@ -1,6 +1,7 @@
 // ML111 multi-test-evaluation: several models compared on the same test rows.
 #include <algorithm>
 
+#include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/rule.hpp"
 
@@ -66,7 +67,7 @@ class MultiTestEvaluation final : public Rule {
       const Value& X = p->value(u.X);
       const Value& m = p->value(u.model);
       if (X.part != Part::Test || X.split < 0 || m.kind != Kind::Estimator) continue;
-      if (m.cls.rfind("sklearn.dummy.", 0) == 0) continue;  // a baseline, not a candidate
+      if (lineage::library::is_dummy(m.cls)) continue;  // a baseline, not a candidate
       if (std::find(reported.begin(), reported.end(), X.split) != reported.end()) continue;
       const UseEvent* prior = nullptr;
       for (auto& [split, use] : first)

@@ -11,6 +11,7 @@ namespace mlroast::rules::workflow {
 
 namespace {
 
+using lineage::library::is_dummy;
 using lineage::library::last_name;
 using lineage::library::module_of;
 
@@ -125,8 +126,6 @@ syntax::Node positional_arg(syntax::Node call, uint32_t i) {
   }
   return {};
 }
-
-bool is_dummy(std::string_view q) { return under(module_of(q), "sklearn.dummy"); }
 
 bool is_classifier(std::string_view q) {
   if (lineage::library::estimator_role(q) != lineage::Role::Model) return false;

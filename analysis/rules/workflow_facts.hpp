@@ -46,7 +46,6 @@ syntax::Node positional_arg(syntax::Node call, uint32_t i);
 // Model families by qualified class name.
 bool is_classifier(std::string_view qualified);
 bool is_regressor(std::string_view qualified);
-bool is_dummy(std::string_view qualified);  // sklearn.dummy.*
 // RandomForest/ExtraTrees/GradientBoosting/HistGradientBoosting/AdaBoost/Bagging, XGBoost,
 // LightGBM, CatBoost (classifiers and regressors).
 bool is_tree_ensemble(std::string_view qualified);
