@@ -92,7 +92,6 @@ class LossTensorAccumulation final : public Rule {
     if (!ctx.sem().imports("torch")) return;
     const torchfacts::TorchFacts& facts = torch_facts(ctx);
     facts_ = &facts;
-    text_ = ctx.text();
     syntax::walk(ctx.file().tree->root(), [&](Node n) {
       if (n.kind() == "augmented_assignment") check_augmented(n, ctx);
       else if (n.kind() == "assignment") check_assignment(n, ctx);
@@ -106,7 +105,6 @@ class LossTensorAccumulation final : public Rule {
 
  private:
   const torchfacts::TorchFacts* facts_ = nullptr;
-  std::string_view text_;  // the analysed file's text, during finish()
 
   // What tensor an expression holds (a loss with its graph, a model output, or neither).
   Kind kind_of(Node e, int depth = 0) const {
@@ -137,17 +135,13 @@ class LossTensorAccumulation final : public Rule {
   bool backward_in_loop(Node id) const {
     Node loop = loop_of(id);
     if (!loop) return false;
-    const std::string_view name = id.text(text_);
-    bool found = false;
-    syntax::walk(loop, [&](Node x) {
-      if (found) return false;
-      if (x.kind() != "call") return true;
-      Node f = x.field("function");
-      found = f.kind() == "attribute" && f.field("attribute").text(text_) == "backward" &&
-              f.field("object").kind() == "identifier" && f.field("object").text(text_) == name;
-      return !found;
-    });
-    return found;
+    const std::string_view name = facts_->text_of(id);
+    for (Node b : facts_->backward_calls()) {
+      if (b.start_byte() < loop.start_byte() || b.end_byte() > loop.end_byte()) continue;
+      Node receiver = b.field("function").field("object");
+      if (receiver.kind() == "identifier" && facts_->text_of(receiver) == name) return true;
+    }
+    return false;
   }
 
   // The innermost loop around `n` in its function, or null.

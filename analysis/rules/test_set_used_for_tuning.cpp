@@ -7,6 +7,7 @@
 #include "analysis/fix/imports.hpp"
 #include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
+#include "analysis/rules/call_args.hpp"
 #include "analysis/rules/call_name.hpp"
 #include "analysis/rules/rule.hpp"
 #include "analysis/rules/torch_facts.hpp"
@@ -292,6 +293,13 @@ std::optional<TestSide> test_side_of(const lineage::Program& p,
   return std::nullopt;
 }
 
+// The message of an epoch (early stopping, best checkpoint) chosen on a named test set.
+std::string selected_on_test_set(const TestSide& side) {
+  return "Early stopping or checkpoint selection is judged on the test set (" + side.origin +
+         "): the test rows choose the epoch that is kept, so the test score is optimistic; "
+         "select on a validation split carved from the training data";
+}
+
 // An `if` that acts on the best result so far: it saves a checkpoint, stops the loop, copies
 // the weights, or assigns a name with "best" in it.
 bool selects(syntax::Node if_stmt, std::string_view text) {
@@ -362,27 +370,20 @@ class TestSetUsedForTuning final : public Rule {
   }
 
  private:
-  // `test_loss, acc = evaluate(model, test_loader)` in a loop, then `if test_loss < best: save`.
   // Early stopping on data read from a `test` directory (Keras: `validation_data=test_ds` with
   // `test_ds = image_dataset_from_directory(root / "test")`), which no split made.
   void check_test_directory(RuleContext& ctx, const lineage::Program& p, const lineage::UseEvent& u) {
     if (!ctx.sem().imports("keras") && !ctx.sem().imports("tensorflow")) return;
-    syntax::Node data;
-    for (syntax::Node a : syntax::children(u.site.field("arguments")))
-      if (a.kind() == "keyword_argument" && a.field("name").text(ctx.text()) == "validation_data")
-        data = a.field("value");
+    syntax::Node data = keyword(u.site, "validation_data", ctx);
     if (!data) return;
     // validation_data=(X_val, y_val) or a dataset
     if (data.kind() == "tuple" && data.named_child_count() > 0) data = data.named_child(0);
     const std::optional<TestSide> side = test_side_of(p, torch_facts(ctx), data, ctx.text());
     if (!side) return;
-    report(ctx, u.site,
-           "Early stopping or checkpoint selection is judged on the test set (" + side->origin +
-               "): the test rows choose the epoch that is kept, so the test score is optimistic; "
-               "select on a validation split carved from the training data",
-           side->site);
+    report(ctx, u.site, selected_on_test_set(*side), side->site);
   }
 
+  // `test_loss, acc = evaluate(model, test_loader)` in a loop, then `if test_loss < best: save`.
   void check_torch_epoch_loops(RuleContext& ctx, const lineage::Program& p) {
     const torchfacts::TorchFacts& facts = torch_facts(ctx);
     if (facts.training_loops().empty() && facts.backward_calls().empty()) return;
@@ -424,10 +425,7 @@ class TestSetUsedForTuning final : public Rule {
         return !hit;
       });
       if (!hit) return false;
-      Finding f = finding(call, "Early stopping or checkpoint selection is judged on the test set "
-                                "(" + side->origin + "): the test rows choose the epoch that is "
-                                "kept, so the test score is optimistic; select on a validation "
-                                "split carved from the training data");
+      Finding f = finding(call, selected_on_test_set(*side));
       f.related.push_back({TextRange::of(side->site), "the test set comes from here"});
       f.related.push_back({TextRange::of(hit.field("condition")), "the test result decides here"});
       ctx.report(std::move(f));
