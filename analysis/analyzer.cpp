@@ -4,6 +4,7 @@
 #include <exception>
 #include <optional>
 
+#include "analysis/fix/syntax_guard.hpp"
 #include "analysis/lineage/program.hpp"
 #include "analysis/lanes.hpp"
 #include "analysis/noqa.hpp"
@@ -188,6 +189,7 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
     f.severity = selection.severity_of(f.code, f.severity);
     f.noqa_row = row;
     if (!options.fixes) f.fix.reset();  // a rule that ignored fixes_wanted() still honours it
+    if (f.fix && fix_touches_syntax_error(root, *f.fix)) f.fix.reset();
     order.push_back(&f);
   }
   // Sorted by position, then code (pointers: moving the findings themselves cost more than the

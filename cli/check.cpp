@@ -57,34 +57,40 @@ bool write_file(const fs::path& path, const std::string& bytes) {
   return std::fclose(f) == 0 && ok;
 }
 
-// The fixed bytes of one file: the text for a .py file, the notebook JSON with the fixed cells'
-// sources spliced in for a notebook. Nothing applied: `applied` stays 0.
-std::string fixed_bytes(const SourcePath& path, const LoadedSource& source,
-                        const RuleSelection& selection, bool unsafe, size_t& applied,
-                        std::string& error) {
+// One file after its fixes: the text for a .py file, the notebook JSON with the fixed cells'
+// sources spliced in for a notebook. Nothing applied: `applied` is 0 and `bytes` the original.
+struct FixedFile {
+  std::string bytes;
+  size_t applied = 0;
+  std::optional<std::vector<Finding>> remaining;  // the analysis of `bytes`, when fix_text has it
+  std::string error;
+};
+
+FixedFile fix_file(const SourcePath& path, const FileResult& result, const RuleSelection& selection,
+                   bool unsafe) {
+  const LoadedSource& source = *result.source;
+  FixedFile out;
   if (!source.notebook) {
-    FixOutcome outcome = fix_text(path.display, source.bytes, selection, unsafe);
-    applied = outcome.applied;
-    return std::move(outcome.text);
+    FixOutcome outcome = fix_text(path.display, source.bytes, selection, unsafe, result.findings);
+    out.applied = outcome.applied;
+    out.remaining = std::move(outcome.remaining);
+    out.bytes = std::move(outcome.text);
+    return out;
   }
+  out.bytes = source.bytes;
   notebook::NotebookFixOutcome outcome =
       notebook::fix_notebook(path.display, *source.notebook, selection, unsafe);
-  applied = outcome.applied;
-  if (outcome.changed.empty()) {
-    applied = 0;
-    return source.bytes;
-  }
+  if (outcome.changed.empty()) return out;
   std::vector<notebook::SourceChange> changes;
   for (std::uint32_t cell : outcome.changed) {
     const notebook::Cell& c = outcome.notebook.cells[cell];
     changes.push_back({cell, c.source, c.source_is_string});
   }
-  auto json = notebook::replace_sources(source.bytes, changes, error);
-  if (!json) {
-    applied = 0;
-    return source.bytes;
-  }
-  return std::move(*json);
+  auto json = notebook::replace_sources(source.bytes, changes, out.error);
+  if (!json) return out;
+  out.applied = outcome.applied;
+  out.bytes = std::move(*json);
+  return out;
 }
 
 // Trims blanks around each selector and drops empty ones ("ML7, ML703," -> ML7, ML703).
@@ -129,8 +135,8 @@ void analyse_all(const std::vector<SourcePath>& files, const std::vector<RuleSel
   for (auto& t : pool) t.join();
 }
 
-// Applies the fixes of every file with fixable findings, writes it back, and re-analyses it so
-// the report shows what remains. Returns the number of fixes applied.
+// Applies the fixes of every file with fixable findings, writes it back, and keeps the analysis
+// of the fixed text (fix_text's last round, or a new one) so the report shows what remains. Returns the number of fixes applied.
 size_t fix_files(const std::vector<SourcePath>& files, const std::vector<RuleSelection>& selections,
                  const CheckOptions& options, std::vector<FileResult>& results, std::ostream& out,
                  std::ostream& err, bool& failed) {
@@ -142,34 +148,35 @@ size_t fix_files(const std::vector<SourcePath>& files, const std::vector<RuleSel
     for (const Finding& f : r.findings)
       fixable = fixable || (f.fix && (options.unsafe_fixes || f.fix->applicability == Applicability::Safe));
     if (!r.error.empty() || !fixable || !r.source) continue;
-    std::string error;
-    size_t applied = 0;
-    std::string fixed_text =
-        fixed_bytes(files[i], *r.source, selection, options.unsafe_fixes, applied, error);
-    if (!error.empty()) {
-      err << "error: " << files[i].display << ": cannot apply the fixes: " << error << "\n";
+    FixedFile f = fix_file(files[i], r, selection, options.unsafe_fixes);
+    if (!f.error.empty()) {
+      err << "error: " << files[i].display << ": cannot apply the fixes: " << f.error << "\n";
       failed = true;
       continue;
     }
-    if (applied == 0) continue;
+    if (f.applied == 0) continue;
     if (options.diff) {
-      out << unified_diff(r.source->bytes, fixed_text, files[i].display);
-      fixed += applied;
+      out << unified_diff(r.source->bytes, f.bytes, files[i].display);
+      fixed += f.applied;
       continue;
     }
-    if (!write_file(files[i].absolute, fixed_text)) {
+    if (!write_file(files[i].absolute, f.bytes)) {
       err << "error: " << files[i].display << ": cannot write the fixed file: " << errno_message(errno) << "\n";
       failed = true;
       continue;
     }
-    fixed += applied;
+    fixed += f.applied;
     std::string load_error;
     r.source = load_source(files[i], load_error);
     if (!r.source) {
       r.error = load_error;
       continue;
     }
-    r.findings = analyze_source(files[i], *r.source, selection);
+    // The file as written is the text fix_text analysed last, unless reading it back differs.
+    if (f.remaining && r.source->bytes == f.bytes)
+      r.findings = std::move(*f.remaining);
+    else
+      r.findings = analyze_source(files[i], *r.source, selection);
   }
   return fixed;
 }

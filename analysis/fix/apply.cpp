@@ -22,12 +22,13 @@ std::string apply_edits(std::string_view text, std::vector<TextEdit> edits) {
 }
 
 FixOutcome fix_text(const std::string& path, std::string_view text, const RuleSelection& selection,
-                    bool include_unsafe) {
-  FixOutcome outcome{std::string(text), 0};
+                    bool include_unsafe, std::optional<std::vector<Finding>> findings) {
+  FixOutcome outcome{std::string(text), 0, std::nullopt};
   for (int round = 0; round < kMaxRounds; ++round) {
     std::vector<TextEdit> edits;
     size_t fixes = 0;
-    for (const Finding& f : analyze_text(path, outcome.text, selection)) {
+    if (!findings) findings = analyze_text(path, outcome.text, selection);
+    for (const Finding& f : *findings) {
       if (!f.fix || f.fix->edits.empty()) continue;
       if (f.fix->applicability == Applicability::Unsafe && !include_unsafe) continue;
       bool clash = false;
@@ -39,9 +40,13 @@ FixOutcome fix_text(const std::string& path, std::string_view text, const RuleSe
       edits.insert(edits.end(), f.fix->edits.begin(), f.fix->edits.end());
       ++fixes;
     }
-    if (fixes == 0) break;
+    if (fixes == 0) {
+      outcome.remaining = std::move(findings);
+      break;
+    }
     outcome.text = apply_edits(outcome.text, std::move(edits));
     outcome.applied += fixes;
+    findings.reset();
   }
   return outcome;
 }

@@ -4,6 +4,7 @@
 // Pure: text in, text out; the CLI and the server decide what to write.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,12 +16,18 @@ namespace mlroast {
 struct FixOutcome {
   std::string text;   // the fixed text (equal to the input when nothing applied)
   size_t applied = 0; // fixes applied over all rounds
+  // The analysis of `text` (what analyze_text returns for it) when the rounds ended because it
+  // had no fix left to apply; nullopt when they ran out first. Callers that show what remains
+  // after fixing read it instead of analysing the text once more.
+  std::optional<std::vector<Finding>> remaining;
 };
 
 // Applies `edits` (non-overlapping, any order) to `text`, back to front.
 std::string apply_edits(std::string_view text, std::vector<TextEdit> edits);
 
+// `findings`: the analysis of `text` with the same path and selection when the caller already
+// has it, which saves the first round's analysis.
 FixOutcome fix_text(const std::string& path, std::string_view text, const RuleSelection& selection,
-                    bool include_unsafe);
+                    bool include_unsafe, std::optional<std::vector<Finding>> findings = {});
 
 }  // namespace mlroast
