@@ -209,7 +209,7 @@ std::vector<Finding> analyze(const SourceFile& file, const RuleSelection& select
 std::vector<Finding> analyze_text(std::string path, std::string_view text,
                                   const RuleSelection& selection) {
   thread_local syntax::Parser parser;
-  syntax::Tree tree = parser.parse(text);
+  syntax::Tree tree = parser.parse_once(text);
   SourceFile file;
   file.path = std::move(path);
   file.text = text;

@@ -93,7 +93,7 @@ SourceSignals scan_source(const SourceEntry& source) {
   s.is_test = is_test_path(source.path);
   for (char c : source.text) s.lines += c == '\n' ? 1 : 0;
   thread_local syntax::Parser parser;
-  syntax::Tree tree = parser.parse(source.text);
+  syntax::Tree tree = parser.parse_once(source.text);
   if (!tree.valid()) return s;
   syntax::Node root = tree.root();
   semantic::SemanticModel sem(root, source.text);

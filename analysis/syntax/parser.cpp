@@ -275,6 +275,20 @@ Parser::Parser() : p_(ts_parser_new()) {
     throw std::runtime_error("tree-sitter-python grammar ABI is not supported by libtree-sitter");
 }
 
+Tree Parser::parse_once(std::string_view text) {
+  std::string masked = mask_long_comment_runs(text);
+  std::string_view input = masked.empty() ? text : std::string_view(masked);
+  auto flat = std::make_shared<FlatTree>();
+  TSTree* ts = ts_parser_parse_string(p_.get(), nullptr, input.data(),
+                                      static_cast<uint32_t>(input.size()));
+  if (ts == nullptr) return Tree();
+  flat->nodes = flatten(ts);
+  ts_tree_delete(ts);  // nothing reparses it: only the flat nodes are read
+  Tree out;
+  out.flat_ = std::move(flat);
+  return out;
+}
+
 Tree Parser::parse(std::string_view text, const Tree* old) {
   std::string masked = mask_long_comment_runs(text);
   std::string_view input = masked.empty() ? text : std::string_view(masked);

@@ -235,6 +235,11 @@ class Parser {
   // syntax error, the text is parsed as a whole: incrementally when `old` was parsed that way too
   // and its recorded edits (edit()) turn its text into `text`, which the caller must ensure.
   Tree parse(std::string_view text, const Tree* old = nullptr);
+  // Parses `text` as a whole, for a text analysed once and never reparsed (the CLI, the review):
+  // the same tree, without the statements that only a later parse() could reuse. A text with a
+  // syntax error costs one parse instead of its statements' and then the whole text's.
+  // tree-sitter's tree is not kept, so sexp() of an error prints no UNEXPECTED leaves.
+  Tree parse_once(std::string_view text);
 
  private:
   struct Deleter {

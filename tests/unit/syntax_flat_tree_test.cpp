@@ -96,10 +96,16 @@ size_t compare_text(const std::string& text, const std::string& where) {
   TSTree* reference = ts_parser_parse_string(whole, nullptr, text.data(), static_cast<uint32_t>(text.size()));
   TSNode root = ts_tree_root_node(reference);
   size_t n = compare(root, tree.root(), where);
+  auto once = p.parse_once(text);  // one parse of the whole text: the same tree
+  REQUIRE(once.valid());
+  compare(root, once.root(), where);
   char* sexp = ts_node_string(root);
   {
     INFO(where);
     CHECK(tree.root().sexp() == std::string(sexp));
+    // Without tree-sitter's tree, sexp() prints an UNEXPECTED leaf as ERROR (compare() above
+    // checked those nodes one by one).
+    if (!once.root().has_error()) CHECK(once.root().sexp() == std::string(sexp));
   }
   std::free(sexp);
   ts_tree_delete(reference);
