@@ -350,9 +350,16 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     std::vector<ValueId> ins{recv};
     for (ValueId a : args)
       if (is_data(a)) ins.push_back(a);
+    // test.assign(score=model.predict_proba(X_test)[:, 1]): as with `test["score"] = ...`, the
+    // frame now holds the new columns' values (their rows, statistics and, for predictions, the
+    // evaluation that made them: a metric on test["score"] scores that model).
+    if (method == "assign")
+      for (const auto& kv : kwargs)
+        if (is_data(kv.second)) ins.push_back(kv.second);
     Value out = derived(ins, r.shape);
     out.part = r.part;
     out.split = r.split;
+    if (method == "assign") out.sources = r.sources;  // a frame is not computed from its columns
     if (method == "apply" || method == "assign" || method == "astype" || method == "copy" ||
         method == "dropna" || method == "reset_index" || method == "rename" ||
         method == "drop_duplicates" || method == "query" || method == "filter" ||

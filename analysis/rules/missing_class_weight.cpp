@@ -2,6 +2,7 @@
 // class imbalance (no class/sample weights, no resampling, no threshold tuning).
 #include <string>
 
+#include "analysis/lineage/library.hpp"
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/rule.hpp"
 #include "analysis/rules/workflow_facts.hpp"
@@ -26,7 +27,8 @@ so keeping the base rate is a choice.
 Not reported: targets whose name says nothing about rarity (the rule cannot know the class
 ratio, so it prefers silence); moderately imbalanced targets such as churn, attrition, credit
 default or cancellations (often 15-40% positives, where weighting is a judgement call; ML401 and
-ML402 still treat them as imbalanced for metric choice); regressors; test files.
+ML402 still treat them as imbalanced for metric choice); regressors; `sklearn.dummy` baselines
+(a prior-predicting `DummyClassifier` is the point of comparison, not the model); test files.
 
 ## Why it matters
 Most learners minimise an average loss in which every row weighs the same. With 5% positives
@@ -100,7 +102,8 @@ class MissingClassWeight final : public Rule {
       for (lineage::ValueId step : m.items)
         if (step != lineage::kNoValue && workflow::is_classifier(p.value(step).cls))
           c = p.value(step).cls;
-      if (c.empty()) continue;
+      // A DummyClassifier predicts the class prior by design: a baseline, not the model.
+      if (c.empty() || lineage::library::is_dummy(c)) continue;
       target = workflow::rare_event_target(p.value(u.y), /*strict=*/true);
       if (target.empty()) continue;
       cls = c;
