@@ -32,6 +32,12 @@ Guards that silence it:
 - anywhere in the file, the denominator column is compared with a number (`df["b"] > 0`,
   `df = df[df["b"] != 0]`), replaced or clipped, or infinities are handled (`np.isinf`,
   `np.isfinite`, `replace([np.inf, -np.inf], ...)`).
+- the denominator column is defined in the file as a count of a group's rows, which is at
+  least 1 for every group there is: `"n_orders": g["order_id"].nunique()` in a dict of
+  columns, a named aggregation `n_orders=("order_id", "nunique")` (or `"count"`, `"size"`),
+  `df["n"] = df.groupby("c")["x"].transform("count")`. A count filled in for absent groups
+  (`.reindex(ids, fill_value=0)`) can be 0 and is not a guard; a count column joined later
+  onto a table of every customer and filled with 0 is not followed (a known blind spot).
 
 Not reported: division by a constant, by a statistic (`df["a"] / df["a"].max()`, normalisation,
 see ML106), by a scalar variable, and arithmetic on arrays that are not DataFrame columns.
@@ -129,8 +135,42 @@ bool is_number(syntax::Node n) {
   return n && (n.kind() == "integer" || n.kind() == "float");
 }
 
+bool is_count_method(std::string_view m) { return m == "nunique" || m == "count" || m == "size"; }
+
+// `g["order_id"].nunique()`, `df.groupby("c").size()`, `g["x"].transform("count")`: a count of
+// a group's rows, at least 1 for every group there is (when nothing fills absent groups
+// afterwards: `.reindex(..., fill_value=0)` is an outer call, so it is not this shape).
+bool is_group_count(syntax::Node n, const RuleContext& ctx) {
+  n = unparen(n);
+  if (!n || n.kind() != "call") return false;
+  syntax::Node fn = n.field("function");
+  if (!fn || fn.kind() != "attribute") return false;
+  std::string_view m = ctx.text_of(fn.field("attribute"));
+  syntax::Node args = n.field("arguments");
+  if (m == "transform" || m == "agg" || m == "aggregate") {
+    if (!args || args.named_child_count() != 1) return false;
+    std::string_view how = string_key(args.named_child(0), ctx);
+    if (!is_count_method(how)) return false;
+  } else if (!is_count_method(m)) {
+    return false;
+  }
+  syntax::Node recv = fn.field("object");
+  const lineage::Program* p = ctx.program();
+  const lineage::Value* v = p ? p->value_of(recv) : nullptr;
+  if (v != nullptr && v->shape == lineage::Shape::GroupBy) return true;
+  return mentions(ctx.text_of(recv), ".groupby(");
+}
+
+// A named aggregation that counts: `n_orders=("order_id", "nunique")`.
+bool is_counting_aggregation(syntax::Node value, const RuleContext& ctx) {
+  value = unparen(value);
+  if (!value || value.kind() != "tuple" || value.named_child_count() != 2) return false;
+  return is_count_method(string_key(value.named_child(1), ctx));
+}
+
 // What the whole file does about zero denominators: the columns compared with a number,
-// replaced, clipped or masked anywhere, and whether infinities are handled at all.
+// replaced, clipped or masked anywhere, and whether infinities are handled at all. Columns
+// defined as group counts are guarded by construction (a customer's order count).
 struct FileGuards {
   std::vector<std::string> columns;
   bool handles_inf = false;
@@ -147,6 +187,15 @@ FileGuards file_guards(const RuleContext& ctx) {
       ColumnRef a = column_ref(n.named_child(0), ctx), b = column_ref(n.named_child(1), ctx);
       if (a && is_number(n.named_child(1))) add(a.name);
       if (b && is_number(n.named_child(0))) add(b.name);
+    } else if (k == "pair") {  // {"n_orders": g["order_id"].nunique(), ...}
+      if (is_group_count(n.field("value"), ctx)) add(string_key(n.field("key"), ctx));
+    } else if (k == "keyword_argument") {  // .agg(n_orders=("order_id", "nunique"))
+      if (is_counting_aggregation(n.field("value"), ctx)) add(ctx.text_of(n.field("name")));
+    } else if (k == "assignment") {  // df["n_orders"] = g["order_id"].transform("count")
+      syntax::Node left = n.field("left");
+      if (left && left.kind() == "subscript" && left.named_child_count() == 2 &&
+          is_group_count(n.field("right"), ctx))
+        add(string_key(left.named_child(1), ctx));
     } else if (k == "call") {
       syntax::Node fn = n.field("function");
       std::string_view written = fn && fn.kind() == "attribute"
