@@ -321,8 +321,10 @@ ValueId Interpreter::eval_subscript(Node s) {
           ev.kind == SplitKind::Permutation || ev.kind == SplitKind::TrainTestSplit;
       if (indices_split && std::find(ev.inputs.begin(), ev.inputs.end(), base) == ev.inputs.end())
         ev.inputs.push_back(base);
-      // X_train[val_idx] with indices split from the training rows: a validation cut
-      if (ev.kind == SplitKind::TrainTestSplit && b.part == Part::Train && out.part == Part::Test)
+      // X_train[val_idx] with indices split from the training rows: a validation cut (also
+      // with the indices of one GroupShuffleSplit fold: `next(inner.split(dev, groups=...))`)
+      if ((ev.kind == SplitKind::TrainTestSplit || ev.kind == SplitKind::SingleFold) &&
+          b.part == Part::Train && out.part == Part::Test)
         out.part = Part::Val;
     }
   } else if (kv.kind == Kind::Data && kv.mask_direction != 0) {

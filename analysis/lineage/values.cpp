@@ -127,6 +127,26 @@ Value Interpreter::derived(const std::vector<ValueId>& raw_inputs, Shape shape) 
         out.split = rows->split;
         continue;
       }
+      // The training side of a split and a training or validation cut of its other side
+      // (train, rest = split(X); valid, test = split(rest); concat([train, valid]) to refit):
+      // every row but the nested split's test rows, so that split's training side.
+      const auto nested_training = [&](const Value& a, const Value& b) -> int32_t {
+        if (a.part != Part::Train || a.split < 0 || b.split < 0 || b.split == a.split) return -1;
+        if (b.part != Part::Train && b.part != Part::Val) return -1;
+        const SplitEvent& inner = p_.splits()[static_cast<size_t>(b.split)];
+        if (inner.inputs.empty() || inner.inputs[0] == kNoValue) return -1;
+        const Value& from = val(inner.inputs[0]);
+        const bool other_side = from.kind == Kind::Data && from.split == a.split &&
+                                from.part != Part::Train && from.part != Part::Unknown;
+        return other_side ? b.split : -1;
+      };
+      int32_t nested = nested_training(out, in);
+      if (nested < 0) nested = nested_training(in, out);
+      if (nested >= 0) {
+        out.part = Part::Train;
+        out.split = nested;
+        continue;
+      }
       // Rows of different partitions together: the whole data again (train + test).
       bool both_sides = out.part != Part::Unknown && in.part != Part::Unknown;
       out.part = both_sides ? Part::Whole : Part::Unknown;
