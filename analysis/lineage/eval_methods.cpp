@@ -360,6 +360,10 @@ ValueId Interpreter::call_data_method(ValueId recv, Node recv_node, std::string_
     out.part = r.part;
     out.split = r.split;
     if (method == "assign") out.sources = r.sources;  // a frame is not computed from its columns
+    // users.index.isin(window["user_id"]): one flag per row of the receiver; the rows tested
+    // against are not rows of the result (a per-user table did not start repeating per user
+    // because its label looks up an order table).
+    if (method == "isin") out.origins = r.origins;
     if (method == "apply" || method == "assign" || method == "astype" || method == "copy" ||
         method == "dropna" || method == "reset_index" || method == "rename" ||
         method == "drop_duplicates" || method == "query" || method == "filter" ||
