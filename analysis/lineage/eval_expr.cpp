@@ -241,11 +241,21 @@ ValueId Interpreter::eval_subscript(Node s) {
   }
   const Value& b = val(base);
   if (b.kind == Kind::Tuple) {
-    if (keys.size() == 1 && b.cls == "dict" && keys[0].kind() == "string") {
-      const std::string& name = val(key_values[0]).text;
-      for (size_t i = 0; !name.empty() && i < b.columns.size() && i < b.items.size(); ++i)
-        if (b.columns[i] == name) return b.items[i];
+    const Value& key = val(key_values.empty() ? kNoValue : key_values[0]);
+    if (keys.size() == 1 && b.cls == "dict" && key.kind == Kind::Scalar && !key.text.empty()) {
+      // d["lgbm"], or d[name] with `name = "lgbm"`
+      for (size_t i = 0; i < b.columns.size() && i < b.items.size(); ++i)
+        if (b.columns[i] == key.text) return b.items[i];
       return unknown();
+    }
+    // candidates[best] with `best` chosen at run time (max of the scores): one of the models
+    if (keys.size() == 1 && b.cls == "dict" && keys[0].kind() != "string" && !b.items.empty() &&
+        std::all_of(b.items.begin(), b.items.end(), [&](ValueId i) {
+          return i != kNoValue && (val(i).kind == Kind::Estimator || is_model_factory(val(i)));
+        })) {
+      ValueId chosen = b.items.front();
+      for (size_t i = 1; i < b.items.size(); ++i) chosen = join(chosen, b.items[i]);
+      return chosen;
     }
     if (keys.size() == 1 && keys[0].kind() == "integer") {
       long i = std::strtol(std::string(keys[0].text(text_)).c_str(), nullptr, 10);
@@ -327,13 +337,14 @@ ValueId Interpreter::eval_subscript(Node s) {
           b.part == Part::Train && out.part == Part::Test)
         out.part = Part::Val;
     }
+  } else if (kv.kind == Kind::Data && kv.mask_direction == 2) {
+    // A window: the rows after `lower`, then of those the rows before `upper` (the two cuts a
+    // train / validation / test by date makes, so that train + validation is a training side)
+    const size_t sep = kv.text.find('\x1f');
+    const ValueId later = make(date_cut(s, base, b, kv.text.substr(0, sep), +1));
+    out = date_cut(s, later, val(later), kv.text.substr(sep + 1), -1);
   } else if (kv.kind == Kind::Data && kv.mask_direction != 0) {
-    SplitEvent ev{s, SplitKind::Mask, {base}, false, false, "date cutoff"};
-    out.split = static_cast<int32_t>(p_.add_split(std::move(ev)));
-    out.part = kv.mask_direction < 0 ? Part::Train : Part::Test;
-    // the later rows of the training side: a validation cut (train, valid = cut(train_full))
-    if (b.part == Part::Train && out.part == Part::Test) out.part = Part::Val;
-    out.temporal = true;
+    out = date_cut(s, base, b, kv.text, kv.mask_direction);
   } else if (kv.kind == Kind::Scalar && !kv.text.empty() && !indexer) {
     out.shape = Shape::Series;
     out.columns = {kv.text};
@@ -375,6 +386,32 @@ ValueId Interpreter::eval_subscript(Node s) {
   }
   if (b.shape == Shape::GroupBy || b.shape == Shape::Window) out.shape = b.shape;
   return make(std::move(out));
+}
+
+Value Interpreter::date_cut(Node s, ValueId base, const Value& b, const std::string& cutoff,
+                            int8_t direction) {
+  Value out = b;
+  // One split per cutoff over the same rows: `df[df.date < T]` and `df[df.date >= T]` are its
+  // two sides, whichever statement takes each.
+  int32_t id = -1;
+  for (uint32_t i = 0; i < p_.splits().size() && !cutoff.empty(); ++i) {
+    const SplitEvent& ev = p_.splits()[i];
+    if (ev.kind == SplitKind::Mask && ev.cutoff == cutoff && !ev.inputs.empty() &&
+        val(ev.inputs[0]).origins == b.origins && val(ev.inputs[0]).part == b.part &&
+        val(ev.inputs[0]).split == b.split)
+      id = static_cast<int32_t>(i);
+  }
+  if (id < 0) {
+    SplitEvent ev{s, SplitKind::Mask, {base}, false, false, "date cutoff"};
+    ev.cutoff = cutoff;
+    id = static_cast<int32_t>(p_.add_split(std::move(ev)));
+  }
+  out.split = id;
+  out.part = direction < 0 ? Part::Train : Part::Test;
+  // the later rows of the training side: a validation cut (train, valid = cut(train_full))
+  if (b.part == Part::Train && out.part == Part::Test) out.part = Part::Val;
+  out.temporal = true;
+  return out;
 }
 
 ValueId Interpreter::eval_binary(Node op) {
@@ -419,7 +456,10 @@ ValueId Interpreter::eval_binary(Node op) {
   if (k == "unary_operator" && op.child_count() > 0 && op.child(0).kind() == "~" &&
       val(r).kind == Kind::Data && !operands.empty()) {
     Value flipped = val(operands.back());  // derive() does not carry the mask's direction
-    flipped.mask_direction = static_cast<int8_t>(-flipped.mask_direction);
+    // ~(after lower and before upper) is no single side of a date
+    flipped.mask_direction = flipped.mask_direction == 2
+                                 ? int8_t{0}
+                                 : static_cast<int8_t>(-flipped.mask_direction);
     return make(std::move(flipped));
   }
   bool date_operand = false;  // only a comparison asks (a date mask)
@@ -446,10 +486,32 @@ ValueId Interpreter::eval_binary(Node op) {
       Value m = val(r);
       m.mask_direction = dir;
       m.shape = Shape::Series;
+      // the cutoff's text: masks at the same date over the same rows are one split
+      m.text.clear();
+      if (op.named_child_count() == 2)
+        for (uint32_t j = 0; j < 2; ++j)
+          if (val(operands[j]).kind != Kind::Data) m.text = op.named_child(j).text(text_);
       return make(std::move(m));
     }
   }
-  if (k == "boolean_operator" || k == "comparison_operator") {
+  // (df.date >= lower) & (df.date < upper): the rows between two cutoffs (a window)
+  if (k == "binary_operator" && op.child_count() == 3 && op.child(1).kind() == "&" &&
+      operands.size() == 2 && val(r).kind == Kind::Data) {
+    const Value& a = val(operands[0]);
+    const Value& b = val(operands[1]);
+    if (a.kind == Kind::Data && b.kind == Kind::Data && a.mask_direction * b.mask_direction == -1 &&
+        !a.text.empty() && !b.text.empty()) {
+      const Value& lower = a.mask_direction > 0 ? a : b;
+      const Value& upper = a.mask_direction > 0 ? b : a;
+      Value w = val(r);
+      w.mask_direction = 2;
+      w.text = lower.text + '\x1f' + upper.text;
+      w.shape = Shape::Series;
+      return make(std::move(w));
+    }
+  }
+  if (k == "boolean_operator" || k == "comparison_operator" || k == "binary_operator") {
+    if (val(r).mask_direction == 0) return r;
     Value m = val(r);
     m.mask_direction = 0;
     return make(std::move(m));

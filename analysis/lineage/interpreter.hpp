@@ -61,6 +61,8 @@ class Interpreter {
   ValueId eval_identifier(Node id);
   ValueId eval_attribute(Node attr);
   ValueId eval_subscript(Node sub);
+  // The rows of `b` (value `base`) on one side of a date cutoff: -1 before, +1 from it on.
+  Value date_cut(Node s, ValueId base, const Value& b, const std::string& cutoff, int8_t direction);
   ValueId eval_binary(Node op);
   // Evaluates the expressions interpolated in an f-string (also in the parts of a concatenated
   // string and in format specifications), for what they do.

@@ -77,6 +77,7 @@ struct SplitEvent {
   bool grouped = false;         // GroupKFold / groups= given
   std::string splitter;         // "train_test_split", "KFold", ...
   bool complemented = false;    // Sample: the rows not drawn were taken too (df.drop(s.index))
+  std::string cutoff = {};      // Mask: the source text of the date it cuts at ("" if none)
 };
 
 enum class UseKind : uint8_t {

@@ -105,7 +105,8 @@ struct Value {
                                      // a Tuple "dict": the string key of each item ("" if none);
                                      // a ColumnTransformer: the columns it reads (names_columns)
   double number = 0;                 // Scalar numbers
-  std::string text;                  // Scalar strings
+  std::string text;                  // Scalar strings; a date mask: its cutoff's source text
+                                     // (a window: lower, '\x1f', upper)
   int32_t fn = -1;                   // Function: index of its summary
   int32_t produced_by = -1;          // predictions: the Evaluate use event that made them
   bool shifted = false;              // Data: shifted by k >= 1 rows (lagged)
@@ -118,7 +119,8 @@ struct Value {
                                      // transformers read (each list was readable; "drop" ones
                                      // left out)
   bool fold_index = false;           // Data: row indices produced by a CV splitter
-  int8_t mask_direction = 0;         // Data: boolean mask from a date comparison (-1 <, +1 >)
+  int8_t mask_direction = 0;         // Data: boolean mask from a date comparison (-1 <, +1 >;
+                                     // 2: a window `(d >= lower) & (d < upper)`)
   std::vector<std::string> dropped;  // Data: columns dropped from a frame (drop/pop/del)
   std::string group_keys;            // GroupBy: the source text of the grouping keys
 };
