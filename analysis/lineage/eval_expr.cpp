@@ -396,9 +396,9 @@ Value Interpreter::date_cut(Node s, ValueId base, const Value& b, const std::str
   int32_t id = -1;
   for (uint32_t i = 0; i < p_.splits().size() && !cutoff.empty(); ++i) {
     const SplitEvent& ev = p_.splits()[i];
-    if (ev.kind == SplitKind::Mask && ev.cutoff == cutoff && !ev.inputs.empty() &&
-        val(ev.inputs[0]).origins == b.origins && val(ev.inputs[0]).part == b.part &&
-        val(ev.inputs[0]).split == b.split)
+    if (ev.kind != SplitKind::Mask || ev.cutoff != cutoff || ev.inputs.empty()) continue;
+    const Value& rows = val(ev.inputs[0]);
+    if (rows.origins == b.origins && rows.part == b.part && rows.split == b.split)
       id = static_cast<int32_t>(i);
   }
   if (id < 0) {
@@ -486,8 +486,8 @@ ValueId Interpreter::eval_binary(Node op) {
       Value m = val(r);
       m.mask_direction = dir;
       m.shape = Shape::Series;
-      // the cutoff's text: masks at the same date over the same rows are one split
-      m.text.clear();
+      // the cutoff's text (derive() carries none): masks at the same date over the same rows
+      // are one split
       if (op.named_child_count() == 2)
         for (uint32_t j = 0; j < 2; ++j)
           if (val(operands[j]).kind != Kind::Data) m.text = op.named_child(j).text(text_);
@@ -510,13 +510,7 @@ ValueId Interpreter::eval_binary(Node op) {
       return make(std::move(w));
     }
   }
-  if (k == "boolean_operator" || k == "comparison_operator" || k == "binary_operator") {
-    if (val(r).mask_direction == 0) return r;
-    Value m = val(r);
-    m.mask_direction = 0;
-    return make(std::move(m));
-  }
-  return r;
+  return r;  // any other operation on masks: derive() gave it no direction, so no date side
 }
 
 ValueId Interpreter::eval_sequence(Node seq) {
