@@ -179,6 +179,14 @@ ValueId Interpreter::call_qualified(const std::string& qualified, Node call,
        q == "numpy.exp" || q == "math.sqrt" || q == "math.log" || q == "math.exp") &&
       !args.empty() && val(args[0]).kind == Kind::Scalar && val(args[0]).produced_by >= 0)
     return args[0];
+  // clone(model): a new, unfitted estimator with the same class and parameters; a clone of
+  // `candidates[best]` stands for the same models.
+  if ((q == "sklearn.base.clone" || q == "sklearn.clone") && !args.empty() &&
+      val(args[0]).kind == Kind::Estimator) {
+    Value c = val(args[0]);
+    c.fitted = -1;
+    return make(std::move(c));
+  }
   if (lib.loader_returns_split) {
     ValueId all = new_data(call, Shape::Array, label_of(call));
     SplitEvent ev{call, SplitKind::TrainTestSplit, {all}, false, false, qualified};
@@ -245,10 +253,18 @@ ValueId Interpreter::call_qualified(const std::string& qualified, Node call,
                                               : Shape::Array;
     if (val(d).kind == Kind::Data) return with_shape(d, shape);
     if (val(d).kind == Kind::Stat) return d;  // pd.Series(mi, index=X.columns): still the statistic
-    if (name == "DataFrame" && args.empty() && kwarg(kwargs, "data") == kNoValue) {
-      // pd.DataFrame(index=frame.index): an empty frame whose columns are the ones assigned.
-      // Its rows are that frame's (a feature builder's `out` on the test rows is test data);
-      // nothing learned or selected comes with the index.
+    // The data argument is absent or a fill value (0.0, np.nan, pd.NA), not rows of its own.
+    const ValueId data_arg = !args.empty() ? args.front() : kwarg(kwargs, "data");
+    const bool fill_only =
+        data_arg == kNoValue || val(data_arg).kind == Kind::Scalar ||
+        (val(data_arg).kind == Kind::Module &&
+         (val(data_arg).cls == "numpy.nan" || val(data_arg).cls == "numpy.NaN" ||
+          val(data_arg).cls == "math.nan" || val(data_arg).cls == "pandas.NA"));
+    if (name == "DataFrame" && fill_only) {
+      // pd.DataFrame(index=frame.index), pd.DataFrame(np.nan, index=X.index, columns=names): a
+      // frame without data of its own (empty, or a fill value) whose columns are the ones named
+      // or assigned. Its rows are that frame's (a feature builder's `out` on the test rows is
+      // test data); nothing learned or selected comes with the index.
       const ValueId index = kwarg(kwargs, "index");
       if (index != kNoValue && val(index).kind == Kind::Data) {
         const Value& rows = val(index);

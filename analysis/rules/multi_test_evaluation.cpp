@@ -15,7 +15,9 @@ Two or more distinct models (different estimator classes, or a loop over a list/
 models) scored on the same test split in one file. Reported once, at the second evaluation,
 with the first as related information. Refitting one model with different hyperparameters and
 keeping the best is ML107; scoring one final model on the test split once is silent, and so is
-scoring a `sklearn.dummy` baseline next to it (a reference point, not a candidate).
+scoring a `sklearn.dummy` baseline next to it (a reference point, not a candidate). The
+held-out folds of a hand-written cross-validation loop (`for tr, va in KFold(...).split(X)`,
+out-of-fold predictions for stacking) are validation folds: comparing models there is silent.
 
 ## Why it matters
 When several models are scored on the test split and the best one is reported, the test set has
@@ -67,6 +69,9 @@ class MultiTestEvaluation final : public Rule {
       const Value& X = p->value(u.X);
       const Value& m = p->value(u.model);
       if (X.part != Part::Test || X.split < 0 || m.kind != Kind::Estimator) continue;
+      // The held-out folds of a CV loop (`for tr, va in KFold(...).split(X)`) are validation
+      // folds: comparing models there is the cross-validation this rule recommends.
+      if (p->splits()[static_cast<size_t>(X.split)].kind == SplitKind::FoldLoop) continue;
       if (lineage::library::is_dummy(m.cls)) continue;  // a baseline, not a candidate
       if (std::find(reported.begin(), reported.end(), X.split) != reported.end()) continue;
       const UseEvent* prior = nullptr;
