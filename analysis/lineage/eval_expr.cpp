@@ -490,7 +490,7 @@ ValueId Interpreter::eval_binary(Node op) {
       // are one split
       if (op.named_child_count() == 2)
         for (uint32_t j = 0; j < 2; ++j)
-          if (val(operands[j]).kind != Kind::Data) m.text = op.named_child(j).text(text_);
+          if (val(operands[j]).kind != Kind::Data) m.text = cutoff_key(op.named_child(j), operands[j]);
       return make(std::move(m));
     }
   }
@@ -511,6 +511,32 @@ ValueId Interpreter::eval_binary(Node op) {
     }
   }
   return r;  // any other operation on masks: derive() gave it no direction, so no date side
+}
+
+std::string Interpreter::cutoff_key(Node operand, ValueId v) const {
+  // The date string of a literal or of a name bound to one; '"' keeps it apart from source text.
+  const auto string_of = [&](Node n, ValueId value) -> std::string {
+    if (value != kNoValue && val(value).kind == Kind::Scalar && !val(value).text.empty())
+      return '"' + val(value).text;
+    if (n.kind() == "string") return '"' + std::string(unquote(n.text(text_)));
+    if (n.kind() == "identifier") {
+      const ValueId bound = lookup(n.text(text_));
+      if (bound != kNoValue && val(bound).kind == Kind::Scalar && !val(bound).text.empty())
+        return '"' + val(bound).text;
+    }
+    return {};
+  };
+  if (std::string key = string_of(operand, v); !key.empty()) return key;
+  // pd.Timestamp(CUTOFF), pd.to_datetime("2024-03-01"): the string parsed
+  if (operand.kind() == "call") {
+    const std::string& q = sem_.qualified_name(operand.field("function"));
+    Node args = operand.field("arguments");
+    if ((q == "pandas.Timestamp" || q == "pandas.to_datetime" ||
+         q == "datetime.datetime.fromisoformat") &&
+        args && args.named_child_count() == 1)
+      if (std::string key = string_of(args.named_child(0), kNoValue); !key.empty()) return key;
+  }
+  return std::string(operand.text(text_));
 }
 
 ValueId Interpreter::eval_sequence(Node seq) {

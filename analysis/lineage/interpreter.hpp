@@ -63,6 +63,10 @@ class Interpreter {
   ValueId eval_subscript(Node sub);
   // The rows of `b` (value `base`) on one side of a date cutoff: -1 before, +1 from it on.
   Value date_cut(Node s, ValueId base, const Value& b, const std::string& cutoff, int8_t direction);
+  // What identifies a date mask's cutoff `operand` (value `v`): the date string it holds when
+  // the analysis can read one (`"2024-03-01"`, `CUTOFF = "2024-03-01"`, `pd.Timestamp(CUTOFF)`),
+  // else its source text.
+  std::string cutoff_key(Node operand, ValueId v) const;
   ValueId eval_binary(Node op);
   // Evaluates the expressions interpolated in an f-string (also in the parts of a concatenated
   // string and in format specifications), for what they do.
