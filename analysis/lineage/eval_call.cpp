@@ -108,6 +108,9 @@ ValueId Interpreter::eval_call(Node call) {
       ValueId d = r.kind == Kind::Unknown ? as_data(recv, recv_node) : recv;
       return call_data_method(d, recv_node, method, call, args, kwargs);
     }
+    // X.columns[selector.get_support()].tolist(): the same names (and what chose them)
+    if (r.kind == Kind::Columns && (method == "tolist" || method == "to_list" || method == "copy"))
+      return recv;
     if ((r.kind == Kind::Tuple || r.kind == Kind::Columns) &&
         (method == "append" || method == "extend") && !args.empty()) {
       // scores.append(model.score(X_test, y_test)): the list now holds that value

@@ -27,7 +27,9 @@ target goes through and is reported. When its column lists name the target, or a
 target is computed from (`loan_status` among the categorical columns while `default` is defined
 from it), that column reaches the model and is reported; columns given to a `"drop"`
 transformer do not. Lists it cannot read (`make_column_selector`, positions) are assumed
-correct. Lagged copies (`shift(k)`) are legitimate and silent. Explicit feature lists and `df.drop(columns=[target])` are silent; a column
+correct. A supervised feature selector (`SelectKBest(...).fit(X, y)`, RFE, `SelectFromModel`) given
+such a matrix is reported at its fit: it keeps the target first, and the model then gets it
+under the names the selector kept. Lagged copies (`shift(k)`) are legitimate and silent. Explicit feature lists and `df.drop(columns=[target])` are silent; a column
 selection the analysis cannot read (`df.iloc[:, :-1]`, a computed list) is assumed correct.
 
 ## Why it matters
@@ -115,11 +117,24 @@ class TargetInFeatures final : public Rule {
     using namespace lineage;
     const Program* p = ctx.program();
     if (p == nullptr) return;
+    // What learns from features and the target: models fitted or cross-validated, and
+    // supervised feature selectors (`SelectKBest(...).fit(X, y)` picks the target first when X
+    // holds it, and hands it to the model with the names it kept).
+    struct Fit {
+      syntax::Node site;
+      std::string what;
+      ValueId X, y, model;
+    };
+    std::vector<Fit> fits;
+    for (const UseEvent& u : p->uses())
+      if (u.kind == UseKind::Train || u.kind == UseKind::CrossValidate)
+        fits.push_back({u.site, u.what, u.X, u.y, u.model});
+    for (const LearnEvent& l : p->learns())
+      if (l.kind == StatKind::Estimator && l.role == Role::Selector)
+        fits.push_back({l.site, l.what, l.data, l.target, kNoValue});
     std::vector<std::string> reported;
-    for (const UseEvent& u : p->uses()) {
-      if ((u.kind != UseKind::Train && u.kind != UseKind::CrossValidate) || u.X == kNoValue ||
-          u.y == kNoValue)
-        continue;
+    for (const Fit& u : fits) {
+      if (u.X == kNoValue || u.y == kNoValue) continue;
       const Value& X = p->value(u.X);
       const Value& y = p->value(u.y);
       if (X.kind != Kind::Data || y.kind != Kind::Data || y.columns.size() != 1) continue;
@@ -194,7 +209,10 @@ class TargetInFeatures final : public Rule {
       ctx.report(finding(u.site, "The features passed to `" + u.what +
                                      "` come from the same frame as the target and " + how +
                                      " \"" + leaked + "\"" + why +
-                                     ": the model can read the answer; drop it from X"));
+                                     (u.model == kNoValue
+                                          ? ": the selector keeps it and the model can read the "
+                                            "answer; drop it from X"
+                                          : ": the model can read the answer; drop it from X")));
     }
   }
 };
