@@ -17,8 +17,8 @@ file imports NumPy) and `random.seed` (when it imports `random`). For example Nu
 torch not, or torch seeded and Python's `random` not. Reported once, on the first seeding call,
 naming the generators left unseeded.
 
-Silent: a file that seeds none of them (nothing suggests reproducibility was intended here; ML601
-covers unseeded scikit-learn calls), a file that seeds every generator it imports (a pure torch
+Silent: a file that seeds none of them (ML601 reports unseeded scikit-learn calls and PyTorch
+training scripts that seed nothing), a file that seeds every generator it imports (a pure torch
 script with `torch.manual_seed` only), and a seeding helper that seeds
 everything at once (Lightning's `seed_everything`, `transformers.set_seed`,
 `keras.utils.set_random_seed`, or a project helper such as `set_seed` imported from elsewhere).

@@ -6,8 +6,10 @@
 #include "analysis/lineage/program.hpp"
 #include "analysis/rules/call_name.hpp"
 #include "analysis/rules/call_args.hpp"
+#include "analysis/rules/entry_point.hpp"
 #include "analysis/rules/rule.hpp"
 #include "analysis/rules/seeding.hpp"
+#include "analysis/rules/torch_facts.hpp"
 
 namespace mlroast::rules {
 namespace {
@@ -31,7 +33,14 @@ never seeds NumPy's global generator:
   `TruncatedSVD`, `FastICA`, LDA, t-SNE, UMAP, the imbalanced-learn ensembles;
   `LogisticRegression` only with `solver="sag"`/`"saga"`/`"liblinear"`, `SVC`/`NuSVC` only with
   `probability=True`;
-- data generators and scorers: `sklearn.datasets.make_*`, `permutation_importance`.
+- data generators and scorers: `sklearn.datasets.make_*`, `permutation_importance`;
+- PyTorch training (a loop that calls `backward()` and an optimizer's `step()`) in a script (a
+  `__main__` guard or top-level work) that seeds nothing at all: no `torch.manual_seed`,
+  `np.random.seed`, `random.seed`, TensorFlow seed or all-in-one helper. The initial weights,
+  dropout masks and a shuffled `DataLoader`'s batch order change every run. Reported once, at
+  the `DataLoader(..., shuffle=True)` (else at the loop's `backward()`). A training helper in a
+  library module (seeded by the program that calls it), a `DataLoader` given its own
+  `generator=`, and a file seeding some generators but not others (ML602) are silent.
 
 Classes and functions are recognised by qualified name through imports and aliases.
 Silent:
@@ -78,7 +87,8 @@ Pass the seed explicitly to every randomized call (and log it with the run); a s
 `np.random.seed(SEED)` at the start also fixes scikit-learn's defaults.
 
 ## Fix safety
-The fix adds `random_state=42` as the call's last argument. It is unsafe: the run becomes
+The PyTorch finding has no automatic fix (where the seed belongs is the author's choice). For
+the other calls, the fix adds `random_state=42` as the call's last argument. It is unsafe: the run becomes
 repeatable, but the split and the model change, so every number the script reports changes
 once. Prefer a named seed constant that the run also logs.
 
@@ -92,7 +102,7 @@ constexpr RuleInfo kInfo{"ML601",
                          "unfixed-seed",
                          Category::Reproducibility,
                          Severity::Warning,
-                         FixAvailability::Always,
+                         FixAvailability::Sometimes,
                          "Randomized split or estimator with no `random_state` and no global seed",
                          kDoc};
 
@@ -230,6 +240,7 @@ class UnfixedSeed final : public Rule {
   }
 
   void finish(RuleContext& ctx) override {
+    check_torch(ctx);
     if (seeding_.numpy_global()) return;
     for (syntax::Node call : calls_) check(call, ctx);
   }
@@ -237,6 +248,35 @@ class UnfixedSeed final : public Rule {
  private:
   Seeding seeding_;
   std::vector<syntax::Node> calls_;
+
+  // A PyTorch training loop in a script that seeds nothing at all (seeding some generators and
+  // not others is ML602's): the initial weights, dropout masks and a shuffled DataLoader's batch
+  // order differ on every run. Reported once, at the shuffled DataLoader (else the loop's
+  // backward()). A loader given its own `generator=` states a choice: silent.
+  void check_torch(RuleContext& ctx) {
+    if (!seeding_.numpy.is_null() || !seeding_.python_random.is_null() ||
+        !seeding_.torch.is_null() || !seeding_.torch_cuda.is_null() ||
+        !seeding_.tensorflow.is_null() || !seeding_.everything.is_null())
+      return;
+    const torchfacts::TorchFacts& facts = torch_facts(ctx);
+    // A library module's training helper is seeded by the program that calls it.
+    if (!facts.uses_torch() || facts.training_loops().empty() || !is_script(ctx)) return;
+    syntax::Node shuffled;
+    for (syntax::Node call : calls_) {
+      const std::string& q = ctx.sem().callee(call);
+      if (q != "torch.utils.data.DataLoader" && q != "torch.utils.data.dataloader.DataLoader")
+        continue;
+      if (keyword(call, "generator", ctx) || has_kwargs_splat(call)) return;
+      if (shuffled.is_null() && ctx.text_of(keyword(call, "shuffle", ctx)) == "True") shuffled = call;
+    }
+    syntax::Node at = shuffled.is_null() ? facts.training_loops().front().backward : shuffled;
+    if (at.is_null()) return;
+    ctx.report(finding(at, std::string("PyTorch training ") +
+                               (shuffled.is_null() ? "" : "shuffles its batches and ") +
+                               "starts from random weights, but nothing in the file seeds torch: "
+                               "every run trains a different model; call "
+                               "`torch.manual_seed(SEED)` (and seed NumPy and `random`) first"));
+  }
 
   void check(syntax::Node call, RuleContext& ctx) {
     std::string_view written = call_last_name(call, ctx.text());
