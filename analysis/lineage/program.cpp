@@ -43,6 +43,15 @@ void Program::seal() {
 
 Program::~Program() = default;
 
+bool Program::split_only_feeds_statistics(int32_t split) const {
+  const auto on_side = [&](ValueId v) { return v != kNoValue && value(v).split == split; };
+  for (const UseEvent& u : uses_)
+    if (on_side(u.X) || on_side(u.y)) return false;
+  for (const LearnEvent& l : learns_)
+    if (on_side(l.data) || on_side(l.target)) return true;
+  return false;
+}
+
 const Value* Program::value_of(syntax::Node expr) const {
   if (expr.is_null()) return nullptr;
   if (expr.flat() == tree_ && expr.index() < by_index_.size()) {

@@ -159,6 +159,10 @@ class Program {
   // computed once, on first use.
   const std::vector<bool>& learns_reaching_model() const;
   const semantic::SemanticModel& sem() const { return sem_; }
+  // Whether the sides of split `split` only feed statistics: a statistic is learned from one of
+  // them (an out-of-fold target encoding's table per fold) and no model is fitted, scored or
+  // monitored on either. Such folds make features; they do not evaluate a model.
+  bool split_only_feeds_statistics(int32_t split) const;
 
   // Used by the interpreter (analysis/lineage/*.cpp); not for rules.
   ValueId add(Value&& v);

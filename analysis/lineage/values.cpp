@@ -92,9 +92,13 @@ Value Interpreter::derived(const std::vector<ValueId>& raw_inputs, Shape shape) 
     };
     // (a one-column frame joined to others is a part of the result, not its source:
     // `load[["load_mw"]].join(weather)` is not computed from load_mw)
-    if (in.columns.size() == 1 && !(in.shape == Shape::Frame && inputs.size() > 1))
-      add_source(in.columns.front());
-    for (const auto& c : in.sources) add_source(c);
+    // A statistic is one number (or one per group) for every row, not the rows of the columns
+    // it summarises: `np.full(n, df["units"].mean())` is not computed from units row by row.
+    if (in.kind == Kind::Data) {
+      if (in.columns.size() == 1 && !(in.shape == Shape::Frame && inputs.size() > 1))
+        add_source(in.columns.front());
+      for (const auto& c : in.sources) add_source(c);
+    }
     if (in.kind == Kind::Stat) {
       any_stat = true;
       continue;

@@ -18,7 +18,9 @@ the code: the same data is grouped by an entity key (`groupby("user_id")`, `grou
 dropped or used as an index is taken to be unique per row and is not reported. The result of
 such a grouping (one row per customer) no longer repeats the entity: splitting it at random is
 silent. `GroupKFold`, `GroupShuffleSplit`, `StratifiedGroupKFold`,
-`LeaveOneGroupOut` or `groups=` are silent.
+`LeaveOneGroupOut` or `groups=` are silent, and so is a fold loop that only builds features
+(out-of-fold target encodings: a statistic learned per fold, no model fitted or scored on the
+folds).
 
 ## Why it matters
 The same patient, user or customer appears in training and in test. The model learns the
@@ -67,6 +69,11 @@ class GroupLeakage final : public Rule {
           s.kind != SplitKind::SingleFold)
         continue;
       if (s.splitter == "TimeSeriesSplit") continue;
+      // Folds that only make out-of-fold features (a target encoding's table per fold) evaluate
+      // no model.
+      if (s.kind == SplitKind::FoldLoop &&
+          p->split_only_feeds_statistics(static_cast<int32_t>(&s - p->splits().data())))
+        continue;
       bool by_entity = false, series = false;
       for (ValueId in : s.inputs) {
         const Value& v = p->value(in);

@@ -13,7 +13,9 @@ constexpr std::string_view kDoc = R"md(# ML201 shuffled-split-on-time-series
 (`KFold(shuffle=True)`, `ShuffleSplit`, `StratifiedKFold(shuffle=True)`) applied to data that is
 ordered in time: sorted or indexed by a date column, resampled, or given lag (`shift`) or
 rolling-window features. A parsed date column alone is not enough evidence (a churn table with a
-signup date is not a time series) and is not reported.
+signup date is not a time series) and is not reported. A fold loop that only builds features
+(out-of-fold target encodings: a statistic learned per fold, no model fitted or scored on the
+folds) evaluates nothing and is silent.
 
 ## Why it matters
 A shuffled split trains on the future and tests on the past: every test day is surrounded by
@@ -119,6 +121,11 @@ class ShuffledSplitOnTimeSeries final : public Rule {
       // Whole groups (units, stores) on one side each: every series stays in one piece, and
       // the split tests on unseen entities (GroupShuffleSplit, GroupKFold): not this rule.
       if (s.grouped) continue;
+      // Folds that only make out-of-fold features (a target encoding's table per fold) evaluate
+      // no model.
+      if (s.kind == SplitKind::FoldLoop &&
+          p->split_only_feeds_statistics(static_cast<int32_t>(&s - p->splits().data())))
+        continue;
       bool ordered = false;
       for (ValueId in : s.inputs) ordered = ordered || (in != kNoValue && p->value(in).time_ordered);
       if (!ordered) continue;
