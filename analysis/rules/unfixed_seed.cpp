@@ -256,7 +256,8 @@ class UnfixedSeed final : public Rule {
   void check_torch(RuleContext& ctx) {
     if (!seeding_.numpy.is_null() || !seeding_.python_random.is_null() ||
         !seeding_.torch.is_null() || !seeding_.torch_cuda.is_null() ||
-        !seeding_.tensorflow.is_null() || !seeding_.everything.is_null())
+        !seeding_.tensorflow.is_null() || !seeding_.everything.is_null() ||
+        !ctx.sem().imports("torch"))
       return;
     const torchfacts::TorchFacts& facts = torch_facts(ctx);
     // A library module's training helper is seeded by the program that calls it.
