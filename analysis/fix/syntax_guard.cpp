@@ -35,6 +35,13 @@ syntax::Node container_of(syntax::Node root, uint32_t start, uint32_t end) {
   return n;
 }
 
+bool compound(std::string_view kind) {
+  return kind == "function_definition" || kind == "class_definition" ||
+         kind == "decorated_definition" || kind == "if_statement" || kind == "for_statement" ||
+         kind == "while_statement" || kind == "with_statement" || kind == "try_statement" ||
+         kind == "match_statement";
+}
+
 bool edit_meets_error(syntax::Node root, const TextEdit& e) {
   syntax::Node n = container_of(root, e.start_byte, e.end_byte);
   // Inside an expression or a statement's own syntax, any error in it is too close: the parser
@@ -42,7 +49,16 @@ bool edit_meets_error(syntax::Node root, const TextEdit& e) {
   // the keyword the fix adds). Between statements, only the statements the edit meets count.
   const std::string_view kind = n.kind();
   if (kind == "module" || kind == "block") return touches_error(n, e.start_byte, e.end_byte);
-  return n.has_error();
+  if (n.has_error()) return true;
+  // Strictly inside a token (an identifier, a string's content) of a simple statement that has
+  // a syntax error: an argument list cut short by a MISSING ")" ends inside `px` or a string,
+  // and a keyword added "before the )" lands in that token. No fix means to edit a token's
+  // middle; next to a clean token the fix stays available.
+  if (n.child_count() != 0 && n.kind() != "string") return false;
+  syntax::Node stmt = n;
+  while (stmt.parent() && stmt.parent().kind() != "module" && stmt.parent().kind() != "block")
+    stmt = stmt.parent();
+  return !compound(stmt.kind()) && stmt.has_error();
 }
 
 }  // namespace

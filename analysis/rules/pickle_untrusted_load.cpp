@@ -1,5 +1,6 @@
 // ML708 pickle-untrusted-load: pickle/joblib/dill/torch.load deserialisation that can run code.
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "analysis/rules/rule.hpp"
@@ -168,7 +169,7 @@ class PickleUntrustedLoad final : public Rule {
   }
 
  private:
-  static Fix add_weights_only(syntax::Node args, const RuleContext&) {
+  static std::optional<Fix> add_weights_only(syntax::Node args, const RuleContext&) {
     Fix fix;
     fix.title = "Add `weights_only=True`";
     fix.applicability = Applicability::Unsafe;
@@ -176,6 +177,9 @@ class PickleUntrustedLoad final : public Rule {
     for (uint32_t i = 0; i < args.named_child_count(); ++i)
       if (args.named_child(i).kind() != "comment") last = args.named_child(i);
     if (!last) {
+      const syntax::Node close_paren = args.child(args.child_count() - 1);
+      if (args.child_count() < 2 || close_paren.kind() != ")" || close_paren.is_missing())
+        return std::nullopt;
       uint32_t at = args.end_byte() - 1;  // before ")"
       fix.edits.push_back(TextEdit{at, at, "weights_only=True"});
     } else {

@@ -60,6 +60,10 @@ constexpr RuleInfo kInfo{"ML201", "shuffled-split-on-time-series", Category::Tim
 std::optional<Fix> no_shuffle_fix(syntax::Node call, std::string_view text) {
   syntax::Node args = call.field("arguments");
   if (args.kind() != "argument_list") return std::nullopt;
+  // The edit goes before the ")": an argument list cut short by a syntax error has none.
+  const syntax::Node close_paren = args.child(args.child_count() - 1);
+  if (args.child_count() < 2 || close_paren.kind() != ")" || close_paren.is_missing())
+    return std::nullopt;
   Fix fix{"Split without shuffling (`shuffle=False`): keeps time order if rows are sorted by time",
           Applicability::Unsafe, {}};
   for (syntax::Node a : syntax::children(args)) {

@@ -58,3 +58,33 @@ TEST_CASE("a syntax error in another statement leaves the fix available", "[fix]
   auto outcome = mlroast::fix_text("train.py", text, mlroast::RuleSelection{}, true);
   CHECK(outcome.text.find("map_location=\"cpu\", weights_only=True)") != std::string::npos);
 }
+
+TEST_CASE("no fix inside a token where a cut-short argument list ends", "[fix]") {
+  // analysis_fuzz (session 20): a MISSING ")" left the argument list ending inside `px` and
+  // inside a string; `, shuffle=False` was inserted there again every round.
+  const std::string head =
+      "import pandas as pd\n"
+      "from sklearn.model_selection import train_test_split\n"
+      "px = pd.read_csv(\"data/AAPL.csv\", index_col=\"Date\", parse_dates=True)\n";
+  for (const std::string& split : {
+           std::string("train, test = train_test_split(px;features], px[\"up_next\"],\n  \"test\"],\n"),
+           std::string("train, test = train_test_split(px, \"a\";b\"\n")}) {
+    const std::string text = head + split;
+    auto findings = only("ML201", text);
+    REQUIRE(findings.size() == 1);
+    CHECK_FALSE(findings[0].fix.has_value());
+    auto outcome = mlroast::fix_text("train.py", text, mlroast::RuleSelection{}, true);
+    CHECK(outcome.remaining.has_value());
+    CHECK(outcome.text.find("shuffle=False") == std::string::npos);
+  }
+}
+
+TEST_CASE("a fix next to a clean token of a statement with a syntax error stays", "[fix]") {
+  // A stray ")" after the call: the keyword goes after the last argument, inside a clean call.
+  const std::string text =
+      "from sklearn.ensemble import RandomForestClassifier\n"
+      "clf = RandomForestClassifier(n_estimators=300, max_depth=8))\n";
+  auto findings = only("ML601", text);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].fix.has_value());
+}
