@@ -151,6 +151,9 @@ ValueId Interpreter::eval_call(Node call) {
   const Value& f = val(callee);
   if (f.kind == Kind::Module) return call_qualified(f.cls, call, args, kwargs);
   if (is_model_factory(f)) return f.items.front();
+  // vectorizer(texts) with a Keras preprocessing layer: its transform
+  if (f.kind == Kind::Estimator && f.role == Role::Transformer && !args.empty())
+    return call_estimator_method(callee, fn, "transform", call, args, kwargs);
   if (f.kind == Kind::Function && f.fn >= 0) return call_function(f.fn, call, args, kwargs);
   return unknown();  // calling an unknown value (a variable holding a callable)
 }

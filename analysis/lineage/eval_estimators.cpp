@@ -56,7 +56,9 @@ ValueId Interpreter::call_estimator_method(ValueId recv, Node recv_node, std::st
     return id;
   };
 
-  if ((method == "fit" || method == "partial_fit") && X != kNoValue) {
+  // A Keras preprocessing layer's adapt(data) is its fit.
+  if ((method == "fit" || method == "partial_fit" || (method == "adapt" && learner)) &&
+      X != kNoValue) {
     if (learner) return fitted_copy(learn(0));
     if (model) {
       uint32_t l = learn(0);

@@ -129,18 +129,26 @@ std::vector<Leak> find_leaks(const Program& p) {
         later_used.count(s.site.index()) == 0)
       used_split[si] = false;
   }
-  // (1) data carrying the statistic is split afterwards
-  for (size_t si = 0; si < p.splits().size(); ++si) {
-    const SplitEvent& s = p.splits()[si];
-    if (s.kind == SplitKind::FoldLoop) continue;  // judged with the CV uses below
-    bool explicit_split = s.kind == SplitKind::TrainTestSplit || s.kind == SplitKind::SingleFold ||
-                          s.kind == SplitKind::Permutation || s.kind == SplitKind::KerasValidation;
-    if (!explicit_split && !used_split[si]) continue;
-    for (ValueId in : s.inputs)
-      for (uint32_t li : p.value(in).stats)
-        if (li < fam.size() && fam[li] != LeakFamily::None && ends[li].empty())
-          ends[li].push_back({s.site, "split into train/test at line " + line_of(s.site)});
-  }
+  // (1) data carrying the statistic is split afterwards. Keras' `validation_split=` carve is
+  // named only when nothing else is (4): a vocabulary adapted on every text before the
+  // train/test split of the texts leaks into the test rows, whatever `fit` carves later.
+  const auto split_afterwards = [&](bool keras_validation) {
+    for (size_t si = 0; si < p.splits().size(); ++si) {
+      const SplitEvent& s = p.splits()[si];
+      if (s.kind == SplitKind::FoldLoop) continue;  // judged with the CV uses below
+      if ((s.kind == SplitKind::KerasValidation) != keras_validation) continue;
+      bool explicit_split = s.kind == SplitKind::TrainTestSplit ||
+                            s.kind == SplitKind::SingleFold ||
+                            s.kind == SplitKind::Permutation ||
+                            s.kind == SplitKind::KerasValidation;
+      if (!explicit_split && !used_split[si]) continue;
+      for (ValueId in : s.inputs)
+        for (uint32_t li : p.value(in).stats)
+          if (li < fam.size() && fam[li] != LeakFamily::None && ends[li].empty())
+            ends[li].push_back({s.site, "split into train/test at line " + line_of(s.site)});
+    }
+  };
+  split_afterwards(false);
   // (2) data carrying the statistic is cross-validated; (3) a model is trained or judged on a
   // partition whose rows were among those the statistic was learned from
   for (const UseEvent& u : p.uses()) {
@@ -167,6 +175,8 @@ std::vector<Leak> find_leaks(const Program& p) {
       }
     }
   }
+  // (4) only Keras' validation carve splits data carrying the statistic
+  split_afterwards(true);
   std::vector<Leak> out;
   for (uint32_t li = 0; li < learns.size(); ++li)
     if (!ends[li].empty()) out.push_back(Leak{li, fam[li], std::move(ends[li])});

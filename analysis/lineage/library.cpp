@@ -78,6 +78,12 @@ Role compute_estimator_role(std::string_view q) {
   if ((under(m, "keras") || under(m, "tensorflow.keras") || under(m, "tf.keras")) &&
       (n == "Sequential" || n == "Model"))
     return Role::Model;
+  // Keras preprocessing layers learn their state with adapt(data): a vocabulary, a mean and
+  // variance, bin edges (keras.layers, its experimental.preprocessing home, tf.keras).
+  if ((under(m, "keras") || under(m, "tensorflow.keras") || under(m, "tf.keras")) &&
+      in(n, {"TextVectorization", "Normalization", "StringLookup", "IntegerLookup",
+             "Discretization"}))
+    return Role::Transformer;
   if (!ml_module(m)) return Role::None;
   if (under(m, "imblearn") && !under(m, "imblearn.pipeline") && !under(m, "imblearn.ensemble"))
     return Role::Resampler;

@@ -9,9 +9,11 @@ constexpr std::string_view kDoc = R"md(# ML101 preprocessing-before-split
 ## What it finds
 A scaler, encoder, vectorizer (Tfidf, Count), PCA/SVD or any other sklearn-style transformer
 fitted (`fit`, `fit_transform`, or a functional form such as `preprocessing.scale`) on data whose
-rows later reach both sides of a train/test split, or that is cross-validated afterwards. Found
-by data flow, not by line order: splitting first and then fitting on the unsplit `X` leaks the
-same way.
+rows later reach both sides of a train/test split, or that is cross-validated afterwards. Keras
+preprocessing layers (`TextVectorization`, `Normalization`, `StringLookup`, `IntegerLookup`,
+`Discretization`) count too: `adapt(data)` is their fit and calling the layer their transform.
+Found by data flow, not by line order: splitting first and then fitting on the unsplit `X`
+leaks the same way.
 
 ## Why it matters
 The transformer's statistics (means, variances, vocabularies, components) are computed with the
