@@ -414,6 +414,27 @@ Value Interpreter::date_cut(Node s, ValueId base, const Value& b, const std::str
   return out;
 }
 
+// g["y"].cumsum() - df["y"]: the sum of the earlier rows only, as a shift(1) before the window
+// would give ("purchases so far, this one excluded"). Only a cumsum written right there: one
+// kept in a variable may be used elsewhere with the current row in.
+void Interpreter::exclude_current_row(Node op, const std::vector<ValueId>& operands) {
+  if (op.kind() != "binary_operator" || op.child_count() != 3 || op.child(1).kind() != "-" ||
+      operands.size() != 2)
+    return;
+  const Node left = op.named_child(0);
+  const Node fn = left.kind() == "call" ? left.field("function") : Node();
+  if (!fn || fn.kind() != "attribute" || fn.field("attribute").text(text_) != "cumsum") return;
+  const Value& current = val(operands[1]);
+  if (current.kind != Kind::Data || current.shifted || current.columns.size() != 1) return;
+  for (uint32_t li : val(operands[0]).stats) {
+    const LearnEvent& l = p_.learns()[li];
+    if (l.kind != StatKind::Window || l.site != left || l.data == kNoValue) continue;
+    const Value& summed = val(l.data);
+    if (summed.columns.size() == 1 && summed.columns.front() == current.columns.front())
+      p_.learn_mut(li).shifted_after = true;
+  }
+}
+
 ValueId Interpreter::eval_binary(Node op) {
   std::vector<ValueId> operands;
   for (uint32_t i = 0; i < op.named_child_count(); ++i) operands.push_back(eval(op.named_child(i)));
@@ -451,6 +472,7 @@ ValueId Interpreter::eval_binary(Node op) {
     for (ValueId v : operands)
       if (val(v).kind == Kind::Stat)
         for (uint32_t st : val(v).stats) p_.learn_mut(st).applied |= kApplyArithmetic;
+  exclude_current_row(op, operands);
   ValueId r = derive(operands, Shape::Unknown);
   auto k = op.kind();
   if (k == "unary_operator" && op.child_count() > 0 && op.child(0).kind() == "~" &&

@@ -68,6 +68,8 @@ class Interpreter {
   // else its source text.
   std::string cutoff_key(Node operand, ValueId v) const;
   ValueId eval_binary(Node op);
+  // `g["y"].cumsum() - df["y"]`: marks that cumsum's window as excluding the current row.
+  void exclude_current_row(Node op, const std::vector<ValueId>& operands);
   // Evaluates the expressions interpolated in an f-string (also in the parts of a concatenated
   // string and in format specifications), for what they do.
   void eval_interpolations(Node str);

@@ -223,6 +223,11 @@ bool is_date_like_name(std::string_view name) {
   // The short names of timestamps, as whole names or name parts: ts, dt, event_dt, dt_utc
   // (not inside words: "counts", "width").
   if (l == "ts" || l == "dt") return true;
+  // created_at, shown_at, ordered_at: the Rails/SQL naming of timestamps (also quoted, as a
+  // sort key's source text)
+  std::string_view bare = l;
+  while (!bare.empty() && (bare.back() == '"' || bare.back() == '\'')) bare.remove_suffix(1);
+  if (bare.size() > 3 && bare.ends_with("_at")) return true;
   for (std::string_view k : {"_dt", "ts_", "dt_"}) {
     const size_t at = l.find(k);
     if (at == std::string_view::npos) continue;

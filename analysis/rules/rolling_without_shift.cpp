@@ -12,7 +12,9 @@ A `rolling(...)`, `expanding()` or `ewm(...)` aggregate of the target column (th
 to the model as `y`) used as a feature without a preceding `shift(k)` with `k >= 1`, so the
 window includes the current row's own target. A cumulative `cumsum()` / `cumprod()` /
 `cummax()` / `cummin()` is an expanding window too (`df.groupby("card_id")["is_fraud"].cumsum()`
-as "frauds so far"). A `.shift(1)` before the window, or right after the aggregate, is silent.
+as "frauds so far"). A `.shift(1)` before the window, or right after the aggregate, is silent,
+and so is a running sum minus the current row written in one expression
+(`g["is_fraud"].cumsum() - df["is_fraud"]`: the earlier rows only).
 
 ## Why it matters
 `df["units"].rolling(7).mean()` at day *t* averages days *t-6 … t*: today's target is one
