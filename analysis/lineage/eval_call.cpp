@@ -135,8 +135,15 @@ ValueId Interpreter::eval_call(Node call) {
       return make(std::move(pairs));
     }
     // `.fit(..., eval_set=...)` on a model the engine cannot see (Keras, a custom wrapper).
-    if (method == "fit")
+    if (method == "fit" && r.cls == kLightningTrainer) {
+      // trainer.fit(model, train_loader, val_loader): the validation loader is the third
+      // argument or val_dataloaders=; the trainer's callbacks decide what it is used for.
+      if (args.size() > 2 && kwarg(kwargs, "val_dataloaders") == kNoValue)
+        kwargs.emplace_back("val_dataloaders", args[2]);
+      fit_validation_sets(kNoValue, call, kNoValue, kwargs, r.early_stopping);
+    } else if (method == "fit") {
       fit_validation_sets(kNoValue, call, args.empty() ? kNoValue : args[0], kwargs);
+    }
     // A transformer the engine cannot see (a class of the file with its own fit/transform):
     // `featurizer.transform(test_df)` is still the test rows, transformed.
     if (r.kind == Kind::Unknown && (method == "transform" || method == "fit_transform")) {
@@ -354,9 +361,20 @@ ValueId Interpreter::call_qualified(const std::string& qualified, Node call,
     }
     return x;
   }
+  const bool lightning = module.starts_with("lightning") || module.starts_with("pytorch_lightning");
+  if (lightning && name == "Trainer") {
+    // pl.Trainer(callbacks=[EarlyStopping(...), ModelCheckpoint(monitor=...)]): whether its
+    // validation loader decides when training stops or which checkpoint is kept
+    Value t;
+    t.cls = std::string(kLightningTrainer);
+    if (ValueId cbs = kwarg(kwargs, "callbacks"); cbs != kNoValue && val(cbs).kind == Kind::Tuple)
+      for (ValueId c : val(cbs).items) t.early_stopping = t.early_stopping || val(c).cls == "callback:stops";
+    return make(std::move(t));
+  }
   if (name == "EarlyStopping" || name == "early_stopping" ||
       (name == "ModelCheckpoint" &&
-       kwarg_node(call, "save_best_only", text_).text(text_) == "True")) {
+       (kwarg_node(call, "save_best_only", text_).text(text_) == "True" ||
+        (lightning && kwarg(kwargs, "monitor") != kNoValue)))) {
     Value cb;  // a callback that decides when training stops or which epoch is kept
     cb.kind = Kind::Module;
     cb.cls = "callback:stops";

@@ -287,7 +287,8 @@ ValueId Interpreter::native_boosting(std::string_view q, Node call, std::vector<
   return make(std::move(fitted));
 }
 
-void Interpreter::fit_validation_sets(ValueId model, Node call, ValueId X, Kwargs& kwargs) {
+void Interpreter::fit_validation_sets(ValueId model, Node call, ValueId X, Kwargs& kwargs,
+                                      bool stops_known) {
   if (kwarg(kwargs, "validation_split") != kNoValue && X != kNoValue && is_data(X)) {
     // Keras carves the last rows of X as validation data: a split of X
     p_.add_split(SplitEvent{call, SplitKind::KerasValidation, {X}, false, false,
@@ -295,13 +296,14 @@ void Interpreter::fit_validation_sets(ValueId model, Node call, ValueId X, Kwarg
   }
   ValueId sets = kwarg(kwargs, "eval_set");
   if (sets == kNoValue) sets = kwarg(kwargs, "validation_data");
+  if (sets == kNoValue) sets = kwarg(kwargs, "val_dataloaders");  // Lightning
   if (sets == kNoValue) return;
   Node cb = kwarg_node(call, "callbacks", text_);
   std::string_view cbt = cb.text(text_);
   bool stop_callback = false;
   if (ValueId cbs = kwarg(kwargs, "callbacks"); cbs != kNoValue && val(cbs).kind == Kind::Tuple)
     for (ValueId c : val(cbs).items) stop_callback = stop_callback || val(c).cls == "callback:stops";
-  bool stops = stop_callback || kwarg(kwargs, "early_stopping_rounds") != kNoValue ||
+  bool stops = stops_known || stop_callback || kwarg(kwargs, "early_stopping_rounds") != kNoValue ||
                (model != kNoValue && val(model).early_stopping) ||
                cbt.find("EarlyStopping") != std::string_view::npos ||
                cbt.find("early_stopping") != std::string_view::npos ||

@@ -101,8 +101,11 @@ class Interpreter {
                          std::vector<std::pair<std::string_view, ValueId>>& kwargs);
   ValueId native_boosting(std::string_view q, Node call, std::vector<ValueId>& args,
                           std::vector<std::pair<std::string_view, ValueId>>& kwargs);
+  // `stops`: the caller knows the validation sets decide when training stops (a Lightning
+  // trainer built with EarlyStopping or a monitoring ModelCheckpoint).
   void fit_validation_sets(ValueId model, Node call, ValueId X,
-                           std::vector<std::pair<std::string_view, ValueId>>& kwargs);
+                           std::vector<std::pair<std::string_view, ValueId>>& kwargs,
+                           bool stops = false);
 
   // values (values.cpp)
   const Value& val(ValueId id) const { return p_.value(id); }

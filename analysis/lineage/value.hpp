@@ -56,6 +56,9 @@ enum class Kind : uint8_t {
 
 // The cls of a Columns value meaning "every column of the frame except `dropped`".
 inline constexpr std::string_view kColumnsExcept = "columns-except";
+// The cls of an Unknown value that is a Lightning `Trainer` (early_stopping: its callbacks stop
+// training or keep the best checkpoint by a validation metric).
+inline constexpr std::string_view kLightningTrainer = "lightning-trainer";
 
 enum class Shape : uint8_t { Unknown, Frame, Series, Array, GroupBy, Window };
 

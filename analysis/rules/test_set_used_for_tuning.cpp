@@ -24,7 +24,9 @@ The test split deciding something about the model:
   `validation_data=(X_test, y_test)` with an `EarlyStopping`/`ModelCheckpoint(save_best_only=True)`
   callback (Keras), also when the validation data is read from a `test` directory
   (`image_dataset_from_directory(root / "test")`, through `.cache().prefetch()` and a loader
-  function's returned tuple);
+  function's returned tuple); in PyTorch Lightning, a `Trainer` built with `EarlyStopping` or a
+  monitoring `ModelCheckpoint` whose `fit` gets the test loader as `val_dataloaders` (or third
+  argument);
 - a hyperparameter search (`GridSearchCV.fit`, `RandomizedSearchCV.fit`) fitted on the test split;
 - in a PyTorch epoch loop, a result computed on the test split (a `DataLoader` over a dataset
   built from the test side of `train_test_split`, or the test tensors themselves) or on a set
