@@ -476,6 +476,12 @@ ValueId Interpreter::construct_estimator(const std::string& q, Role role, Node c
       for (ValueId i : x.items) pending.push_back(i);
   }
   (void)call;
+  // CalibratedClassifierCV(base, cv="prefit"): the model it calibrates
+  if (q == "sklearn.calibration.CalibratedClassifierCV") {
+    ValueId base = !args.empty() ? args.front() : kwarg(kwargs, "estimator");
+    if (base == kNoValue) base = kwarg(kwargs, "base_estimator");
+    if (base != kNoValue && val(base).kind == Kind::Estimator) e.items.push_back(base);
+  }
   if (q == "sklearn.compose.ColumnTransformer" ||
       q == "sklearn.compose._column_transformer.ColumnTransformer") {
     ValueId list = kwarg(kwargs, "transformers");

@@ -21,8 +21,9 @@ constexpr std::string_view kDoc = R"md(# ML302 dummies-column-mismatch
 gets the columns of the categories it happens to contain:
 - the two sides of a split encoded by two calls (`pd.get_dummies(X_train)` and
   `pd.get_dummies(X_test)`), or by one helper of the file called on each side
-  (`def encode(frame): return pd.get_dummies(frame, ...)`, then `encode(X_train)` and
-  `encode(X_test)`); the finding is on the call for the test/validation side;
+  (`def encode(frame): return pd.get_dummies(frame, ...)`, also of `frame[COLUMNS]`, then
+  `encode(X_train)` and `encode(X_test)`); the finding is on the call for the test/validation
+  side;
 - separately loaded training and scoring tables encoded by two calls, one feeding the model's
   `fit`, the other only its `predict`/`score` (`train.csv` / `test.csv`);
 - `get_dummies` in inference code: a file that loads a fitted model (`joblib.load`,
@@ -178,10 +179,18 @@ class DummiesColumnMismatch final : public Rule {
     // One call in a helper (`def encode(frame): return pd.get_dummies(frame, ...)`) that the
     // file calls on both sides of a split: `encode(X_train)`, `encode(X_test)`.
     for (const DummiesCall& c : calls) {
-      if (!c.data || c.data.kind() != "identifier") continue;
+      // the frame the helper received: `frame`, or what it selects from it
+      // (`frame[COLUMNS]`, `frame.copy()`)
+      syntax::Node param = c.data;
+      while (param && (param.kind() == "subscript" || param.kind() == "attribute" ||
+                       (param.kind() == "call" && param.field("function").kind() == "attribute")))
+        param = param.kind() == "subscript"   ? param.field("value")
+                : param.kind() == "attribute" ? param.field("object")
+                                              : param.field("function").field("object");
+      if (!param || param.kind() != "identifier") continue;
       syntax::Node train_site, scored_site;
       int32_t split = -1;
-      for (syntax::Node arg : local_calls_.arguments_for(c.data, ctx)) {
+      for (syntax::Node arg : local_calls_.arguments_for(param, ctx)) {
         const Value* a = p->value_of(arg);
         if (a == nullptr || a->kind != Kind::Data || a->split < 0) continue;
         if (split >= 0 && a->split != split) continue;

@@ -18,6 +18,8 @@ keeping the best is ML107; scoring one final model on the test split once is sil
 scoring a `sklearn.dummy` baseline next to it (a reference point, not a candidate). The
 held-out folds of a hand-written cross-validation loop (`for tr, va in KFold(...).split(X)`,
 out-of-fold predictions for stacking) are validation folds: comparing models there is silent.
+So is a `CalibratedClassifierCV` of a model scored next to that model's raw probabilities (one
+model, calibrated or not).
 
 ## Why it matters
 When several models are scored on the test split and the best one is reported, the test set has
@@ -53,6 +55,16 @@ constexpr RuleInfo kInfo{"ML111", "multi-test-evaluation", Category::Leakage, Se
                          FixAvailability::None,
                          "Several models compared on the same test split", kDoc};
 
+// `calibrator` is a CalibratedClassifierCV of a model of the same class as `model`: the
+// calibrated and the raw probabilities of one model, not two candidates.
+bool calibrates(const lineage::Program& p, const lineage::Value& calibrator,
+                const lineage::Value& model) {
+  if (calibrator.cls != "sklearn.calibration.CalibratedClassifierCV") return false;
+  for (const lineage::ValueId inner : calibrator.items)
+    if (p.value(inner).cls == model.cls) return true;
+  return false;
+}
+
 class MultiTestEvaluation final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -78,7 +90,9 @@ class MultiTestEvaluation final : public Rule {
       for (auto& [split, use] : first)
         if (split == X.split) prior = use;
       bool distinct = m.several;
-      if (prior && p->value(prior->model).cls != m.cls) distinct = true;
+      if (prior && p->value(prior->model).cls != m.cls &&
+          !calibrates(*p, p->value(prior->model), m) && !calibrates(*p, m, p->value(prior->model)))
+        distinct = true;
       if (!prior) first.emplace_back(X.split, &u);
       if (!distinct) continue;
       reported.push_back(X.split);

@@ -27,7 +27,8 @@ target goes through and is reported. When its column lists name the target, or a
 target is computed from (`loan_status` among the categorical columns while `default` is defined
 from it), that column reaches the model and is reported; columns given to a `"drop"`
 transformer do not. Lists it cannot read (`make_column_selector`, positions) are assumed
-correct. A supervised feature selector (`SelectKBest(...).fit(X, y)`, RFE, `SelectFromModel`) given
+correct. Features passed as arrays (`scaler.transform(X_train)`) are judged by the columns of the frame
+the scaler or imputer was fitted on. A supervised feature selector (`SelectKBest(...).fit(X, y)`, RFE, `SelectFromModel`) given
 such a matrix is reported at its fit: it keeps the target first, and the model then gets it
 under the names the selector kept. Lagged copies (`shift(k)`) are legitimate and silent. Explicit feature lists and `df.drop(columns=[target])` are silent; a column
 selection the analysis cannot read (`df.iloc[:, :-1]`, a computed list) is assumed correct.
@@ -109,6 +110,25 @@ bool passes_remainder(const RuleContext& ctx) {
   return false;
 }
 
+// The frame whose columns an array of features has: `scaler.transform(X_train)` keeps the
+// columns of the frame the scaler (or imputer) was fitted on, in the same places. `X` itself
+// when it is a frame or when no such frame is known.
+const lineage::Value& frame_behind(const lineage::Program& p, const lineage::Value& X) {
+  using namespace lineage;
+  if (X.kind != Kind::Data || X.shape == Shape::Frame) return X;
+  for (uint32_t li : X.stats) {
+    const LearnEvent& l = p.learns()[li];
+    if (l.kind != StatKind::Estimator || !(l.applied & kApplyTransform) ||
+        (l.role != Role::Transformer && l.role != Role::Imputer))
+      continue;
+    const Value& fitted_on = p.value(l.data);
+    if (fitted_on.kind == Kind::Data && fitted_on.shape == Shape::Frame &&
+        shares_origin(fitted_on, X))
+      return fitted_on;
+  }
+  return X;
+}
+
 class TargetInFeatures final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -135,7 +155,7 @@ class TargetInFeatures final : public Rule {
     std::vector<std::string> reported;
     for (const Fit& u : fits) {
       if (u.X == kNoValue || u.y == kNoValue) continue;
-      const Value& X = p->value(u.X);
+      const Value& X = frame_behind(*p, p->value(u.X));
       const Value& y = p->value(u.y);
       if (X.kind != Kind::Data || y.kind != Kind::Data || y.columns.size() != 1) continue;
       if (X.shape != Shape::Frame || !shares_origin(X, y)) continue;
