@@ -47,9 +47,16 @@ bool Program::split_only_feeds_statistics(int32_t split) const {
   const auto on_side = [&](ValueId v) { return v != kNoValue && value(v).split == split; };
   for (const UseEvent& u : uses_)
     if (on_side(u.X) || on_side(u.y)) return false;
-  for (const LearnEvent& l : learns_)
-    if (on_side(l.data) || on_side(l.target)) return true;
-  return false;
+  // Tables of statistics (a category's target mean, counts) make features; an estimator
+  // fitted on a fold (a scaler before a torch model the analysis cannot see) is modelling.
+  bool tables = false;
+  for (const LearnEvent& l : learns_) {
+    if (!on_side(l.data) && !on_side(l.target)) continue;
+    if (l.kind != StatKind::GroupAgg && l.kind != StatKind::Counts && l.kind != StatKind::Moment)
+      return false;
+    tables = true;
+  }
+  return tables;
 }
 
 const Value* Program::value_of(syntax::Node expr) const {

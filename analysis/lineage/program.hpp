@@ -159,9 +159,10 @@ class Program {
   // computed once, on first use.
   const std::vector<bool>& learns_reaching_model() const;
   const semantic::SemanticModel& sem() const { return sem_; }
-  // Whether the sides of split `split` only feed statistics: a statistic is learned from one of
-  // them (an out-of-fold target encoding's table per fold) and no model is fitted, scored or
-  // monitored on either. Such folds make features; they do not evaluate a model.
+  // Whether the sides of split `split` only feed statistics: a table of statistics (group
+  // aggregates, counts, moments) is learned from one of them (an out-of-fold target encoding's
+  // table per fold), no estimator is fitted on them and no model is fitted, scored or
+  // monitored on them. Such folds make features; they do not evaluate a model.
   bool split_only_feeds_statistics(int32_t split) const;
 
   // Used by the interpreter (analysis/lineage/*.cpp); not for rules.

@@ -30,7 +30,7 @@ Not reported: forward calls inside a training loop (including micro-batch loops 
 and helpers such as `compute_loss(model, batch)` or `self._step(batch)` called from it), inside
 `nn.Module`/LightningModule classes (Lightning switches modes itself), a missing `eval()` for a
 model class defined in the file that has no dropout or batch-norm layer (eval() changes nothing
-there), a missing `eval()` for a `transformers` model loaded with `from_pretrained()` and never
+there) or for an `nn.Sequential(...)` whose layers are written out and include none, a missing `eval()` for a `transformers` model loaded with `from_pretrained()` and never
 switched to `train()` (it is loaded in eval mode), objects that are not known to be modules, and
 any file whose `backward()` sits at module level outside every loop (a one-step demonstration:
 which calls are evaluation is unclear).
@@ -109,6 +109,28 @@ std::unordered_set<std::string> mode_dependent_classes(const torchfacts::TorchFa
   return out;
 }
 
+// `nn.Sequential(nn.Linear(...), nn.ReLU(), ...)` written out with no layer whose behaviour
+// depends on the mode: eval() would change nothing. Layers given by name or unpacked
+// (`nn.Sequential(*layers)`) are not known, so they count as mode-dependent.
+bool plain_sequential(Node ctor, const std::string& type, const torchfacts::TorchFacts& facts,
+                      const std::unordered_set<std::string>& mode_dependent) {
+  if (type != "torch.nn.Sequential" || !ctor || ctor.kind() != "call") return false;
+  Node args = ctor.field("arguments");
+  if (!args || args.named_child_count() == 0) return false;
+  for (uint32_t i = 0; i < args.named_child_count(); ++i) {
+    Node layer = args.named_child(i);
+    if (layer.kind() == "comment") continue;
+    if (layer.kind() != "call") return false;
+    std::string_view text = facts.text_of(layer);
+    for (std::string_view s : {"Dropout", "dropout", "BatchNorm", "batch_norm", "InstanceNorm",
+                               "RReLU", "torchvision", "models."})
+      if (text.find(s) != std::string_view::npos) return false;
+    for (const auto& local : mode_dependent)
+      if (text.find(local) != std::string_view::npos) return false;
+  }
+  return true;
+}
+
 class MissingEvalMode final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -169,6 +191,7 @@ class MissingEvalMode final : public Rule {
         const torchfacts::ModuleClass* mc = facts.module_class(type.substr(6));
         if (mc && !mode_dependent.count(mc->name)) eval = true;
       }
+      if (plain_sequential(ctor, type, facts, mode_dependent)) eval = true;
       // transformers' from_pretrained() returns the model in eval mode; only a later train()
       // on it makes eval() necessary again.
       if (type.rfind("transformers.", 0) == 0) {
