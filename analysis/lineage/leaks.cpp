@@ -161,7 +161,26 @@ std::vector<Leak> find_leaks(const Program& p) {
                                         " cross-validates data that already carries it"});
         continue;
       }
-      if (train_side[li]) continue;
+      if (train_side[li]) {
+        // Resampled training rows cross-validated by hand (`X_res, y_res = smote.fit_resample(
+        // X_train, y_train)`, then `for tr, va in skf.split(X_res, y_res)`): the validation
+        // folds hold synthetic rows made from the training folds' neighbours.
+        if (fam[li] != LeakFamily::Oversampling || X.split < 0 ||
+            (X.part != Part::Test && X.part != Part::Val))
+          continue;
+        const SplitEvent& s = p.splits()[static_cast<size_t>(X.split)];
+        bool resampled_input = false;
+        for (ValueId in : s.inputs)
+          resampled_input = resampled_input || (in != kNoValue && std::binary_search(
+                                                    p.value(in).stats.begin(),
+                                                    p.value(in).stats.end(), li));
+        if (s.kind != SplitKind::FoldLoop || !resampled_input) continue;
+        ends[li].push_back({s.site, "the resampled rows are cross-validated at line " +
+                                        line_of(s.site)});
+        ends[li].push_back({u.site, "a validation fold is scored by `" + u.what + "` at line " +
+                                        line_of(u.site)});
+        continue;
+      }
       if ((X.part == Part::Train || X.part == Part::Test || X.part == Part::Val) && X.split >= 0) {
         const SplitEvent& s = p.splits()[static_cast<size_t>(X.split)];
         const Value& D = p.value(learns[li].data);

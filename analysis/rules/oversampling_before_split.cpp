@@ -12,7 +12,8 @@ undersamplers such as `RandomUnderSampler` and `NearMiss`) `fit_resample` — or
 `sklearn.utils.resample` with replacement — applied to data that is split or cross-validated
 afterwards. That includes the training side of a split: resampling `X_train` right before the
 final fit is the correct protocol, but cross-validating the resampled `X_train` (or splitting a
-validation set off it) puts resampled rows in the validation folds.
+validation set off it) puts resampled rows in the validation folds, also in a hand-written fold
+loop (`for tr, va in skf.split(X_res, y_res)` with a validation fold scored).
 
 ## Why it matters
 Oversampling creates copies or interpolations of minority rows. Resampling before the split puts

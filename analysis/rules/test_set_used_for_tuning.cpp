@@ -100,8 +100,10 @@ bool is_test_side(const lineage::Program& p, const lineage::Value& v) {
 bool has_cue(std::string_view t) {
   for (std::string_view cue : {"argmax", "idxmax", "argmin", "idxmin", "sorted("})
     if (t.find(cue) != std::string_view::npos) return true;
+  // `best_model`, `best_auc = ...`; not an attribute (`bst.best_iteration`) and not a record of
+  // early stopping's rounds (`best_iters.append(...)`), which selects nothing by test score
   for (size_t at = t.find("best"); at != std::string_view::npos; at = t.find("best", at + 1))
-    if (at == 0 || t[at - 1] != '.') return true;
+    if ((at == 0 || t[at - 1] != '.') && !t.substr(at).starts_with("best_iter")) return true;
   for (std::string_view fn : {"max(", "min("})
     for (size_t at = t.find(fn); at != std::string_view::npos; at = t.find(fn, at + 1)) {
       char before = at == 0 ? ' ' : t[at - 1];
