@@ -44,19 +44,33 @@ void Program::seal() {
 Program::~Program() = default;
 
 bool Program::split_only_feeds_statistics(int32_t split) const {
-  const auto on_side = [&](ValueId v) { return v != kNoValue && value(v).split == split; };
-  for (const UseEvent& u : uses_)
-    if (on_side(u.X) || on_side(u.y)) return false;
-  // Tables of statistics (a category's target mean, counts) make features; an estimator
-  // fitted on a fold (a scaler before a torch model the analysis cannot see) is modelling.
-  bool tables = false;
-  for (const LearnEvent& l : learns_) {
-    if (!on_side(l.data) && !on_side(l.target)) continue;
-    if (l.kind != StatKind::GroupAgg && l.kind != StatKind::Counts && l.kind != StatKind::Moment)
-      return false;
-    tables = true;
-  }
-  return tables;
+  // One pass over the uses and learn events for every split (a file has a fold loop per model,
+  // and asking per split would be quadratic).
+  std::call_once(feeds_once_, [this] {
+    enum : uint8_t { kNone = 0, kTables = 1, kModelling = 2 };
+    std::vector<uint8_t> seen(splits_.size(), kNone);
+    const auto mark = [&](ValueId v, uint8_t what) {
+      if (v == kNoValue) return;
+      const int32_t s = value(v).split;
+      if (s >= 0 && static_cast<size_t>(s) < seen.size()) seen[static_cast<size_t>(s)] |= what;
+    };
+    for (const UseEvent& u : uses_) {
+      mark(u.X, kModelling);
+      mark(u.y, kModelling);
+    }
+    // Tables of statistics (a category's target mean, counts) make features; an estimator
+    // fitted on a fold (a scaler before a torch model the analysis cannot see) is modelling.
+    for (const LearnEvent& l : learns_) {
+      const bool table = l.kind == StatKind::GroupAgg || l.kind == StatKind::Counts ||
+                         l.kind == StatKind::Moment;
+      mark(l.data, table ? kTables : kModelling);
+      mark(l.target, table ? kTables : kModelling);
+    }
+    only_feeds_.resize(splits_.size());
+    for (size_t i = 0; i < seen.size(); ++i) only_feeds_[i] = seen[i] == kTables;
+  });
+  return split >= 0 && static_cast<size_t>(split) < only_feeds_.size() &&
+         only_feeds_[static_cast<size_t>(split)];
 }
 
 const Value* Program::value_of(syntax::Node expr) const {

@@ -248,6 +248,8 @@ class Program {
   mutable std::vector<Leak> leaks_;
   mutable std::once_flag reaching_once_;
   mutable std::vector<bool> reaching_;  // see reaches_model(), per learn event
+  mutable std::once_flag feeds_once_;
+  mutable std::vector<bool> only_feeds_;  // see split_only_feeds_statistics(), per split
 };
 
 }  // namespace mlroast::lineage
