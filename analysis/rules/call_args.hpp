@@ -54,6 +54,14 @@ inline bool only_known_args(syntax::Node call, std::size_t max_positional,
 }
 
 // True when `call` passes `**kwargs`, which may hold any keyword.
+// Whether an argument list ends with a real ")" (a list cut short by a syntax error has a
+// MISSING one, or none): fixes that insert "before the )" need it.
+inline bool has_closing_paren(syntax::Node args) {
+  if (!args || args.child_count() < 2) return false;
+  const syntax::Node close = args.child(args.child_count() - 1);
+  return close.kind() == ")" && !close.is_missing();
+}
+
 inline bool has_kwargs_splat(syntax::Node call) {
   for (syntax::Node a : syntax::children(call.field("arguments")))
     if (a.kind() == "dictionary_splat") return true;

@@ -82,6 +82,15 @@ constexpr RuleInfo kInfo{"ML505",
 
 using syntax::Node;
 
+// Whether source text names a layer that behaves differently in train and eval mode (dropout,
+// normalisation) or a library model that holds such layers.
+bool names_mode_layer(std::string_view text) {
+  for (std::string_view s : {"Dropout", "dropout", "BatchNorm", "batch_norm", "InstanceNorm",
+                             "RReLU", "torchvision", "models."})
+    if (text.find(s) != std::string_view::npos) return true;
+  return false;
+}
+
 // The local module classes whose behaviour depends on train/eval mode: they hold dropout or
 // normalisation layers, a library model, or another such local class (a fixed point, so classes
 // that mention each other terminate).
@@ -89,9 +98,7 @@ std::unordered_set<std::string> mode_dependent_classes(const torchfacts::TorchFa
   std::unordered_set<std::string> out;
   for (const auto& m : facts.module_classes()) {
     std::string_view body = facts.text_of(m.cls);
-    for (std::string_view s : {"Dropout", "dropout", "BatchNorm", "batch_norm", "InstanceNorm",
-                               "RReLU", "torchvision", "models."})
-      if (body.find(s) != std::string_view::npos) out.insert(m.name);
+    if (names_mode_layer(body)) out.insert(m.name);
   }
   for (bool changed = true; changed;) {
     changed = false;
@@ -122,9 +129,7 @@ bool plain_sequential(Node ctor, const std::string& type, const torchfacts::Torc
     if (layer.kind() == "comment") continue;
     if (layer.kind() != "call") return false;
     std::string_view text = facts.text_of(layer);
-    for (std::string_view s : {"Dropout", "dropout", "BatchNorm", "batch_norm", "InstanceNorm",
-                               "RReLU", "torchvision", "models."})
-      if (text.find(s) != std::string_view::npos) return false;
+    if (names_mode_layer(text)) return false;
     for (const auto& local : mode_dependent)
       if (text.find(local) != std::string_view::npos) return false;
   }

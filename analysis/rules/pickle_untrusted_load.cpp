@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "analysis/rules/call_args.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -177,9 +178,7 @@ class PickleUntrustedLoad final : public Rule {
     for (uint32_t i = 0; i < args.named_child_count(); ++i)
       if (args.named_child(i).kind() != "comment") last = args.named_child(i);
     if (!last) {
-      const syntax::Node close_paren = args.child(args.child_count() - 1);
-      if (args.child_count() < 2 || close_paren.kind() != ")" || close_paren.is_missing())
-        return std::nullopt;
+      if (!has_closing_paren(args)) return std::nullopt;
       uint32_t at = args.end_byte() - 1;  // before ")"
       fix.edits.push_back(TextEdit{at, at, "weights_only=True"});
     } else {

@@ -1,6 +1,7 @@
 // ML201 shuffled-split-on-time-series: random split of rows that form a time series.
 #include "analysis/fix/imports.hpp"
 #include "analysis/lineage/program.hpp"
+#include "analysis/rules/call_args.hpp"
 #include "analysis/rules/rule.hpp"
 
 namespace mlroast::rules {
@@ -61,9 +62,7 @@ std::optional<Fix> no_shuffle_fix(syntax::Node call, std::string_view text) {
   syntax::Node args = call.field("arguments");
   if (args.kind() != "argument_list") return std::nullopt;
   // The edit goes before the ")": an argument list cut short by a syntax error has none.
-  const syntax::Node close_paren = args.child(args.child_count() - 1);
-  if (args.child_count() < 2 || close_paren.kind() != ")" || close_paren.is_missing())
-    return std::nullopt;
+  if (!has_closing_paren(args)) return std::nullopt;
   Fix fix{"Split without shuffling (`shuffle=False`): keeps time order if rows are sorted by time",
           Applicability::Unsafe, {}};
   for (syntax::Node a : syntax::children(args)) {
